@@ -1,0 +1,54 @@
+# Shared build settings: warnings, sanitizers, ccache, and helpers that add test binaries.
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+set(ORRERY_IS_CLANG OFF)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  set(ORRERY_IS_CLANG ON)
+endif()
+
+# Sanitizers apply to everything in the process (gtest included) so that reports are complete.
+if(ORRERY_SANITIZER STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+  add_compile_definitions(ORRERY_ASAN=1)
+elseif(ORRERY_SANITIZER STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+  add_compile_definitions(ORRERY_TSAN=1)
+elseif(NOT ORRERY_SANITIZER STREQUAL "none")
+  message(FATAL_ERROR "ORRERY_SANITIZER must be address, thread or none")
+endif()
+
+if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+  add_compile_definitions(ORRERY_DEBUG=1)
+endif()
+add_compile_options(-g)
+
+# Flags for ostd/ and kernel/: the kernel dialect (no exceptions, no RTTI, warnings are errors).
+set(ORRERY_KERNEL_FLAGS -Wall -Wextra -Werror -Wno-unused-parameter -fno-exceptions -fno-rtti)
+if(ORRERY_IS_CLANG)
+  list(APPEND ORRERY_KERNEL_FLAGS -Wthread-safety -Wno-gnu-statement-expression)
+endif()
+
+find_package(GTest REQUIRED)
+include(GoogleTest)
+
+# orrery_add_test(<name> SOURCES ... LIBS ...): one gtest binary, each TEST registered with ctest.
+function(orrery_add_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  set(labels ${T_LABELS})
+  if(NOT labels)
+    set(labels unit)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                       PROPERTIES LABELS "${labels}" TIMEOUT 300)
+endfunction()

@@ -1,0 +1,74 @@
+// orrery: boot the Orrery kernel inside this process on the host backend.
+//   orrery run [--mem SIZE] [--cpus N] [--deterministic] [--seed N] [--cmdline "..."]
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+
+#include <kernel/boot/main.h>
+#include <ostd-host/machine.h>
+
+ABSL_FLAG(std::string, mem, "256M", "emulated RAM size (e.g. 64M, 1G)");
+ABSL_FLAG(unsigned, cpus, 1, "number of vCPUs (host threads)");
+ABSL_FLAG(bool, deterministic, false, "one vCPU, virtual clock, seeded randomness");
+ABSL_FLAG(uint64_t, seed, 0, "random seed for the kernel (deterministic mode)");
+ABSL_FLAG(std::string, cmdline, "", "kernel command line");
+
+namespace {
+
+const char kUsage[] =
+    "orrery COMMAND [FLAGS]\n"
+    "Commands:\n"
+    "  run      boot the kernel on the host backend and run init\n"
+    "Run 'orrery COMMAND --help' for the flags of a command.";
+
+int cmd_run() {
+    ostd::host::MachineConfig cfg;
+    auto mem = ostd::host::parse_size(absl::GetFlag(FLAGS_mem).c_str());
+    if (mem.is_error()) {
+        fprintf(stderr, "orrery: bad --mem '%s': %s\n", absl::GetFlag(FLAGS_mem).c_str(),
+                strerror(mem.error().code()));
+        return 2;
+    }
+    cfg.mem_bytes = mem.value();
+    if (cfg.mem_bytes < (uint64_t{4} << 20)) {
+        fprintf(stderr, "orrery: --mem must be at least 4M\n");
+        return 2;
+    }
+    cfg.cpus = absl::GetFlag(FLAGS_cpus);
+    if (cfg.cpus == 0 || cfg.cpus > 64) {
+        fprintf(stderr, "orrery: --cpus must be between 1 and 64\n");
+        return 2;
+    }
+    cfg.deterministic = absl::GetFlag(FLAGS_deterministic);
+    cfg.seed = absl::GetFlag(FLAGS_seed);
+    cfg.command_line = absl::GetFlag(FLAGS_cmdline);
+    return ostd::host::run_machine(cfg, &kernel::main);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    absl::SetProgramUsageMessage(kUsage);
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+            printf("%s\n", kUsage);
+            return 0;
+        }
+        fprintf(stderr, "%s\n", kUsage);
+        return 2;
+    }
+    std::string command = argv[1];
+    // Parse flags after the command; argv[1] is dropped so absl sees "orrery --flag ...".
+    std::vector<char*> args{argv[0]};
+    for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+    std::vector<char*> rest = absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+    if (command == "run") return cmd_run();
+    fprintf(stderr, "orrery: unknown command '%s'\n%s\n", command.c_str(), kUsage);
+    return 2;
+}

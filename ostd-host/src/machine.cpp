@@ -1,0 +1,106 @@
+// Host machine lifecycle: RAM, BootInfo, boot of the kernel entry, panic and power-off.
+#include <ostd-host/machine.h>
+
+#include <execinfo.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "hal/console.h"
+#include "hal/machine.h"
+#include "ram.h"
+
+#include <ostd/common/log.h>
+
+#if defined(ORRERY_ASAN) || defined(ORRERY_TSAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace ostd {
+namespace {
+
+BootInfo g_boot_info;
+MemoryRegion g_memory_map[1];
+std::string g_command_line;
+
+}  // namespace
+
+const BootInfo& boot_info() { return g_boot_info; }
+
+void power_off(int status) { hal::power_off(status); }
+
+namespace hal {
+
+void print_backtrace() {
+#if defined(ORRERY_ASAN) || defined(ORRERY_TSAN)
+    __sanitizer_print_stack_trace();
+#else
+    void* frames[64];
+    int n = backtrace(frames, 64);
+    backtrace_symbols_fd(frames, n, STDERR_FILENO);
+#endif
+}
+
+void halt_on_panic() { abort(); }
+
+void power_off(int status) {
+    // Until the machine has tasks to unwind, leaving the process is the only clean way out.
+    _exit(status);
+}
+
+}  // namespace hal
+
+namespace host {
+
+Result<uint64_t> parse_size(const char* text) {
+    if (!text || !*text) return Error(EINVAL, "empty size");
+    uint64_t v = 0;
+    const char* p = text;
+    if (*p < '0' || *p > '9') return Error(EINVAL, "size must start with a digit");
+    for (; *p >= '0' && *p <= '9'; ++p) {
+        if (v > (UINT64_MAX - 9) / 10) return Error(ERANGE, "size too large");
+        v = v * 10 + static_cast<uint64_t>(*p - '0');
+    }
+    unsigned shift = 0;
+    switch (*p) {
+        case '\0': break;
+        case 'k': case 'K': shift = 10; ++p; break;
+        case 'm': case 'M': shift = 20; ++p; break;
+        case 'g': case 'G': shift = 30; ++p; break;
+        default: return Error(EINVAL, "unknown size suffix");
+    }
+    if (*p == 'i' || *p == 'B') ++p;
+    if (*p == 'B') ++p;
+    if (*p != '\0') return Error(EINVAL, "trailing characters after size");
+    if (shift && v > (UINT64_MAX >> shift)) return Error(ERANGE, "size too large");
+    return v << shift;
+}
+
+int run_machine(const MachineConfig& config, KernelMain entry) {
+    uint64_t bytes = align_up(config.mem_bytes, kPageSize);
+    if (auto r = ram_create(bytes); r.is_error()) {
+        ostd::log(LogLevel::kError, "cannot create %lu bytes of RAM: errno %d",
+                  static_cast<unsigned long>(bytes), r.error().code());
+        return 1;
+    }
+    g_command_line = config.command_line;
+    g_memory_map[0] = {Paddr(0), bytes, MemoryRegionKind::kUsable};
+    g_boot_info = BootInfo{};
+    g_boot_info.memory_map = g_memory_map;
+    g_boot_info.command_line = g_command_line;
+    g_boot_info.initramfs = config.initramfs;
+    g_boot_info.deterministic = config.deterministic;
+    g_boot_info.num_cpus = config.deterministic ? 1 : (config.cpus ? config.cpus : 1);
+    g_boot_info.random_seed = config.seed;
+
+    int status = entry(g_boot_info);
+
+    g_boot_info = BootInfo{};
+    ram_destroy();
+    return status;
+}
+
+}  // namespace host
+}  // namespace ostd
