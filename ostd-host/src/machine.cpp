@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "boot/init.h"
 #include "hal/console.h"
 #include "hal/machine.h"
 #include "ram.h"
@@ -95,7 +96,9 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     g_boot_info.num_cpus = config.deterministic ? 1 : (config.cpus ? config.cpus : 1);
     g_boot_info.random_seed = config.seed;
 
+    detail::init_early(g_boot_info);
     int status = entry(g_boot_info);
+    detail::shutdown_late();
 
     g_boot_info = BootInfo{};
     ram_destroy();
