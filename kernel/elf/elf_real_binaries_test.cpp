@@ -1,10 +1,11 @@
 // Real Debian binaries: the parse and the load plan must agree with `readelf -hlW`, read at test
-// time. Skips when a binary or readelf is missing.
+// time (skips when a binary or readelf is missing). Also: every seed in corpora/elf/ is valid.
 #include <kernel/elf/load_plan.h>
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -128,7 +129,7 @@ void check_against_readelf(const std::string& path, ImageKind expected_kind) {
 
     // The plan at a typical PIE base: every copy stays inside the file, segments are disjoint,
     // and the auxv addresses are the link-time ones plus the bias.
-    const uint64_t base = 0x555555554000;
+    const uint64_t base = ostd::align_up(0x555555554000, img.base_alignment());
     auto plan = plan_load(img, ostd::Vaddr(base));
     ASSERT_TRUE(plan.is_ok());
     const uint64_t bias = img.type() == ElfType::kDyn ? base - img.span().start.value() : 0;
@@ -180,6 +181,26 @@ TEST(ElfRealBinaries, EveryPrefixOfTrueIsRejectedCleanly) {
             EXPECT_LE(diag.offset, n);
         }
     }
+}
+
+TEST(ElfSeedCorpus, EverySeedParsesAndMatchesReadelf) {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(__FILE__).parent_path() / "../../corpora/elf";
+    if (!fs::is_directory(dir)) GTEST_SKIP() << "no corpora/elf";
+    int seeds = 0;
+    for (const auto& file : fs::directory_iterator(dir)) {
+        SCOPED_TRACE(file.path().string());
+        auto bytes = testing::read_file(file.path().string());
+        ASSERT_TRUE(bytes.has_value());
+        EXPECT_LT(bytes->size(), 64u * 1024);
+        Diagnostic diag;
+        auto img = parse_elf(*bytes, &diag);
+        ASSERT_TRUE(img.is_ok()) << diag.reason << " at " << diag.offset;
+        if (img.value().arch() == Arch::kX86_64)
+            check_against_readelf(file.path().string(), img.value().kind());
+        ++seeds;
+    }
+    EXPECT_GE(seeds, 3);
 }
 
 }  // namespace
