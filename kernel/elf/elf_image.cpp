@@ -5,6 +5,7 @@
 
 #include <kernel/elf/elf_bytes.h>
 #include <kernel/elf/elf_format.h>
+#include <ostd/common/format.h>
 
 namespace kernel::elf {
 
@@ -13,6 +14,11 @@ using detail::checked_add;
 using detail::is_power_of_two;
 using detail::range_within;
 using detail::read_le;
+
+size_t describe(const Diagnostic& diag, char* buf, size_t size) {
+    return ostd::format(buf, size, "ELF: %s (byte %#llx)", diag.reason ? diag.reason : "no error",
+                        static_cast<unsigned long long>(diag.offset));
+}
 
 ostd::VaRange Segment::pages() const {
     return {ostd::Vaddr(vaddr).page_down(), ostd::Vaddr(vaddr + memsz).page_up()};

@@ -21,6 +21,10 @@ struct Diagnostic {
     uint64_t offset = 0;
 };
 
+/// Formats `diag` as "ELF: <reason> (byte 0x<offset>)" for logs, like ostd::format (always
+/// NUL-terminates when size > 0; returns the untruncated length).
+size_t describe(const Diagnostic& diag, char* buf, size_t size);
+
 enum class Arch : uint8_t { kX86_64, kRiscV64 };
 enum class ElfType : uint8_t { kExec, kDyn };
 

@@ -248,6 +248,19 @@ TEST(ElfImage, EveryRejectionNamesFieldAndOffset) {
     }
 }
 
+TEST(ElfImage, DescribeFormatsReasonAndOffset) {
+    ElfBuilder b = ElfBuilder::static_exec();
+    b.put(f::kEPhentsize, 32, 2);
+    Diagnostic diag;
+    ASSERT_TRUE(parse_elf(b.span(), &diag).is_error());
+    char buf[128];
+    describe(diag, buf, sizeof(buf));
+    EXPECT_STREQ(buf, "ELF: e_phentsize: not sizeof(Elf64_Phdr) (56) (byte 0x36)");
+    char small[8];
+    EXPECT_GT(describe(diag, small, sizeof(small)), sizeof(small));
+    EXPECT_STREQ(small, "ELF: e_");
+}
+
 TEST(ElfImage, TruncatedHeaderReportsTheSize) {
     ElfBuilder b = ElfBuilder::static_exec();
     Diagnostic diag;

@@ -120,7 +120,9 @@ void check_against_readelf(const std::string& path, ImageKind expected_kind) {
         EXPECT_EQ(s.align, l.align) << i;
         EXPECT_EQ(s.prot, l.prot) << i;
     }
-    if (facts->has_phdr) EXPECT_EQ(img.phdr_vaddr(), facts->phdr_vaddr);
+    if (facts->has_phdr) {
+        EXPECT_EQ(img.phdr_vaddr(), facts->phdr_vaddr);
+    }
     EXPECT_EQ(img.tls().has_value(), facts->has_tls);
     if (facts->has_tls) {
         EXPECT_EQ(img.tls()->vaddr, facts->tls_vaddr);

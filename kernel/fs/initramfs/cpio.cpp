@@ -5,6 +5,7 @@
 #include <kernel/fs/initramfs/cpio.h>
 
 #include <kernel/fs/initramfs/path.h>
+#include <ostd/common/format.h>
 
 namespace kernel::initramfs {
 
@@ -94,6 +95,13 @@ bool kind_from_mode(uint32_t mode, EntryKind* kind) {
 }
 
 }  // namespace
+
+size_t describe(const Diagnostic& diag, char* buf, size_t size) {
+    return ostd::format(buf, size, "cpio: %s (byte %#llx, entry at %#llx)",
+                        diag.reason ? diag.reason : "no error",
+                        static_cast<unsigned long long>(diag.offset),
+                        static_cast<unsigned long long>(diag.entry_offset));
+}
 
 ostd::Error CpioReader::reject(const char* reason, uint64_t offset, uint64_t entry_offset) {
     failed_ = true;

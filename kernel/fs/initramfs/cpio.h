@@ -19,6 +19,10 @@ struct Diagnostic {
     uint64_t entry_offset = 0;
 };
 
+/// Formats `diag` as "cpio: <reason> (byte 0x<offset>, entry at 0x<entry_offset>)" for logs,
+/// like ostd::format (always NUL-terminates when size > 0; returns the untruncated length).
+size_t describe(const Diagnostic& diag, char* buf, size_t size);
+
 enum class EntryKind : uint8_t {
     kRegular,
     kDirectory,

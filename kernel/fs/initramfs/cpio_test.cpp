@@ -329,6 +329,21 @@ TEST(Cpio, ErrorsAreSticky) {
     EXPECT_EQ(reader.diagnostic().offset, 0u);
 }
 
+TEST(Cpio, DescribeFormatsReasonAndOffsets) {
+    CpioBuilder b;
+    b.add("good", 0100644, "data!");
+    size_t at = b.add("bad", 0170000);
+    b.trailer();
+    ReadResult r = read_all(b.span());
+    ASSERT_EQ(r.err, EINVAL);
+    char buf[128];
+    describe(r.diag, buf, sizeof(buf));
+    char want[128];
+    snprintf(want, sizeof(want), "cpio: c_mode: unknown file type (byte %#zx, entry at %#zx)",
+             at + 14, at);
+    EXPECT_STREQ(buf, want);
+}
+
 TEST(Cpio, EmptyBufferHasNoTrailer) {
     ReadResult r = read_all({});
     EXPECT_EQ(r.err, EINVAL);
