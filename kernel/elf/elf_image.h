@@ -103,6 +103,8 @@ class ElfImage {
 
   private:
     friend class ElfParser;
+    ElfImage() = default;  // only the parser makes them: every ElfImage is validated
+
     Arch arch_ = Arch::kX86_64;
     ElfType type_ = ElfType::kExec;
     ImageKind kind_ = ImageKind::kStatic;
