@@ -25,10 +25,10 @@ inline constexpr uint32_t kDirectory = 0200000;
 inline constexpr uint32_t kNofollow = 0400000;
 inline constexpr uint32_t kNoatime = 01000000;
 inline constexpr uint32_t kCloexec = 02000000;
-inline constexpr uint32_t kSyncBit = 04000000;            // __O_SYNC
-inline constexpr uint32_t kSync = kSyncBit | kDsync;      // O_SYNC
+inline constexpr uint32_t kSyncBit = 04000000;        // __O_SYNC
+inline constexpr uint32_t kSync = kSyncBit | kDsync;  // O_SYNC
 inline constexpr uint32_t kPath = 010000000;
-inline constexpr uint32_t kTmpfileBit = 020000000;        // __O_TMPFILE
+inline constexpr uint32_t kTmpfileBit = 020000000;              // __O_TMPFILE
 inline constexpr uint32_t kTmpfile = kTmpfileBit | kDirectory;  // O_TMPFILE
 }  // namespace open
 

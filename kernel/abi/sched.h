@@ -40,16 +40,16 @@ inline constexpr uint64_t kIntoCgroup = 0x200000000ULL;    // clone3 only
 /// struct clone_args for clone3(2); the size argument selects a version (64, 80 or 88 bytes).
 struct CloneArgs {
     uint64_t flags;
-    uint64_t pidfd;        // user pointer to int
-    uint64_t child_tid;    // user pointer to pid_t
-    uint64_t parent_tid;   // user pointer to pid_t
+    uint64_t pidfd;       // user pointer to int
+    uint64_t child_tid;   // user pointer to pid_t
+    uint64_t parent_tid;  // user pointer to pid_t
     uint64_t exit_signal;
-    uint64_t stack;        // lowest address of the stack
+    uint64_t stack;  // lowest address of the stack
     uint64_t stack_size;
     uint64_t tls;
-    uint64_t set_tid;      // user pointer to pid_t array (version 1)
+    uint64_t set_tid;  // user pointer to pid_t array (version 1)
     uint64_t set_tid_size;
-    uint64_t cgroup;       // version 2
+    uint64_t cgroup;  // version 2
 };
 inline constexpr uint64_t kCloneArgsSizeVer0 = 64;
 inline constexpr uint64_t kCloneArgsSizeVer1 = 80;

@@ -40,7 +40,7 @@ inline constexpr int kPwr = 30;
 inline constexpr int kSys = 31;
 inline constexpr int kRtmin = 32;  // the kernel's SIGRTMIN (glibc reserves a few above it)
 inline constexpr int kRtmax = 64;
-inline constexpr int kNsig = 64;   // _NSIG: signals are 1..64
+inline constexpr int kNsig = 64;  // _NSIG: signals are 1..64
 /// sigprocmask how.
 inline constexpr int kBlock = 0;
 inline constexpr int kUnblock = 1;

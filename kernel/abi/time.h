@@ -59,7 +59,7 @@ inline constexpr int kBoottime = 7;
 inline constexpr int kRealtimeAlarm = 8;
 inline constexpr int kBoottimeAlarm = 9;
 inline constexpr int kTai = 11;
-inline constexpr int kTimerAbstime = 1;  // clock_nanosleep / timer_settime flag
+inline constexpr int kTimerAbstime = 1;          // clock_nanosleep / timer_settime flag
 inline constexpr int64_t kTicksPerSecond = 100;  // USER_HZ, the unit of times() and /proc
 }  // namespace clock
 

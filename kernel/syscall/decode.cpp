@@ -52,14 +52,14 @@ void decode_enum(TraceWriter& out, int64_t value, const Named (&table)[N]) {
 }
 
 constexpr Named kOpenFlags[] = {
-    {abi::open::kTmpfile, "O_TMPFILE"}, {abi::open::kSync, "O_SYNC"},
-    {abi::open::kCreat, "O_CREAT"},     {abi::open::kExcl, "O_EXCL"},
-    {abi::open::kNoctty, "O_NOCTTY"},   {abi::open::kTrunc, "O_TRUNC"},
-    {abi::open::kAppend, "O_APPEND"},   {abi::open::kNonblock, "O_NONBLOCK"},
-    {abi::open::kDsync, "O_DSYNC"},     {abi::open::kAsync, "O_ASYNC"},
-    {abi::open::kDirect, "O_DIRECT"},   {abi::open::kLargefile, "O_LARGEFILE"},
+    {abi::open::kTmpfile, "O_TMPFILE"},     {abi::open::kSync, "O_SYNC"},
+    {abi::open::kCreat, "O_CREAT"},         {abi::open::kExcl, "O_EXCL"},
+    {abi::open::kNoctty, "O_NOCTTY"},       {abi::open::kTrunc, "O_TRUNC"},
+    {abi::open::kAppend, "O_APPEND"},       {abi::open::kNonblock, "O_NONBLOCK"},
+    {abi::open::kDsync, "O_DSYNC"},         {abi::open::kAsync, "O_ASYNC"},
+    {abi::open::kDirect, "O_DIRECT"},       {abi::open::kLargefile, "O_LARGEFILE"},
     {abi::open::kDirectory, "O_DIRECTORY"}, {abi::open::kNofollow, "O_NOFOLLOW"},
-    {abi::open::kNoatime, "O_NOATIME"}, {abi::open::kCloexec, "O_CLOEXEC"},
+    {abi::open::kNoatime, "O_NOATIME"},     {abi::open::kCloexec, "O_CLOEXEC"},
     {abi::open::kPath, "O_PATH"},
 };
 
@@ -76,13 +76,20 @@ constexpr Named kMapType[] = {
 };
 
 constexpr Named kMapFlags[] = {
-    {abi::map::kFixed, "MAP_FIXED"},         {abi::map::kAnonymous, "MAP_ANONYMOUS"},
-    {abi::map::k32Bit, "MAP_32BIT"},         {abi::map::kGrowsdown, "MAP_GROWSDOWN"},
-    {abi::map::kDenywrite, "MAP_DENYWRITE"}, {abi::map::kExecutable, "MAP_EXECUTABLE"},
-    {abi::map::kLocked, "MAP_LOCKED"},       {abi::map::kNoreserve, "MAP_NORESERVE"},
-    {abi::map::kPopulate, "MAP_POPULATE"},   {abi::map::kNonblock, "MAP_NONBLOCK"},
-    {abi::map::kStack, "MAP_STACK"},         {abi::map::kHugetlb, "MAP_HUGETLB"},
-    {abi::map::kSync, "MAP_SYNC"},           {abi::map::kFixedNoreplace, "MAP_FIXED_NOREPLACE"},
+    {abi::map::kFixed, "MAP_FIXED"},
+    {abi::map::kAnonymous, "MAP_ANONYMOUS"},
+    {abi::map::k32Bit, "MAP_32BIT"},
+    {abi::map::kGrowsdown, "MAP_GROWSDOWN"},
+    {abi::map::kDenywrite, "MAP_DENYWRITE"},
+    {abi::map::kExecutable, "MAP_EXECUTABLE"},
+    {abi::map::kLocked, "MAP_LOCKED"},
+    {abi::map::kNoreserve, "MAP_NORESERVE"},
+    {abi::map::kPopulate, "MAP_POPULATE"},
+    {abi::map::kNonblock, "MAP_NONBLOCK"},
+    {abi::map::kStack, "MAP_STACK"},
+    {abi::map::kHugetlb, "MAP_HUGETLB"},
+    {abi::map::kSync, "MAP_SYNC"},
+    {abi::map::kFixedNoreplace, "MAP_FIXED_NOREPLACE"},
     {abi::map::kUninitialized, "MAP_UNINITIALIZED"},
 };
 
@@ -115,13 +122,11 @@ constexpr Named kCloneFlags[] = {
     {abi::clone::kIntoCgroup, "CLONE_INTO_CGROUP"},
 };
 
-
 constexpr const char* kSignalNames[] = {
-    nullptr,   "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",
-    "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2", "SIGPIPE",
-    "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",
-    "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
-    "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS",
+    nullptr,     "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+    "SIGFPE",    "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+    "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+    "SIGXCPU",   "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS",
 };
 static_assert(sizeof(kSignalNames) / sizeof(kSignalNames[0]) == abi::sig::kRtmin);
 
@@ -137,24 +142,35 @@ constexpr Named kAtFlags[] = {
 };
 
 constexpr Named kWhence[] = {
-    {abi::seek::kSet, "SEEK_SET"},   {abi::seek::kCur, "SEEK_CUR"},
-    {abi::seek::kEnd, "SEEK_END"},   {abi::seek::kData, "SEEK_DATA"},
-    {abi::seek::kHole, "SEEK_HOLE"},
+    {abi::seek::kSet, "SEEK_SET"},   {abi::seek::kCur, "SEEK_CUR"},   {abi::seek::kEnd, "SEEK_END"},
+    {abi::seek::kData, "SEEK_DATA"}, {abi::seek::kHole, "SEEK_HOLE"},
 };
 
 constexpr Named kFcntlCmds[] = {
-    {abi::fcntl::kDupfd, "F_DUPFD"},         {abi::fcntl::kGetfd, "F_GETFD"},
-    {abi::fcntl::kSetfd, "F_SETFD"},         {abi::fcntl::kGetfl, "F_GETFL"},
-    {abi::fcntl::kSetfl, "F_SETFL"},         {abi::fcntl::kGetlk, "F_GETLK"},
-    {abi::fcntl::kSetlk, "F_SETLK"},         {abi::fcntl::kSetlkw, "F_SETLKW"},
-    {abi::fcntl::kSetown, "F_SETOWN"},       {abi::fcntl::kGetown, "F_GETOWN"},
-    {abi::fcntl::kSetsig, "F_SETSIG"},       {abi::fcntl::kGetsig, "F_GETSIG"},
-    {abi::fcntl::kSetownEx, "F_SETOWN_EX"},  {abi::fcntl::kGetownEx, "F_GETOWN_EX"},
-    {abi::fcntl::kOfdGetlk, "F_OFD_GETLK"},  {abi::fcntl::kOfdSetlk, "F_OFD_SETLK"},
-    {abi::fcntl::kOfdSetlkw, "F_OFD_SETLKW"}, {abi::fcntl::kSetlease, "F_SETLEASE"},
-    {abi::fcntl::kGetlease, "F_GETLEASE"},   {abi::fcntl::kNotify, "F_NOTIFY"},
-    {abi::fcntl::kDupfdCloexec, "F_DUPFD_CLOEXEC"}, {abi::fcntl::kSetpipeSz, "F_SETPIPE_SZ"},
-    {abi::fcntl::kGetpipeSz, "F_GETPIPE_SZ"}, {abi::fcntl::kAddSeals, "F_ADD_SEALS"},
+    {abi::fcntl::kDupfd, "F_DUPFD"},
+    {abi::fcntl::kGetfd, "F_GETFD"},
+    {abi::fcntl::kSetfd, "F_SETFD"},
+    {abi::fcntl::kGetfl, "F_GETFL"},
+    {abi::fcntl::kSetfl, "F_SETFL"},
+    {abi::fcntl::kGetlk, "F_GETLK"},
+    {abi::fcntl::kSetlk, "F_SETLK"},
+    {abi::fcntl::kSetlkw, "F_SETLKW"},
+    {abi::fcntl::kSetown, "F_SETOWN"},
+    {abi::fcntl::kGetown, "F_GETOWN"},
+    {abi::fcntl::kSetsig, "F_SETSIG"},
+    {abi::fcntl::kGetsig, "F_GETSIG"},
+    {abi::fcntl::kSetownEx, "F_SETOWN_EX"},
+    {abi::fcntl::kGetownEx, "F_GETOWN_EX"},
+    {abi::fcntl::kOfdGetlk, "F_OFD_GETLK"},
+    {abi::fcntl::kOfdSetlk, "F_OFD_SETLK"},
+    {abi::fcntl::kOfdSetlkw, "F_OFD_SETLKW"},
+    {abi::fcntl::kSetlease, "F_SETLEASE"},
+    {abi::fcntl::kGetlease, "F_GETLEASE"},
+    {abi::fcntl::kNotify, "F_NOTIFY"},
+    {abi::fcntl::kDupfdCloexec, "F_DUPFD_CLOEXEC"},
+    {abi::fcntl::kSetpipeSz, "F_SETPIPE_SZ"},
+    {abi::fcntl::kGetpipeSz, "F_GETPIPE_SZ"},
+    {abi::fcntl::kAddSeals, "F_ADD_SEALS"},
     {abi::fcntl::kGetSeals, "F_GET_SEALS"},
 };
 
@@ -173,10 +189,10 @@ constexpr Named kClocks[] = {
 };
 
 constexpr Named kWaitOptions[] = {
-    {abi::wait::kNohang, "WNOHANG"},     {abi::wait::kUntraced, "WUNTRACED"},
-    {abi::wait::kExited, "WEXITED"},     {abi::wait::kContinued, "WCONTINUED"},
-    {abi::wait::kNowait, "WNOWAIT"},     {abi::wait::kNothread, "__WNOTHREAD"},
-    {abi::wait::kAll, "__WALL"},         {abi::wait::kClone, "__WCLONE"},
+    {abi::wait::kNohang, "WNOHANG"}, {abi::wait::kUntraced, "WUNTRACED"},
+    {abi::wait::kExited, "WEXITED"}, {abi::wait::kContinued, "WCONTINUED"},
+    {abi::wait::kNowait, "WNOWAIT"}, {abi::wait::kNothread, "__WNOTHREAD"},
+    {abi::wait::kAll, "__WALL"},     {abi::wait::kClone, "__WCLONE"},
 };
 
 constexpr Named kFutexCmds[] = {
@@ -215,10 +231,18 @@ constexpr Named kIoctls[] = {
 void decode_open_flags(TraceWriter& out, uint64_t flags) {
     auto f = static_cast<uint32_t>(flags);
     switch (f & abi::open::kAccmode) {
-        case abi::open::kRdonly: out.puts("O_RDONLY"); break;
-        case abi::open::kWronly: out.puts("O_WRONLY"); break;
-        case abi::open::kRdwr: out.puts("O_RDWR"); break;
-        default: out.puts("O_ACCMODE"); break;
+        case abi::open::kRdonly:
+            out.puts("O_RDONLY");
+            break;
+        case abi::open::kWronly:
+            out.puts("O_WRONLY");
+            break;
+        case abi::open::kRdwr:
+            out.puts("O_RDWR");
+            break;
+        default:
+            out.puts("O_ACCMODE");
+            break;
     }
     f &= ~abi::open::kAccmode;
     if (f != 0) decode_bits(out, f, kOpenFlags, /*first=*/false);
@@ -296,11 +320,17 @@ void decode_dirfd(TraceWriter& out, int64_t fd) {
         out.printf("%ld", static_cast<long>(fd));
 }
 
-void decode_whence(TraceWriter& out, int64_t whence) { decode_enum(out, whence, kWhence); }
+void decode_whence(TraceWriter& out, int64_t whence) {
+    decode_enum(out, whence, kWhence);
+}
 
-void decode_fcntl_cmd(TraceWriter& out, int64_t cmd) { decode_enum(out, cmd, kFcntlCmds); }
+void decode_fcntl_cmd(TraceWriter& out, int64_t cmd) {
+    decode_enum(out, cmd, kFcntlCmds);
+}
 
-void decode_clock_id(TraceWriter& out, int64_t clock) { decode_enum(out, clock, kClocks); }
+void decode_clock_id(TraceWriter& out, int64_t clock) {
+    decode_enum(out, clock, kClocks);
+}
 
 void decode_wait_options(TraceWriter& out, uint64_t options) {
     decode_bits(out, static_cast<uint32_t>(options), kWaitOptions);

@@ -37,8 +37,8 @@ int64_t dispatch(const SyscallTable& table, SyscallContext& ctx, const SyscallAr
     }
     int code = result.error().code();
     if (code <= 0 || code > ostd::kMaxErrno)
-        ostd::panic("syscall %ld failed with errno %d, outside 1..%d",
-                    static_cast<long>(args.nr), code, ostd::kMaxErrno);
+        ostd::panic("syscall %ld failed with errno %d, outside 1..%d", static_cast<long>(args.nr),
+                    code, ostd::kMaxErrno);
     return -static_cast<int64_t>(code);
 }
 

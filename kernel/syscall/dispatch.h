@@ -48,7 +48,7 @@ using SyscallHandler = ostd::Result<int64_t> (*)(SyscallContext& ctx, const Sysc
 /// Number -> handler. The kernel's table is built from syscalls.def (default_syscall_table());
 /// tests build their own and bind() test handlers. Not locked: fill it before sharing it.
 class SyscallTable {
-public:
+  public:
     /// Numbers 0 .. kCapacity - 1 can be bound.
     static constexpr int kCapacity = 512;
 
@@ -66,7 +66,7 @@ public:
     /// Number of bound numbers.
     size_t bound_count() const;
 
-private:
+  private:
     SyscallHandler handlers_[kCapacity] = {};
 };
 

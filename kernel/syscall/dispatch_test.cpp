@@ -95,8 +95,7 @@ TEST(SyscallDispatch, HandlerValueAndContextPassThrough) {
     table.bind(sysno::mmap, returns_sum);
     table.bind(sysno::getpid, records_context);
     SyscallContext ctx;
-    EXPECT_EQ(dispatch(table, ctx, call(sysno::mmap, 0x7f00'0000'0000, 0x1000)),
-              0x7f00'0000'1000);
+    EXPECT_EQ(dispatch(table, ctx, call(sysno::mmap, 0x7f00'0000'0000, 0x1000)), 0x7f00'0000'1000);
     EXPECT_EQ(dispatch(table, ctx, call(sysno::getpid)), 0);
     EXPECT_EQ(g_seen_ctx, &ctx);
 }

@@ -10,9 +10,9 @@ namespace {
 
 SyscallTable build_default_table() {
     SyscallTable table;
-#define ORRERY_SYSCALL(nr, name, handler, status, ...)                   \
+#define ORRERY_SYSCALL(nr, name, handler, status, ...)                  \
     if constexpr (SyscallStatus::k##status != SyscallStatus::kEnosys) { \
-        table.bind(nr, &handler);                                        \
+        table.bind(nr, &handler);                                       \
     }
 #include <kernel/syscall/syscalls.def>
 #undef ORRERY_SYSCALL

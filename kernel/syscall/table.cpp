@@ -30,8 +30,10 @@ static_assert(rows_strictly_ascending(), "syscalls.def must list numbers once, i
 // Number -> row index, -1 for gaps.
 constexpr auto kIndex = [] {
     std::array<int16_t, kMaxNr + 1> index{};
-    for (auto& slot : index) slot = -1;
-    for (size_t i = 0; i < kRowCount; ++i) index[kRows[i].nr] = static_cast<int16_t>(i);
+    for (auto& slot : index)
+        slot = -1;
+    for (size_t i = 0; i < kRowCount; ++i)
+        index[kRows[i].nr] = static_cast<int16_t>(i);
     return index;
 }();
 
@@ -45,9 +47,13 @@ bool same_name(const char* a, const char* b) {
 
 }  // namespace
 
-int max_syscall_nr() { return kMaxNr; }
+int max_syscall_nr() {
+    return kMaxNr;
+}
 
-size_t syscall_count() { return kRowCount; }
+size_t syscall_count() {
+    return kRowCount;
+}
 
 const SyscallInfo& syscall_at(size_t i) {
     if (i >= kRowCount) ostd::panic("syscall_at(%zu): table has %zu rows", i, kRowCount);
@@ -69,9 +75,12 @@ const SyscallInfo* find_syscall(const char* name) {
 
 const char* status_name(SyscallStatus status) {
     switch (status) {
-        case SyscallStatus::kEnosys: return "enosys";
-        case SyscallStatus::kPartial: return "partial";
-        case SyscallStatus::kImplemented: return "implemented";
+        case SyscallStatus::kEnosys:
+            return "enosys";
+        case SyscallStatus::kPartial:
+            return "partial";
+        case SyscallStatus::kImplemented:
+            return "implemented";
     }
     return "?";
 }
@@ -80,9 +89,15 @@ StatusCounts status_counts() {
     StatusCounts counts;
     for (const auto& row : kRows) {
         switch (row.status) {
-            case SyscallStatus::kEnosys: ++counts.enosys; break;
-            case SyscallStatus::kPartial: ++counts.partial; break;
-            case SyscallStatus::kImplemented: ++counts.implemented; break;
+            case SyscallStatus::kEnosys:
+                ++counts.enosys;
+                break;
+            case SyscallStatus::kPartial:
+                ++counts.partial;
+                break;
+            case SyscallStatus::kImplemented:
+                ++counts.implemented;
+                break;
         }
     }
     return counts;
@@ -90,35 +105,64 @@ StatusCounts status_counts() {
 
 const char* arg_kind_name(ArgKind kind) {
     switch (kind) {
-        case None: return "None";
-        case Int: return "Int";
-        case Uint: return "Uint";
-        case Hex: return "Hex";
-        case Fd: return "Fd";
-        case DirFd: return "DirFd";
-        case Ptr: return "Ptr";
-        case PtrIn: return "PtrIn";
-        case PtrOut: return "PtrOut";
-        case BufIn: return "BufIn";
-        case Path: return "Path";
-        case Str: return "Str";
-        case Size: return "Size";
-        case Off: return "Off";
-        case OpenFlags: return "OpenFlags";
-        case Mode: return "Mode";
-        case Prot: return "Prot";
-        case MmapFlags: return "MmapFlags";
-        case CloneFlags: return "CloneFlags";
-        case Signal: return "Signal";
-        case Pid: return "Pid";
-        case Whence: return "Whence";
-        case FcntlCmd: return "FcntlCmd";
-        case AtFlags: return "AtFlags";
-        case ClockId: return "ClockId";
-        case Ioctl: return "Ioctl";
-        case Uid: return "Uid";
-        case WaitOptions: return "WaitOptions";
-        case FutexOp: return "FutexOp";
+        case None:
+            return "None";
+        case Int:
+            return "Int";
+        case Uint:
+            return "Uint";
+        case Hex:
+            return "Hex";
+        case Fd:
+            return "Fd";
+        case DirFd:
+            return "DirFd";
+        case Ptr:
+            return "Ptr";
+        case PtrIn:
+            return "PtrIn";
+        case PtrOut:
+            return "PtrOut";
+        case BufIn:
+            return "BufIn";
+        case Path:
+            return "Path";
+        case Str:
+            return "Str";
+        case Size:
+            return "Size";
+        case Off:
+            return "Off";
+        case OpenFlags:
+            return "OpenFlags";
+        case Mode:
+            return "Mode";
+        case Prot:
+            return "Prot";
+        case MmapFlags:
+            return "MmapFlags";
+        case CloneFlags:
+            return "CloneFlags";
+        case Signal:
+            return "Signal";
+        case Pid:
+            return "Pid";
+        case Whence:
+            return "Whence";
+        case FcntlCmd:
+            return "FcntlCmd";
+        case AtFlags:
+            return "AtFlags";
+        case ClockId:
+            return "ClockId";
+        case Ioctl:
+            return "Ioctl";
+        case Uid:
+            return "Uid";
+        case WaitOptions:
+            return "WaitOptions";
+        case FutexOp:
+            return "FutexOp";
     }
     return "?";
 }

@@ -36,7 +36,8 @@ struct SyscallInfo {
     /// Number of arguments the call takes (0..6).
     constexpr int arg_count() const {
         int n = 0;
-        while (n < static_cast<int>(kMaxSyscallArgs) && args[n] != ArgKind::None) ++n;
+        while (n < static_cast<int>(kMaxSyscallArgs) && args[n] != ArgKind::None)
+            ++n;
         return n;
     }
 };

@@ -67,9 +67,12 @@ TEST(SyscallTable, HostKnowsNoSyscallTheTableLacks) {
 }
 
 TEST(SyscallTable, DenseWhereLinuxIsAndGapsWhereItIsNot) {
-    for (int nr = 0; nr <= 334; ++nr) EXPECT_NE(find_syscall(nr), nullptr) << nr;
-    for (int nr = 335; nr <= 423; ++nr) EXPECT_EQ(find_syscall(nr), nullptr) << nr;
-    for (int nr = 424; nr <= max_syscall_nr(); ++nr) EXPECT_NE(find_syscall(nr), nullptr) << nr;
+    for (int nr = 0; nr <= 334; ++nr)
+        EXPECT_NE(find_syscall(nr), nullptr) << nr;
+    for (int nr = 335; nr <= 423; ++nr)
+        EXPECT_EQ(find_syscall(nr), nullptr) << nr;
+    for (int nr = 424; nr <= max_syscall_nr(); ++nr)
+        EXPECT_NE(find_syscall(nr), nullptr) << nr;
     EXPECT_GE(max_syscall_nr(), 462);
     EXPECT_EQ(syscall_count(), static_cast<size_t>(335 + max_syscall_nr() - 424 + 1));
 }

@@ -21,7 +21,9 @@ void put_pointer(TraceWriter& out, uint64_t addr) {
         out.printf("%#lx", static_cast<unsigned long>(addr));
 }
 
-void put_hex(TraceWriter& out, uint64_t v) { out.printf("%#lx", static_cast<unsigned long>(v)); }
+void put_hex(TraceWriter& out, uint64_t v) {
+    out.printf("%#lx", static_cast<unsigned long>(v));
+}
 
 // A NUL-terminated user string, at most `limit` bytes shown.
 void put_user_string(TraceWriter& out, const UserReader* user, uint64_t addr, size_t limit) {
@@ -75,42 +77,84 @@ void put_arg(TraceWriter& out, ArgKind kind, const SyscallArgs& args, size_t i,
              const UserReader* user) {
     uint64_t v = args.args[i];
     switch (kind) {
-        case ArgKind::None: break;
+        case ArgKind::None:
+            break;
         case ArgKind::Int:
         case ArgKind::Fd:
         case ArgKind::Pid:
-        case ArgKind::Uid: out.printf("%d", args.as_int(i)); break;
-        case ArgKind::Uint: out.printf("%u", args.as_uint(i)); break;
-        case ArgKind::Hex: put_hex(out, v); break;
-        case ArgKind::DirFd: decode_dirfd(out, args.as_int(i)); break;
+        case ArgKind::Uid:
+            out.printf("%d", args.as_int(i));
+            break;
+        case ArgKind::Uint:
+            out.printf("%u", args.as_uint(i));
+            break;
+        case ArgKind::Hex:
+            put_hex(out, v);
+            break;
+        case ArgKind::DirFd:
+            decode_dirfd(out, args.as_int(i));
+            break;
         case ArgKind::Ptr:
         case ArgKind::PtrIn:
-        case ArgKind::PtrOut: put_pointer(out, v); break;
+        case ArgKind::PtrOut:
+            put_pointer(out, v);
+            break;
         case ArgKind::BufIn:
             put_user_buffer(out, user, v, i + 1 < kMaxSyscallArgs ? args.args[i + 1] : 0);
             break;
-        case ArgKind::Path: put_user_string(out, user, v, kTraceMaxPath); break;
-        case ArgKind::Str: put_user_string(out, user, v, kTraceMaxString); break;
-        case ArgKind::Size: out.printf("%lu", static_cast<unsigned long>(v)); break;
-        case ArgKind::Off: out.printf("%ld", static_cast<long>(v)); break;
-        case ArgKind::OpenFlags: decode_open_flags(out, v); break;
-        case ArgKind::Mode: decode_mode(out, v); break;
-        case ArgKind::Prot: decode_prot(out, v); break;
-        case ArgKind::MmapFlags: decode_mmap_flags(out, v); break;
-        case ArgKind::CloneFlags:
-            decode_clone_flags(out, v,
-                               args.nr == sysno::clone
-                                   ? CloneForm::kWithExitSignal
-                                   : CloneForm::kFlagsOnly);
+        case ArgKind::Path:
+            put_user_string(out, user, v, kTraceMaxPath);
             break;
-        case ArgKind::Signal: decode_signal(out, args.as_int(i)); break;
-        case ArgKind::Whence: decode_whence(out, args.as_int(i)); break;
-        case ArgKind::FcntlCmd: decode_fcntl_cmd(out, args.as_int(i)); break;
-        case ArgKind::AtFlags: decode_at_flags(out, v); break;
-        case ArgKind::ClockId: decode_clock_id(out, args.as_int(i)); break;
-        case ArgKind::Ioctl: decode_ioctl(out, v); break;
-        case ArgKind::WaitOptions: decode_wait_options(out, v); break;
-        case ArgKind::FutexOp: decode_futex_op(out, v); break;
+        case ArgKind::Str:
+            put_user_string(out, user, v, kTraceMaxString);
+            break;
+        case ArgKind::Size:
+            out.printf("%lu", static_cast<unsigned long>(v));
+            break;
+        case ArgKind::Off:
+            out.printf("%ld", static_cast<long>(v));
+            break;
+        case ArgKind::OpenFlags:
+            decode_open_flags(out, v);
+            break;
+        case ArgKind::Mode:
+            decode_mode(out, v);
+            break;
+        case ArgKind::Prot:
+            decode_prot(out, v);
+            break;
+        case ArgKind::MmapFlags:
+            decode_mmap_flags(out, v);
+            break;
+        case ArgKind::CloneFlags:
+            decode_clone_flags(
+                out, v,
+                args.nr == sysno::clone ? CloneForm::kWithExitSignal : CloneForm::kFlagsOnly);
+            break;
+        case ArgKind::Signal:
+            decode_signal(out, args.as_int(i));
+            break;
+        case ArgKind::Whence:
+            decode_whence(out, args.as_int(i));
+            break;
+        case ArgKind::FcntlCmd:
+            decode_fcntl_cmd(out, args.as_int(i));
+            break;
+        case ArgKind::AtFlags:
+            decode_at_flags(out, v);
+            break;
+        case ArgKind::ClockId:
+            decode_clock_id(out, args.as_int(i));
+            break;
+        case ArgKind::Ioctl:
+            decode_ioctl(out, v);
+            break;
+        case ArgKind::WaitOptions:
+            decode_wait_options(out, v);
+            break;
+        case ArgKind::FutexOp:
+            decode_futex_op(out, v);
+            break;
     }
 }
 
@@ -121,8 +165,8 @@ int shown_arg_count(const SyscallInfo& info, const SyscallArgs& args) {
     for (int i = 0; i + 1 < n; ++i) {
         if (info.args[i] == ArgKind::OpenFlags && info.args[i + 1] == ArgKind::Mode) {
             uint32_t flags = args.as_uint(static_cast<size_t>(i));
-            bool creates = (flags & abi::open::kCreat) ||
-                           (flags & abi::open::kTmpfile) == abi::open::kTmpfile;
+            bool creates =
+                (flags & abi::open::kCreat) || (flags & abi::open::kTmpfile) == abi::open::kTmpfile;
             if (!creates && i + 2 == n) return i + 1;
         }
         if (info.args[i] == ArgKind::FcntlCmd) {
@@ -166,8 +210,10 @@ bool returns_address(const SyscallInfo* info) {
         case sysno::brk:
         case sysno::mremap:
         case sysno::shmat:
-        case sysno::map_shadow_stack: return true;
-        default: return false;
+        case sysno::map_shadow_stack:
+            return true;
+        default:
+            return false;
     }
 }
 

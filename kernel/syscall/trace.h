@@ -18,8 +18,7 @@ inline constexpr size_t kTraceMaxPath = 256;
 /// snprintf does. `user` may be null: strings are then shown as addresses. Unknown numbers
 /// render as `syscall_<nr>(0x.., ...)` with all six registers. Never fails, never panics: bad
 /// user pointers are shown as hex addresses.
-size_t format_syscall_call(char* buf, size_t size, const SyscallArgs& args,
-                           const UserReader* user);
+size_t format_syscall_call(char* buf, size_t size, const SyscallArgs& args, const UserReader* user);
 
 /// Writes `= <ret>` for a return value: `= 3`, `= 0x7f0000001000` for address-returning calls,
 /// `= -1 ENOENT (No such file or directory)` for -errno values.

@@ -21,7 +21,8 @@ void TraceWriter::put(char c) {
 }
 
 void TraceWriter::puts(const char* s) {
-    while (*s) put(*s++);
+    while (*s)
+        put(*s++);
 }
 
 void TraceWriter::printf(const char* fmt, ...) {
@@ -40,11 +41,21 @@ void TraceWriter::quoted(const char* bytes, size_t len) {
     for (size_t i = 0; i < len; ++i) {
         auto c = static_cast<unsigned char>(bytes[i]);
         switch (c) {
-            case '"': puts("\\\""); break;
-            case '\\': puts("\\\\"); break;
-            case '\n': puts("\\n"); break;
-            case '\t': puts("\\t"); break;
-            case '\r': puts("\\r"); break;
+            case '"':
+                puts("\\\"");
+                break;
+            case '\\':
+                puts("\\\\");
+                break;
+            case '\n':
+                puts("\\n");
+                break;
+            case '\t':
+                puts("\\t");
+                break;
+            case '\r':
+                puts("\\r");
+                break;
             default:
                 if (c >= 0x20 && c < 0x7f) {
                     put(static_cast<char>(c));

@@ -10,7 +10,7 @@
 namespace kernel::syscall {
 
 class TraceWriter {
-public:
+  public:
     /// buf may be null only when size is 0 (length-only dry run).
     TraceWriter(char* buf, size_t size);
 
@@ -23,7 +23,7 @@ public:
     /// Length the full output has (may exceed the buffer: the caller detects truncation).
     size_t length() const { return len_; }
 
-private:
+  private:
     void terminate();
 
     char* buf_;
