@@ -1,6 +1,8 @@
 // Syscall table sanity: numbering against the host's real x86-64 ABI, lookups, argument kinds.
 #include <kernel/syscall/table.h>
 
+#include <kernel/syscall/listing.h>
+
 #include <sys/syscall.h>
 
 #include <cctype>
@@ -82,7 +84,9 @@ TEST(SyscallTable, NumbersAndNamesAreUniqueAndAscending) {
     for (size_t i = 0; i < syscall_count(); ++i) {
         const auto& row = syscall_at(i);
         EXPECT_TRUE(names.insert(row.name).second) << row.name;
-        if (i > 0) EXPECT_GT(row.nr, syscall_at(i - 1).nr);
+        if (i > 0) {
+            EXPECT_GT(row.nr, syscall_at(i - 1).nr);
+        }
         EXPECT_EQ(find_syscall(row.nr), &row);
         EXPECT_EQ(find_syscall(row.name), &row);
     }
@@ -137,6 +141,21 @@ TEST(SyscallTable, StatusCountsCoverEveryRow) {
     EXPECT_STREQ(status_name(SyscallStatus::kEnosys), "enosys");
     EXPECT_STREQ(status_name(SyscallStatus::kPartial), "partial");
     EXPECT_STREQ(status_name(SyscallStatus::kImplemented), "implemented");
+}
+
+TEST(SyscallListing, RowsAndSummaryForOrrerySyscalls) {
+    char buf[128];
+    EXPECT_EQ(format_syscall_row(buf, sizeof buf, *find_syscall("openat")),
+              std::strlen("257  openat(DirFd, Path, OpenFlags, Mode)  enosys"));
+    EXPECT_STREQ(buf, "257  openat(DirFd, Path, OpenFlags, Mode)  enosys");
+    format_syscall_row(buf, sizeof buf, *find_syscall("getpid"));
+    EXPECT_STREQ(buf, " 39  getpid()  enosys");
+    StatusCounts counts;
+    counts.implemented = 3;
+    counts.partial = 1;
+    counts.enosys = 7;
+    format_syscall_summary(buf, sizeof buf, counts);
+    EXPECT_STREQ(buf, "11 syscalls: 3 implemented, 1 partial, 7 enosys");
 }
 
 TEST(SyscallTableDeathTest, RowIndexPastTheEndPanics) {
