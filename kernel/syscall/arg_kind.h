@@ -36,6 +36,11 @@ enum class ArgKind : uint8_t {
     Uid,          ///< user or group id (-1 means "unchanged")
     WaitOptions,  ///< WNOHANG | WUNTRACED | ...
     FutexOp,      ///< FUTEX_* op with PRIVATE / CLOCK_REALTIME bits
+    SigHow,       ///< SIG_BLOCK / SIG_UNBLOCK / SIG_SETMASK
+    SigsetIn,     ///< user sigset_t the kernel reads, shown as [INT TERM]
+    SigactionIn,  ///< user struct sigaction (kernel layout) the kernel reads
+    TimespecIn,   ///< user struct timespec the kernel reads
+    Argv,         ///< user NULL-terminated array of string pointers (execve argv / envp)
 };
 
 /// Symbolic name of a kind ("Fd"), for tables and test messages.

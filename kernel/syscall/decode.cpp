@@ -226,6 +226,12 @@ constexpr Named kIoctls[] = {
     {abi::ioctl::kFioclex, "FIOCLEX"},       {abi::ioctl::kFioasync, "FIOASYNC"},
 };
 
+constexpr Named kSigHow[] = {
+    {abi::sig::kBlock, "SIG_BLOCK"},
+    {abi::sig::kUnblock, "SIG_UNBLOCK"},
+    {abi::sig::kSetmask, "SIG_SETMASK"},
+};
+
 }  // namespace
 
 void decode_open_flags(TraceWriter& out, uint64_t flags) {
@@ -346,6 +352,10 @@ void decode_futex_op(TraceWriter& out, uint64_t op) {
         out.printf("%d", cmd);
     if (value & abi::futex::kPrivateFlag) out.puts("_PRIVATE");
     if (value & abi::futex::kClockRealtime) out.puts("|FUTEX_CLOCK_REALTIME");
+}
+
+void decode_sighow(TraceWriter& out, int64_t how) {
+    decode_enum(out, how, kSigHow);
 }
 
 void decode_ioctl(TraceWriter& out, uint64_t request) {

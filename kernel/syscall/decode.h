@@ -43,6 +43,8 @@ void decode_clock_id(TraceWriter& out, int64_t clock);
 void decode_wait_options(TraceWriter& out, uint64_t options);
 /// "FUTEX_WAIT_PRIVATE", "FUTEX_WAKE|FUTEX_CLOCK_REALTIME".
 void decode_futex_op(TraceWriter& out, uint64_t op);
+/// "SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK", else the number.
+void decode_sighow(TraceWriter& out, int64_t how);
 /// "TCGETS", "TIOCGWINSZ" ..., else "0x...".
 void decode_ioctl(TraceWriter& out, uint64_t request);
 

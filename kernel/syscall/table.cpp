@@ -163,6 +163,16 @@ const char* arg_kind_name(ArgKind kind) {
             return "WaitOptions";
         case FutexOp:
             return "FutexOp";
+        case SigHow:
+            return "SigHow";
+        case SigsetIn:
+            return "SigsetIn";
+        case SigactionIn:
+            return "SigactionIn";
+        case TimespecIn:
+            return "TimespecIn";
+        case Argv:
+            return "Argv";
     }
     return "?";
 }

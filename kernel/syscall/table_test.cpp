@@ -126,6 +126,14 @@ TEST(SyscallTable, ArgumentKindsDescribeSignatures) {
     for (size_t i = 0; i < syscall_count(); ++i) {
         const auto& row = syscall_at(i);
         int n = row.arg_count();
+        // The tracer takes a buffer's or set's length from the next Size argument.
+        for (int a = 0; a < n; ++a) {
+            if (row.args[a] != ArgKind::BufIn && row.args[a] != ArgKind::SigsetIn) continue;
+            bool has_size = false;
+            for (int b = a + 1; b < n; ++b)
+                has_size |= row.args[b] == ArgKind::Size;
+            EXPECT_TRUE(has_size) << row.name << " has a sized argument without a Size";
+        }
         for (int a = n; a < static_cast<int>(kMaxSyscallArgs); ++a)
             EXPECT_EQ(row.args[a], ArgKind::None) << row.name << " has a hole in its arguments";
     }

@@ -6,6 +6,7 @@
 
 #include <kernel/abi/fcntl.h>
 #include <kernel/syscall/decode.h>
+#include <kernel/syscall/decode_user.h>
 #include <kernel/syscall/table.h>
 #include <kernel/syscall/trace_writer.h>
 
@@ -14,68 +15,21 @@ namespace {
 
 namespace abi = kernel::abi;
 
-void put_pointer(TraceWriter& out, uint64_t addr) {
-    if (addr == 0)
-        out.puts("NULL");
-    else
-        out.printf("%#lx", static_cast<unsigned long>(addr));
-}
-
 void put_hex(TraceWriter& out, uint64_t v) {
     out.printf("%#lx", static_cast<unsigned long>(v));
 }
 
-// A NUL-terminated user string, at most `limit` bytes shown.
-void put_user_string(TraceWriter& out, const UserReader* user, uint64_t addr, size_t limit) {
-    if (addr == 0 || user == nullptr) {
-        put_pointer(out, addr);
-        return;
-    }
-    char chunk[64];
-    char shown[kTraceMaxPath];
-    size_t len = 0;
-    bool terminated = false;
-    while (len < limit && !terminated) {
-        size_t want = limit - len < sizeof(chunk) ? limit - len : sizeof(chunk);
-        auto got = user->read(addr + len, chunk, want);
-        if (got.is_error() || got.value() == 0) break;
-        for (size_t i = 0; i < got.value() && len < limit; ++i) {
-            if (chunk[i] == '\0') {
-                terminated = true;
-                break;
-            }
-            shown[len++] = chunk[i];
-        }
-        if (got.value() < want) break;
-    }
-    if (len == 0 && !terminated) {  // unreadable: show the address, as strace does
-        put_pointer(out, addr);
-        return;
-    }
-    out.quoted(shown, len);
-    if (!terminated) out.puts("...");
+// The first Size-kind argument after slot i (a buffer's or set's length), or 0.
+uint64_t size_after(const SyscallInfo& info, const SyscallArgs& args, size_t i) {
+    for (size_t j = i + 1; j < kMaxSyscallArgs; ++j)
+        if (info.args[j] == ArgKind::Size) return args.args[j];
+    return 0;
 }
 
-// `len` user bytes at addr (write's buffer).
-void put_user_buffer(TraceWriter& out, const UserReader* user, uint64_t addr, uint64_t len) {
-    if (addr == 0 || user == nullptr) {
-        put_pointer(out, addr);
-        return;
-    }
-    char shown[kTraceMaxString];
-    size_t want = len < kTraceMaxString ? static_cast<size_t>(len) : kTraceMaxString;
-    auto got = user->read(addr, shown, want);
-    if (got.is_error() || got.value() < want) {
-        put_pointer(out, addr);
-        return;
-    }
-    out.quoted(shown, want);
-    if (want < len) out.puts("...");
-}
-
-void put_arg(TraceWriter& out, ArgKind kind, const SyscallArgs& args, size_t i,
+void put_arg(TraceWriter& out, const SyscallInfo& info, const SyscallArgs& args, size_t i,
              const UserReader* user) {
     uint64_t v = args.args[i];
+    ArgKind kind = info.args[i];
     switch (kind) {
         case ArgKind::None:
             break;
@@ -97,16 +51,16 @@ void put_arg(TraceWriter& out, ArgKind kind, const SyscallArgs& args, size_t i,
         case ArgKind::Ptr:
         case ArgKind::PtrIn:
         case ArgKind::PtrOut:
-            put_pointer(out, v);
+            decode_pointer(out, v);
             break;
         case ArgKind::BufIn:
-            put_user_buffer(out, user, v, i + 1 < kMaxSyscallArgs ? args.args[i + 1] : 0);
+            decode_user_buffer(out, user, v, size_after(info, args, i));
             break;
         case ArgKind::Path:
-            put_user_string(out, user, v, kTraceMaxPath);
+            decode_user_string(out, user, v, kTraceMaxPath);
             break;
         case ArgKind::Str:
-            put_user_string(out, user, v, kTraceMaxString);
+            decode_user_string(out, user, v, kTraceMaxString);
             break;
         case ArgKind::Size:
             out.printf("%lu", static_cast<unsigned long>(v));
@@ -154,6 +108,21 @@ void put_arg(TraceWriter& out, ArgKind kind, const SyscallArgs& args, size_t i,
             break;
         case ArgKind::FutexOp:
             decode_futex_op(out, v);
+            break;
+        case ArgKind::SigHow:
+            decode_sighow(out, args.as_int(i));
+            break;
+        case ArgKind::SigsetIn:
+            decode_user_sigset(out, user, v, size_after(info, args, i));
+            break;
+        case ArgKind::SigactionIn:
+            decode_user_sigaction(out, user, v);
+            break;
+        case ArgKind::TimespecIn:
+            decode_user_timespec(out, user, v);
+            break;
+        case ArgKind::Argv:
+            decode_user_argv(out, user, v);
             break;
     }
 }
@@ -236,7 +205,7 @@ void write_call(TraceWriter& out, const SyscallArgs& args, const UserReader* use
         if (i) out.puts(", ");
         auto idx = static_cast<size_t>(i);
         if (is_fcntl && put_fcntl_arg(out, args, idx)) continue;
-        put_arg(out, info->args[i], args, idx, user);
+        put_arg(out, *info, args, idx, user);
     }
     out.put(')');
 }

@@ -5,14 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <kernel/syscall/decode_user.h>
 #include <kernel/syscall/dispatch.h>
 #include <kernel/syscall/user_reader.h>
 
 namespace kernel::syscall {
-
-/// Longest string or buffer shown before "..." (paths get kTraceMaxPath).
-inline constexpr size_t kTraceMaxString = 32;
-inline constexpr size_t kTraceMaxPath = 256;
 
 /// Writes `name(args)` into buf (NUL-terminated when size > 0) and returns the full length, as
 /// snprintf does. `user` may be null: strings are then shown as addresses. Unknown numbers

@@ -199,6 +199,70 @@ TEST(SyscallTrace, AtFlagsWhenceWaitFutexClockIoctl) {
               "ioctl(1, 0xc0de, 0) = -1 ENOTTY (Inappropriate ioctl for device)");
 }
 
+// Little-endian u64s as bytes, for building pointer arrays and structs in FakeUser.
+std::string words(std::initializer_list<uint64_t> values) {
+    std::string bytes;
+    for (uint64_t v : values)
+        bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+    return bytes;
+}
+
+TEST(SyscallTrace, ExecveShowsArgvArrays) {
+    FakeUser user;
+    user.map(0x1000, std::string("/bin/ls\0ls\0-l\0HOME=/\0", 22));
+    user.map(0x2000, words({0x1008, 0x100b, 0}));
+    user.map(0x3000, words({0x100e, 0}));
+    EXPECT_EQ(trace(args_of(sysno::execve, {0x1000, 0x2000, 0x3000}), -ENOEXEC, &user),
+              "execve(\"/bin/ls\", [\"ls\", \"-l\"], [\"HOME=/\"]) = -1 ENOEXEC (Exec format "
+              "error)");
+    // Empty argv, an unreadable array, and an array that runs off the mapped memory.
+    user.map(0x4000, words({0}));
+    user.map(0x5000, words({0x1008}));
+    EXPECT_EQ(trace(args_of(sysno::execve, {0x1000, 0x4000, 0xbad000}), 0, &user),
+              "execve(\"/bin/ls\", [], 0xbad000) = 0");
+    EXPECT_EQ(trace(args_of(sysno::execve, {0x1000, 0x5000, 0}), 0, &user),
+              "execve(\"/bin/ls\", [\"ls\", ...], NULL) = 0");
+    // More than kTraceMaxArgv entries are elided.
+    std::string many;
+    for (int i = 0; i < 12; ++i)
+        many += words({0x1008});
+    user.map(0x6000, many + words({0}));
+    EXPECT_EQ(
+        trace(args_of(sysno::execve, {0x1000, 0x6000, 0}), 0, &user),
+        "execve(\"/bin/ls\", [\"ls\", \"ls\", \"ls\", \"ls\", \"ls\", \"ls\", \"ls\", \"ls\", "
+        "...], NULL) = 0");
+}
+
+TEST(SyscallTrace, TimespecAndSignalStructs) {
+    FakeUser user;
+    user.map(0x1000, words({1, 500000000}));
+    EXPECT_EQ(trace(args_of(sysno::nanosleep, {0x1000, 0}), 0, &user),
+              "nanosleep({tv_sec=1, tv_nsec=500000000}, NULL) = 0");
+    EXPECT_EQ(trace(args_of(sysno::clock_nanosleep, {CLOCK_REALTIME, 1, 0x1000, 0x2000}), 0, &user),
+              "clock_nanosleep(CLOCK_REALTIME, 0x1, {tv_sec=1, tv_nsec=500000000}, 0x2000) = 0");
+    EXPECT_EQ(trace(args_of(sysno::nanosleep, {0x1004, 0}), -EFAULT, &user),
+              "nanosleep(0x1004, NULL) = -1 EFAULT (Bad address)");  // straddles the end
+
+    uint64_t int_term = (1ull << (SIGINT - 1)) | (1ull << (SIGTERM - 1));
+    user.map(0x3000, words({int_term}));
+    EXPECT_EQ(trace(args_of(sysno::rt_sigprocmask, {SIG_BLOCK, 0x3000, 0x4000, 8}), 0, &user),
+              "rt_sigprocmask(SIG_BLOCK, [INT TERM], 0x4000, 8) = 0");
+    EXPECT_EQ(trace(args_of(sysno::rt_sigprocmask, {SIG_SETMASK, 0x3000, 0, 4}), -EINVAL, &user),
+              "rt_sigprocmask(SIG_SETMASK, 0x3000, NULL, 4) = -1 EINVAL (Invalid argument)");
+    user.map(0x5000, words({~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))}));
+    EXPECT_EQ(trace(args_of(sysno::rt_sigsuspend, {0x5000, 8}), -EINTR, &user),
+              "rt_sigsuspend(~[KILL STOP], 8) = -1 EINTR (Interrupted system call)");
+
+    uint64_t rt_mask = (1ull << 31) | (1ull << 33);  // signals 32 and 34
+    user.map(0x6000, words({0x401000, 0x04000000 | SA_RESTART | SA_SIGINFO, 0x402000, rt_mask}));
+    EXPECT_EQ(trace(args_of(sysno::rt_sigaction, {SIGCHLD, 0x6000, 0, 8}), 0, &user),
+              "rt_sigaction(SIGCHLD, {sa_handler=0x401000, sa_mask=[RTMIN RT_2], "
+              "sa_flags=SA_SIGINFO|SA_RESTORER|SA_RESTART, sa_restorer=0x402000}, NULL, 8) = 0");
+    user.map(0x7000, words({1, 0, 0, 0}));
+    EXPECT_EQ(trace(args_of(sysno::rt_sigaction, {SIGPIPE, 0x7000, 0, 8}), 0, &user),
+              "rt_sigaction(SIGPIPE, {sa_handler=SIG_IGN, sa_mask=[], sa_flags=0}, NULL, 8) = 0");
+}
+
 TEST(SyscallTrace, OutputIsBoundedAndReportsFullLength) {
     SyscallArgs a = args_of(sysno::kill, {1234, SIGTERM});
     const std::string full = "kill(1234, SIGTERM) = 0";
