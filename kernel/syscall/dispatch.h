@@ -19,7 +19,9 @@ namespace kernel::syscall {
 class UserReader;
 
 /// A syscall as trapped: number (rax) and the six argument registers
-/// (rdi, rsi, rdx, r10, r8, r9) exactly as user space left them.
+/// (rdi, rsi, rdx, r10, r8, r9) exactly as user space left them. dispatch() compares all 64
+/// bits of nr; recent Linux entry code uses only eax, sign-extended (`movslq %eax`), so the
+/// trap path should fill nr that way to match Linux for numbers with garbage upper bits.
 struct SyscallArgs {
     int64_t nr = 0;
     uint64_t args[6] = {};
