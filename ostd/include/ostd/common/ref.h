@@ -139,7 +139,7 @@ private:
 /// Creates a T on the kernel heap. ENOMEM on exhaustion.
 template <typename T, typename... Args>
 Result<Ref<T>> try_make_ref(Args&&... args) {
-    static_assert(std::is_base_of_v<RefCounted<T>, T>, "T must derive from RefCounted<T>");
+    static_assert(std::is_base_of_v<HeapObject, T>, "T must derive from RefCounted<T or a base>");
     T* p = new (std::nothrow) T(std::forward<Args>(args)...);
     if (!p) return Error(ENOMEM, "kernel heap exhausted");
     return Ref<T>::adopt(p);
@@ -202,10 +202,10 @@ Result<Box<T>> try_make_box(Args&&... args) {
     void* mem = heap::alloc(sizeof(T), alignof(T));
     if (!mem) return Error(ENOMEM, "kernel heap exhausted");
     T* p;
-    if constexpr (std::is_base_of_v<HeapObject, T>)
+    if constexpr (std::is_constructible_v<T, Args&&...>)
         p = ::new (mem) T(std::forward<Args>(args)...);
     else
-        p = new (mem) T(std::forward<Args>(args)...);
+        p = ::new (mem) T{std::forward<Args>(args)...};  // aggregates
     return Box<T>(p);
 }
 
