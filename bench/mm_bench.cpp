@@ -130,4 +130,3 @@ void BM_Memcpy64K(benchmark::State& state) {
 BENCHMARK(BM_Memcpy64K);
 
 }  // namespace
-

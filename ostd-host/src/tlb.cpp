@@ -13,7 +13,9 @@ void tlb_flush_range(Paddr, Vaddr, uint64_t) {
     g_range_flushes.fetch_add(1, std::memory_order_relaxed);
 }
 
-void tlb_flush_all(Paddr) { g_full_flushes.fetch_add(1, std::memory_order_relaxed); }
+void tlb_flush_all(Paddr) {
+    g_full_flushes.fetch_add(1, std::memory_order_relaxed);
+}
 
 TlbFlushCounts tlb_flush_counts() {
     return {g_range_flushes.load(std::memory_order_relaxed),

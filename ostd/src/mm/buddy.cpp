@@ -60,7 +60,8 @@ void free_block_locked(BuddyState& b, uint64_t pfn, unsigned order) ORRERY_REQUI
 void buddy_init(BuddyState* state, uint64_t total_frames) {
     new (state) BuddyState();
     SpinLockGuard g(state->lock);
-    for (auto& h : state->free_head) h = kNoPfn;
+    for (auto& h : state->free_head)
+        h = kNoPfn;
     state->free_frames = 0;
     state->total_frames = total_frames;
 }
@@ -72,7 +73,8 @@ uint64_t buddy_alloc(unsigned order, FrameKind kind) {
     {
         SpinLockGuard g(b.lock);
         unsigned o = order;
-        while (o <= kMaxOrder && b.free_head[o] == kNoPfn) ++o;
+        while (o <= kMaxOrder && b.free_head[o] == kNoPfn)
+            ++o;
         if (o > kMaxOrder) return kNoPfn;
         pfn = b.free_head[o];
         remove_locked(b, pfn, o);
@@ -119,12 +121,15 @@ uint64_t buddy_free_frames() {
     return g_buddy->free_frames;
 }
 
-uint64_t buddy_total_frames() { return g_buddy->total_frames; }
+uint64_t buddy_total_frames() {
+    return g_buddy->total_frames;
+}
 
 uint64_t buddy_free_blocks(unsigned order) {
     SpinLockGuard g(g_buddy->lock);
     uint64_t n = 0;
-    for (uint64_t p = g_buddy->free_head[order]; p != kNoPfn; p = meta_of(p).next) ++n;
+    for (uint64_t p = g_buddy->free_head[order]; p != kNoPfn; p = meta_of(p).next)
+        ++n;
     return n;
 }
 

@@ -44,7 +44,8 @@ TEST(MmConcurrency, FramesAndHeapFromManyThreads) {
                     heap::free(p);
                 }
             });
-        for (auto& th : threads) th.join();
+        for (auto& th : threads)
+            th.join();
         EXPECT_LE(frame_stats().free_frames, before);
         EXPECT_GE(frame_stats().free_frames + 8 * 4, before) << "only cached slabs remain";
         EXPECT_EQ(heap::stats().live_objects, 1u);
@@ -78,7 +79,8 @@ TEST(MmConcurrency, MapUnmapAndCopyInOneSpace) {
                 if (r.is_error()) EXPECT_EQ(r.error(), EFAULT);
             }
         });
-        for (int t = 0; t < kThreads - 1; ++t) threads[t].join();
+        for (int t = 0; t < kThreads - 1; ++t)
+            threads[t].join();
         stop = true;
         threads.back().join();
         EXPECT_EQ(s->page_table_pages(), 1u);

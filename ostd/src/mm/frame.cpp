@@ -40,8 +40,8 @@ bool dec_ref(uint64_t pfn) {
         panic("double free of frame %#lx (frame is not held by a handle)",
               static_cast<unsigned long>(pfn));
     uint32_t old = m.refcount.fetch_sub(1, std::memory_order_acq_rel);
-    if (old == 0) panic("double free of frame %#lx (refcount underflow)",
-                        static_cast<unsigned long>(pfn));
+    if (old == 0)
+        panic("double free of frame %#lx (refcount underflow)", static_cast<unsigned long>(pfn));
     return old == 1;
 }
 }  // namespace
@@ -69,9 +69,13 @@ void* frame_init_meta_slot(uint64_t pfn, uintptr_t tag) {
     return m.slot;
 }
 
-bool frame_meta_is(uint64_t pfn, uintptr_t tag) { return meta_of(pfn).type_tag == tag; }
+bool frame_meta_is(uint64_t pfn, uintptr_t tag) {
+    return meta_of(pfn).type_tag == tag;
+}
 
-std::byte* frame_bytes(uint64_t pfn) { return hal::phys_to_virt(Pfn(pfn).paddr()); }
+std::byte* frame_bytes(uint64_t pfn) {
+    return hal::phys_to_virt(Pfn(pfn).paddr());
+}
 
 void segment_release(uint64_t pfn, uint64_t count) {
     // Free runs of frames whose last reference went away together (one buddy call per run).
@@ -137,7 +141,8 @@ Result<Segment> Segment::alloc(const FrameAllocOptions& opts) {
 }
 
 Segment::Segment(const Segment& o) : start_(o.start_), count_(o.count_) {
-    for (size_t i = 0; i < count_; ++i) detail::frame_inc_ref(start_ + i);
+    for (size_t i = 0; i < count_; ++i)
+        detail::frame_inc_ref(start_ + i);
 }
 
 Frame Segment::frame(size_t i) const {
@@ -149,7 +154,8 @@ Frame Segment::frame(size_t i) const {
 Segment Segment::slice(size_t first, size_t count) const {
     ORRERY_ASSERT(count > 0 && first <= count_ && count <= count_ - first,
                   "Segment::slice out of range");
-    for (size_t i = 0; i < count; ++i) detail::frame_inc_ref(start_ + first + i);
+    for (size_t i = 0; i < count; ++i)
+        detail::frame_inc_ref(start_ + first + i);
     return Segment(start_ + first, count);
 }
 

@@ -13,13 +13,13 @@ namespace ostd::detail {
 
 /// Who owns a frame right now.
 enum class FrameKind : uint8_t {
-    kAbsent = 0,   // not RAM, or a reserved region of the memory map
-    kFree,         // in the buddy allocator
-    kReserved,     // frame 0 and frames used by ostd's own bookkeeping
-    kFrame,        // owned by Frame/Segment handles (refcounted)
-    kPageTable,    // a page-table page owned by a VmSpace
-    kSlab,         // a kernel-heap slab page
-    kHeapLarge,    // part of a large kernel-heap allocation
+    kAbsent = 0,  // not RAM, or a reserved region of the memory map
+    kFree,        // in the buddy allocator
+    kReserved,    // frame 0 and frames used by ostd's own bookkeeping
+    kFrame,       // owned by Frame/Segment handles (refcounted)
+    kPageTable,   // a page-table page owned by a VmSpace
+    kSlab,        // a kernel-heap slab page
+    kHeapLarge,   // part of a large kernel-heap allocation
 };
 
 inline constexpr uint64_t kNoPfn = ~uint64_t{0};
@@ -28,7 +28,7 @@ inline constexpr size_t kMetaSlotSize = 32;
 struct FrameMeta {
     std::atomic<uint32_t> refcount;
     FrameKind kind;
-    uint8_t order;      // order of the free block this frame heads (valid if is_free_head)
+    uint8_t order;  // order of the free block this frame heads (valid if is_free_head)
     uint8_t is_free_head;
     uint8_t unused0;
     uintptr_t type_tag;  // address of the static tag of the slot's type, or 0
@@ -42,7 +42,9 @@ static_assert(sizeof(FrameMeta) == 64, "frame metadata must stay 64 bytes");
 extern FrameMeta* g_frame_meta;
 extern uint64_t g_meta_pfn_limit;
 
-inline uint64_t meta_pfn_limit() { return g_meta_pfn_limit; }
+inline uint64_t meta_pfn_limit() {
+    return g_meta_pfn_limit;
+}
 
 inline FrameMeta& meta_of(uint64_t pfn) {
     ORRERY_ASSERT(pfn < g_meta_pfn_limit, "pfn %#lx beyond physical memory",

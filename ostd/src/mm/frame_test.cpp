@@ -18,7 +18,8 @@ using orrery::testing::in_kernel;
 
 std::vector<uint64_t> block_counts() {
     std::vector<uint64_t> v;
-    for (unsigned o = 0; o <= detail::kMaxOrder; ++o) v.push_back(detail::buddy_free_blocks(o));
+    for (unsigned o = 0; o <= detail::kMaxOrder; ++o)
+        v.push_back(detail::buddy_free_blocks(o));
     return v;
 }
 
@@ -49,14 +50,16 @@ TEST(Frame, BuddySplitsAndMerges) {
     in_kernel([] {
         auto before = block_counts();
         unsigned smallest = 0;
-        while (smallest <= detail::kMaxOrder && before[smallest] == 0) ++smallest;
+        while (smallest <= detail::kMaxOrder && before[smallest] == 0)
+            ++smallest;
         ASSERT_LE(smallest, detail::kMaxOrder);
         {
             Frame f = MUST(Frame::alloc());
             auto after = block_counts();
             // The smallest free block was split: one buddy left at each lower order.
             EXPECT_EQ(after[smallest], before[smallest] - 1);
-            for (unsigned o = 0; o < smallest; ++o) EXPECT_EQ(after[o], 1u) << "order " << o;
+            for (unsigned o = 0; o < smallest; ++o)
+                EXPECT_EQ(after[o], 1u) << "order " << o;
         }
         EXPECT_EQ(block_counts(), before) << "freeing must merge the buddies back";
     });
@@ -72,7 +75,8 @@ TEST(Frame, ZeroedAllocationIsZero) {
         Frame g = MUST(Frame::alloc());
         std::vector<std::byte> out(kPageSize, std::byte{1});
         g.copy_to(0, out);
-        for (auto b : out) ASSERT_EQ(b, std::byte{0});
+        for (auto b : out)
+            ASSERT_EQ(b, std::byte{0});
     });
 }
 
@@ -125,6 +129,10 @@ TEST(Frame, ExhaustionThenRecovery) {
             held.push_back(s.release_value());
         }
         EXPECT_EQ(frame_stats().free_frames, 0u);
+        uint64_t reserved_end = detail::mm_reserved_frames();  // frame 0 + bookkeeping after it
+        for (const Segment& s : held)
+            ASSERT_GE(s.start_paddr().value() / kPageSize, reserved_end)
+                << "frame 0 and the metadata frames are never handed out";
         EXPECT_EQ(Frame::alloc().error(), ENOMEM);
         EXPECT_EQ(Segment::alloc({.count = 2}).error(), ENOMEM);
         held.clear();
@@ -181,10 +189,12 @@ TEST(Frame, LeakReportAtTeardown) {
 
 TEST(Frame, ManyMachinesInARow) {
     for (int i = 0; i < 5; ++i)
-        in_kernel([] {
-            Segment s = MUST(Segment::alloc({.count = 64}));
-            EXPECT_EQ(s.nframes(), 64u);
-        }, 16 + 8 * i);
+        in_kernel(
+            [] {
+                Segment s = MUST(Segment::alloc({.count = 64}));
+                EXPECT_EQ(s.nframes(), 64u);
+            },
+            16 + 8 * i);
 }
 
 using FrameDeathTest = ::testing::Test;

@@ -39,9 +39,13 @@ M& slot_of(FrameMeta& m) {
     return *reinterpret_cast<M*>(m.slot);
 }
 
-constexpr uint32_t class_size(unsigned cls) { return uint32_t{heap::kMinSlabSize} << cls; }
+constexpr uint32_t class_size(unsigned cls) {
+    return uint32_t{heap::kMinSlabSize} << cls;
+}
 
-std::byte* page_bytes(uint64_t pfn) { return hal::phys_to_virt(Pfn(pfn).paddr()); }
+std::byte* page_bytes(uint64_t pfn) {
+    return hal::phys_to_virt(Pfn(pfn).paddr());
+}
 
 void partial_push_locked(SlabClass& c, uint64_t pfn) ORRERY_REQUIRES(c.lock) {
     FrameMeta& m = meta_of(pfn);
@@ -204,7 +208,9 @@ void* alloc(size_t size, size_t align) {
     if (size == 0 || !std::has_single_bit(align)) return nullptr;
     size_t eff = size > align ? size : align;
     if (eff <= kMaxSlabSize) {
-        unsigned cls = static_cast<unsigned>(std::bit_width((eff < kMinSlabSize ? kMinSlabSize : eff) - 1)) - 4;
+        unsigned cls =
+            static_cast<unsigned>(std::bit_width((eff < kMinSlabSize ? kMinSlabSize : eff) - 1)) -
+            4;
         return alloc_small(cls);
     }
     return alloc_large(size, align);

@@ -16,12 +16,14 @@ namespace {
 using namespace ostd;
 using orrery::testing::in_kernel;
 
-bool aligned(const void* p, size_t a) { return reinterpret_cast<uintptr_t>(p) % a == 0; }
+bool aligned(const void* p, size_t a) {
+    return reinterpret_cast<uintptr_t>(p) % a == 0;
+}
 
 TEST(Heap, EverySizeClassAndLarge) {
     in_kernel([] {
-        const size_t sizes[] = {1,   8,    15,   16,   17,   31,   32,    33,    64,    100,
-                                128, 255,  256,  500,  512,  1000, 1024,  2000,  2048,  2049,
+        const size_t sizes[] = {1,    8,    15,   16,    17,    31,     32,      33,     64,   100,
+                                128,  255,  256,  500,   512,   1000,   1024,    2000,   2048, 2049,
                                 4095, 4096, 4097, 10000, 65536, 100000, 1 << 20, 4 << 20};
         for (size_t size : sizes) {
             void* p = heap::alloc(size);
@@ -47,7 +49,8 @@ TEST(Heap, SizeClassesArePowersOfTwo) {
         EXPECT_EQ(heap::usable_size(b), 32u);
         EXPECT_EQ(heap::usable_size(c), 2048u);
         EXPECT_EQ(heap::usable_size(d), kPageSize);
-        for (void* p : {a, b, c, d}) heap::free(p);
+        for (void* p : {a, b, c, d})
+            heap::free(p);
     });
 }
 
@@ -79,20 +82,25 @@ TEST(Heap, ManyObjectsDoNotOverlapAndSlabsAreReclaimed) {
             for (uint32_t i = 0; i < 3000; ++i) {
                 auto* p = static_cast<uint32_t*>(heap::alloc(size));
                 ASSERT_NE(p, nullptr);
-                for (size_t w = 0; w < size / 4; ++w) p[w] = i;
+                for (size_t w = 0; w < size / 4; ++w)
+                    p[w] = i;
                 objs.push_back(p);
             }
             EXPECT_GE(heap::stats().slab_frames, 3000 * size / kPageSize);
             for (uint32_t i = 0; i < objs.size(); ++i)
-                for (size_t w = 0; w < size / 4; ++w) ASSERT_EQ(objs[i][w], i);
+                for (size_t w = 0; w < size / 4; ++w)
+                    ASSERT_EQ(objs[i][w], i);
             // Free in an interleaved order to exercise the free lists.
-            for (size_t i = 0; i < objs.size(); i += 2) heap::free(objs[i]);
-            for (size_t i = 1; i < objs.size(); i += 2) heap::free(objs[i]);
+            for (size_t i = 0; i < objs.size(); i += 2)
+                heap::free(objs[i]);
+            for (size_t i = 1; i < objs.size(); i += 2)
+                heap::free(objs[i]);
             EXPECT_LE(heap::stats().slab_frames, classes_used)
                 << "empty slabs go back to the frames, but one per class stays cached";
         }
         EXPECT_LE(frame_stats().free_frames, free_before);
-        EXPECT_GE(frame_stats().free_frames + 4, free_before) << "at most one cached slab per class";
+        EXPECT_GE(frame_stats().free_frames + 4, free_before)
+            << "at most one cached slab per class";
     });
 }
 

@@ -29,7 +29,9 @@ struct MmState {
 uint64_t g_reserved = 0;
 MmLeakReport g_last_report{};
 
-uint64_t pages(uint64_t bytes) { return (bytes + kPageSize - 1) / kPageSize; }
+uint64_t pages(uint64_t bytes) {
+    return (bytes + kPageSize - 1) / kPageSize;
+}
 
 }  // namespace
 
@@ -67,7 +69,8 @@ void init_mm(const BootInfo& boot) {
     std::memset(base, 0, need * kPageSize);
     auto* state = new (base) MmState();
     g_frame_meta = reinterpret_cast<FrameMeta*>(base + state_frames * kPageSize);
-    for (uint64_t i = 0; i < limit; ++i) new (&g_frame_meta[i]) FrameMeta();
+    for (uint64_t i = 0; i < limit; ++i)
+        new (&g_frame_meta[i]) FrameMeta();
     g_meta_pfn_limit = limit;
 
     uint64_t usable = 0;
@@ -89,8 +92,8 @@ void init_mm(const BootInfo& boot) {
     g_reserved = 0;
     uint64_t run_start = 0, run = 0;
     for (uint64_t p = 0; p <= limit; ++p) {
-        bool freeable = p < limit && g_frame_meta[p].kind == FrameKind::kReserved &&
-                        !is_bookkeeping(p);
+        bool freeable =
+            p < limit && g_frame_meta[p].kind == FrameKind::kReserved && !is_bookkeeping(p);
         if (p < limit && g_frame_meta[p].kind == FrameKind::kReserved && !freeable) ++g_reserved;
         if (freeable) {
             if (!run) run_start = p;
@@ -131,8 +134,12 @@ void teardown_mm() {
     g_meta_pfn_limit = 0;
 }
 
-MmLeakReport last_mm_leak_report() { return g_last_report; }
+MmLeakReport last_mm_leak_report() {
+    return g_last_report;
+}
 
-uint64_t mm_reserved_frames() { return g_reserved; }
+uint64_t mm_reserved_frames() {
+    return g_reserved;
+}
 
 }  // namespace ostd::detail

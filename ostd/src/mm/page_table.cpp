@@ -7,7 +7,9 @@
 namespace ostd::detail {
 namespace {
 
-constexpr unsigned shift_of(unsigned level) { return kPageShift + 9 * (level - 1); }
+constexpr unsigned shift_of(unsigned level) {
+    return kPageShift + 9 * (level - 1);
+}
 constexpr unsigned index_of(uint64_t va, unsigned level) {
     return static_cast<unsigned>((va >> shift_of(level)) & (kPtEntries - 1));
 }
@@ -22,7 +24,9 @@ PtMeta& pt_meta(uint64_t table_pfn) {
     return *static_cast<PtMeta*>(frame_meta_slot(table_pfn, frame_meta_tag<PtMeta>()));
 }
 
-uint64_t pfn_of(uint64_t pte) { return (pte & kPteAddrMask) >> kPageShift; }
+uint64_t pfn_of(uint64_t pte) {
+    return (pte & kPteAddrMask) >> kPageShift;
+}
 
 Result<uint64_t> alloc_table(unsigned level) {
     Frame f = TRY(Frame::alloc_with_meta(PtMeta{0, static_cast<uint8_t>(level)}));
@@ -68,7 +72,9 @@ PageProperty decode_pte(uint64_t e) {
     return p;
 }
 
-Result<PageTable> PageTable::create() { return PageTable(TRY(alloc_table(kPtLevels))); }
+Result<PageTable> PageTable::create() {
+    return PageTable(TRY(alloc_table(kPtLevels)));
+}
 
 PageTable::PageTable(PageTable&& o)
     : root_(std::exchange(o.root_, kNoPfn)), table_pages_(std::exchange(o.table_pages_, 0)) {}

@@ -38,7 +38,9 @@ struct PtMeta {
 
 uint64_t encode_pte(uint64_t pfn, const PageProperty& prop);
 PageProperty decode_pte(uint64_t pte);
-inline bool pte_used(uint64_t pte) { return (pte & (kPteP | kPteSwNone)) != 0; }
+inline bool pte_used(uint64_t pte) {
+    return (pte & (kPteP | kPteSwNone)) != 0;
+}
 
 class PageTable {
 public:

@@ -126,13 +126,15 @@ TEST(Ref, FactoryReportsEnomem) {
         while (auto s = Segment::alloc({.count = 1, .zero = ZeroFill::kUninit}))
             frames.push_back(s.release_value());
         std::vector<void*> objs;
-        while (void* p = heap::alloc(sizeof(Derived), alignof(Derived))) objs.push_back(p);
+        while (void* p = heap::alloc(sizeof(Derived), alignof(Derived)))
+            objs.push_back(p);
         auto r = try_make_ref<Derived>();
         ASSERT_TRUE(r.is_error());
         EXPECT_EQ(r.error(), ENOMEM);
         auto b = try_make_box<Plain>(1, 2);
         (void)b;  // Plain's class may still have room; only check it does not crash
-        for (void* p : objs) heap::free(p);
+        for (void* p : objs)
+            heap::free(p);
     });
 }
 

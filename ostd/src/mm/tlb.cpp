@@ -8,8 +8,10 @@ namespace ostd {
 
 TlbFlusher::TlbFlusher(TlbFlusher&& o)
     : root_(o.root_), nranges_(o.nranges_), full_(o.full_), nframes_(o.nframes_) {
-    for (size_t i = 0; i < nranges_; ++i) ranges_[i] = o.ranges_[i];
-    for (size_t i = 0; i < nframes_; ++i) frames_[i] = o.frames_[i];
+    for (size_t i = 0; i < nranges_; ++i)
+        ranges_[i] = o.ranges_[i];
+    for (size_t i = 0; i < nframes_; ++i)
+        frames_[i] = o.frames_[i];
     o.nranges_ = 0;
     o.full_ = false;
     o.nframes_ = 0;
@@ -43,7 +45,8 @@ void TlbFlusher::flush() {
     full_ = false;
     nranges_ = 0;
     // Only now may the frames be reused: no CPU can still translate to them.
-    for (size_t i = 0; i < nframes_; ++i) (void)FrameRaw::from_raw(frames_[i]);
+    for (size_t i = 0; i < nframes_; ++i)
+        (void)FrameRaw::from_raw(frames_[i]);
     nframes_ = 0;
 }
 

@@ -8,6 +8,9 @@
 #include "mm/page_table.h"
 
 namespace ostd {
+namespace {
+constexpr unsigned kPagesPerLock = 16;
+}  // namespace
 
 std::byte* VmSpace::translate_locked(uint64_t va, AccessKind access, bool* present) const {
     *present = false;
@@ -40,15 +43,25 @@ size_t VmSpace::copy_user(uint64_t va, std::byte* kout, const std::byte* kin, si
     uint64_t retried = ~uint64_t{0};
     while (done < len) {
         bool present = false;
+        bool stopped = false;
         {
+            // The lock is held across the memcpy: it keeps the mapping (and so the frame) alive,
+            // and direct-map copies never fault. It is dropped every kPagesPerLock pages to bound
+            // the time other CPUs spin on this space.
             SpinLockGuard g(lock_);
-            while (done < len) {
+            for (unsigned pages = 0; done < len && pages < kPagesPerLock; ++pages) {
                 uint64_t cur = va + done;
-                if (cur < va) break;  // wrapped around the address space
+                if (cur < va) {  // wrapped around the address space
+                    stopped = true;
+                    break;
+                }
                 size_t chunk = kPageSize - (cur & (kPageSize - 1));
                 if (chunk > len - done) chunk = len - done;
                 std::byte* p = translate_locked(cur, access, &present);
-                if (!p) break;
+                if (!p) {
+                    stopped = true;
+                    break;
+                }
                 // SAFETY: p points into a present user frame in the direct map, with `chunk`
                 // bytes left in that frame; the lock keeps the mapping (and frame) alive.
                 if (access == AccessKind::kRead)
@@ -61,6 +74,7 @@ size_t VmSpace::copy_user(uint64_t va, std::byte* kout, const std::byte* kin, si
             }
         }
         if (done == len) break;
+        if (!stopped) continue;  // just a lock break
         uint64_t cur = va + done;
         if (cur < va || !resolve_fault(cur, access, present, &retried)) {
             *fault = true;
@@ -89,8 +103,8 @@ size_t VmSpace::copy_user_cstring(uint64_t va, char* buf, size_t len, bool* faul
                 if (!p) break;
                 // SAFETY: as in copy_user(); the scan stays inside this page.
                 const void* nul = std::memchr(p, 0, chunk);
-                size_t n = nul ? static_cast<size_t>(static_cast<const std::byte*>(nul) - p) + 1
-                               : chunk;
+                size_t n =
+                    nul ? static_cast<size_t>(static_cast<const std::byte*>(nul) - p) + 1 : chunk;
                 std::memcpy(buf + done, p, n);
                 done += n;
                 if (nul) {

@@ -63,11 +63,11 @@ Result<size_t> VmReader::read_to(VmWriter& w, size_t* copied) {
         std::byte bounce[512];
         while (done < n && !fault) {
             size_t chunk = std::min(n - done, sizeof(bounce));
-            size_t got = space_->copy_user(va_ + done, bounce, nullptr, chunk,
-                                           AccessKind::kRead, &fault);
+            size_t got =
+                space_->copy_user(va_ + done, bounce, nullptr, chunk, AccessKind::kRead, &fault);
             bool wfault = false;
-            size_t put = w.space_->copy_user(w.va_ + done, nullptr, bounce, got,
-                                             AccessKind::kWrite, &wfault);
+            size_t put = w.space_->copy_user(w.va_ + done, nullptr, bounce, got, AccessKind::kWrite,
+                                             &wfault);
             done += put;
             fault = fault || wfault;
         }

@@ -22,12 +22,14 @@ constexpr uint64_t kBase = 0x100000;
 
 void map_pages(VmSpace& s, uint64_t va, size_t n, PageProperty prop = kRw) {
     CursorMut c = MUST(s.cursor_mut(VaRange{Vaddr(va), Vaddr(va + n * kPageSize)}));
-    for (size_t i = 0; i < n; ++i) MUST(c.map(MUST(Frame::alloc()), prop));
+    for (size_t i = 0; i < n; ++i)
+        MUST(c.map(MUST(Frame::alloc()), prop));
 }
 
 std::vector<std::byte> pattern(size_t n) {
     std::vector<std::byte> v(n);
-    for (size_t i = 0; i < n; ++i) v[i] = std::byte(i * 7 + 3);
+    for (size_t i = 0; i < n; ++i)
+        v[i] = std::byte(i * 7 + 3);
     return v;
 }
 
@@ -80,8 +82,8 @@ TEST(VmIo, EfaultForEveryBadAddressKind) {
         std::byte buf[64];
         auto read_at = [&](uint64_t va, size_t len) {
             size_t copied = 99;
-            auto r = VmReader::from_user(*s, Vaddr(va), len).read({buf, std::min(len, sizeof buf)},
-                                                                  &copied);
+            auto r = VmReader::from_user(*s, Vaddr(va), len)
+                         .read({buf, std::min(len, sizeof buf)}, &copied);
             return r.is_error() && r.error() == EFAULT && copied == 0;
         };
         auto write_at = [&](uint64_t va) {
@@ -136,7 +138,9 @@ Result<void> demand_pager(VmSpace& s, Vaddr va, const PageFaultInfo& info, void*
     return ok();
 }
 
-Result<void> refuse(VmSpace&, Vaddr, const PageFaultInfo&, void*) { return Error(ENOMEM); }
+Result<void> refuse(VmSpace&, Vaddr, const PageFaultInfo&, void*) {
+    return Error(ENOMEM);
+}
 
 TEST(VmIo, FaultHandlerMapsOnDemand) {
     in_kernel([] {
@@ -230,12 +234,13 @@ TEST(VmIo, CStrings) {
         EXPECT_EQ(VmReader::from_user(*s, Vaddr(kBase), 4096).read_cstring({buf, 6}).value(), 5u);
         // NUL on the last byte of the page: bytes after it (unmapped) are never touched.
         put(kBase + kPageSize - 3, "ab", 3);
-        EXPECT_EQ(MUST(VmReader::from_user(*s, Vaddr(kBase + kPageSize - 3), 100).read_cstring(buf)),
-                  2u);
+        EXPECT_EQ(
+            MUST(VmReader::from_user(*s, Vaddr(kBase + kPageSize - 3), 100).read_cstring(buf)), 2u);
         // No NUL before the unmapped page: EFAULT, not ENAMETOOLONG.
         put(kBase + kPageSize - 3, "abc", 3);
-        EXPECT_EQ(VmReader::from_user(*s, Vaddr(kBase + kPageSize - 3), 100).read_cstring(buf).error(),
-                  EFAULT);
+        EXPECT_EQ(
+            VmReader::from_user(*s, Vaddr(kBase + kPageSize - 3), 100).read_cstring(buf).error(),
+            EFAULT);
         EXPECT_EQ(VmReader::from_user(*s, Vaddr(0xffff800000000000), 100).read_cstring(buf).error(),
                   EFAULT);
         // Kernel readers.

@@ -137,7 +137,9 @@ size_t CursorMut::unmap(size_t len) {
 }
 
 namespace {
-PageProperty replace_prop(PageProperty, void* ctx) { return *static_cast<PageProperty*>(ctx); }
+PageProperty replace_prop(PageProperty, void* ctx) {
+    return *static_cast<PageProperty*>(ctx);
+}
 }  // namespace
 
 size_t CursorMut::protect(size_t len, const PageProperty& prop) {

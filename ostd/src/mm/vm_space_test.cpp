@@ -18,7 +18,9 @@ using orrery::testing::in_kernel;
 constexpr PageProperty kRw = PageProperty::user(PageFlags::kRW);
 constexpr PageProperty kRo = PageProperty::user(PageFlags::kR);
 
-Ref<VmSpace> new_space() { return MUST(VmSpace::create()); }
+Ref<VmSpace> new_space() {
+    return MUST(VmSpace::create());
+}
 
 CursorMut cursor_at(VmSpace& s, uint64_t start, uint64_t end) {
     return MUST(s.cursor_mut(VaRange{Vaddr(start), Vaddr(end)}));
@@ -26,7 +28,8 @@ CursorMut cursor_at(VmSpace& s, uint64_t start, uint64_t end) {
 
 void map_pages(VmSpace& s, uint64_t va, size_t n, PageProperty prop = kRw) {
     CursorMut c = cursor_at(s, va, va + n * kPageSize);
-    for (size_t i = 0; i < n; ++i) MUST(c.map(MUST(Frame::alloc()), prop));
+    for (size_t i = 0; i < n; ++i)
+        MUST(c.map(MUST(Frame::alloc()), prop));
 }
 
 std::optional<MappedPage> query(VmSpace& s, uint64_t va) {
@@ -64,10 +67,10 @@ TEST(VmSpace, MapQueryUnmapFirstAndLastUserPage) {
 TEST(VmSpace, TableBoundaries2MiBAnd1GiB) {
     in_kernel([] {
         Ref<VmSpace> s = new_space();
-        map_pages(*s, 0x200000 - kPageSize, 2);  // straddles a PT (2 MiB) boundary
+        map_pages(*s, 0x200000 - kPageSize, 2);               // straddles a PT (2 MiB) boundary
         EXPECT_EQ(s->page_table_pages(), 1u + 1u + 1u + 2u);  // PML4, PDPT, PD, 2 PTs
-        map_pages(*s, 0x40000000 - kPageSize, 2);  // straddles a PD (1 GiB) boundary
-        EXPECT_EQ(s->page_table_pages(), 5u + 2u + 1u);  // +2 PTs, +1 PD
+        map_pages(*s, 0x40000000 - kPageSize, 2);             // straddles a PD (1 GiB) boundary
+        EXPECT_EQ(s->page_table_pages(), 5u + 2u + 1u);       // +2 PTs, +1 PD
         for (uint64_t va : {0x1ff000ul, 0x200000ul, 0x3ffff000ul, 0x40000000ul})
             EXPECT_TRUE(query(*s, va).has_value()) << std::hex << va;
         CursorMut c = cursor_at(*s, 0x100000, 0x40100000);
@@ -101,8 +104,8 @@ TEST(VmSpace, PageTable512GiBBoundary) {
 
 TEST(VmSpace, EntryEncodingIsX86) {
     uint64_t e = detail::encode_pte(0x1234, kRw);
-    EXPECT_EQ(e, (0x1234ull << 12) | detail::kPteP | detail::kPteRw | detail::kPteUs |
-                     detail::kPteNx);
+    EXPECT_EQ(e,
+              (0x1234ull << 12) | detail::kPteP | detail::kPteRw | detail::kPteUs | detail::kPteNx);
     EXPECT_EQ(detail::decode_pte(e), kRw);
     PageProperty rx{PageFlags::kRX, CachePolicy::kUncacheable,
                     PrivilegeFlags::kKernel | PrivilegeFlags::kGlobal};
@@ -227,8 +230,7 @@ TEST(VmSpace, CursorRangeChecks) {
         EXPECT_TRUE(bad(0x10000, kUserEnd.value() + kPageSize));
         EXPECT_TRUE(bad(0x20000, 0x20000)) << "empty";
         EXPECT_TRUE(bad(0x30000, 0x20000));
-        EXPECT_EQ(s->cursor(VaRange{Vaddr(0xffff800000000000), Vaddr(0xffff800000001000)})
-                      .error(),
+        EXPECT_EQ(s->cursor(VaRange{Vaddr(0xffff800000000000), Vaddr(0xffff800000001000)}).error(),
                   EINVAL);
     });
 }

@@ -44,8 +44,8 @@ uint64_t frame_alloc(const FrameAllocOptions& opts);  // kNoPfn (~0) on exhausti
 void frame_inc_ref(uint64_t pfn);
 void frame_dec_ref(uint64_t pfn);
 uint32_t frame_ref_count(uint64_t pfn);
-void* frame_meta_slot(uint64_t pfn, uintptr_t tag);        // panics on a type mismatch
-void* frame_init_meta_slot(uint64_t pfn, uintptr_t tag);   // at allocation only
+void* frame_meta_slot(uint64_t pfn, uintptr_t tag);       // panics on a type mismatch
+void* frame_init_meta_slot(uint64_t pfn, uintptr_t tag);  // at allocation only
 bool frame_meta_is(uint64_t pfn, uintptr_t tag);
 std::byte* frame_bytes(uint64_t pfn);
 void segment_release(uint64_t pfn, uint64_t count);

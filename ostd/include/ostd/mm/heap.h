@@ -15,12 +15,12 @@ inline constexpr size_t kMaxSlabSize = 2048;
 
 /// Allocates `size` bytes aligned to `align` (a power of two; at most 4 MiB). Returns nullptr when
 /// memory is exhausted, size is 0 or too large (over 4 MiB), or align is not a power of two.
-/// Locking: takes spinlocks; callable from any context except with a VmSpace lock held... which
-/// is allowed too (lock order above). The memory is uninitialised.
+/// Locking: takes the size class's spinlock and the frame allocator's; callable in any context,
+/// including with a VmSpace lock held (lock order above). The memory is uninitialised.
 void* alloc(size_t size, size_t align = alignof(std::max_align_t));
 
-/// Returns memory from alloc(). nullptr is ignored. Panics on a pointer the heap did not hand out
-/// or on a double free (the latter is caught in ASan and debug builds).
+/// Returns memory from alloc(). nullptr is ignored. Locking as alloc(). Panics on a pointer the
+/// heap did not hand out or on a double free (the latter is caught in ASan and debug builds).
 void free(void* p);
 
 /// The usable size of an allocation (its size class). Precondition: p came from alloc().

@@ -28,7 +28,9 @@ constexpr PageFlags operator&(PageFlags a, PageFlags b) {
 constexpr PageFlags operator~(PageFlags a) {
     return static_cast<PageFlags>(~static_cast<uint8_t>(a));
 }
-constexpr bool has_flags(PageFlags set, PageFlags wanted) { return (set & wanted) == wanted; }
+constexpr bool has_flags(PageFlags set, PageFlags wanted) {
+    return (set & wanted) == wanted;
+}
 
 enum class CachePolicy : uint8_t { kWriteBack, kWriteThrough, kUncacheable };
 

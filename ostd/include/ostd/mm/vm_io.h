@@ -25,7 +25,8 @@ class VmWriter;
 /// `*copied` (when given) reports their count, so callers can return partial results like
 /// read(2). Wrapped, non-canonical and kernel-half addresses simply fault.
 /// Locking: must not be called with the VmSpace's lock held (it takes it per page) nor under any
-/// spinlock (the fault handler may sleep). Borrowing: the VmSpace or buffer must outlive the reader.
+/// spinlock (the fault handler may sleep). Borrowing: the VmSpace or buffer must outlive the
+/// reader.
 class VmReader {
 public:
     /// Infallible reader over a kernel buffer.
@@ -78,9 +79,9 @@ public:
 private:
     friend class VmWriter;
     VmReader() = default;
-    VmSpace* space_ = nullptr;          // borrowed; user mode when non-null
-    const std::byte* kbuf_ = nullptr;   // kernel mode cursor
-    uint64_t va_ = 0;                   // user mode cursor
+    VmSpace* space_ = nullptr;         // borrowed; user mode when non-null
+    const std::byte* kbuf_ = nullptr;  // kernel mode cursor
+    uint64_t va_ = 0;                  // user mode cursor
     size_t remaining_ = 0;
 };
 

@@ -121,8 +121,8 @@ public:
 
 private:
     friend class VmSpace;
-    Cursor(Ref<VmSpace> space, VaRange range) : space_(std::move(space)), range_(range),
-                                                  va_(range.start) {}
+    Cursor(Ref<VmSpace> space, VaRange range)
+        : space_(std::move(space)), range_(range), va_(range.start) {}
     Ref<VmSpace> space_;
     VaRange range_;
     Vaddr va_;
@@ -157,7 +157,9 @@ public:
 private:
     friend class VmSpace;
     CursorMut(Ref<VmSpace> space, VaRange range)
-        : space_(std::move(space)), range_(range), va_(range.start),
+        : space_(std::move(space)),
+          range_(range),
+          va_(range.start),
           flusher_(space_->root_paddr()) {}
     void check_len(size_t len) const;
 
