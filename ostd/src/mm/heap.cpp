@@ -119,6 +119,8 @@ void* alloc_large(size_t size, size_t align) {
     FrameMeta& m = meta_of(pfn);
     m.type_tag = 1;  // marks the head frame
     slot_of<LargeMeta>(m).nframes = n;
+    ORRERY_ASSERT(reinterpret_cast<uintptr_t>(page_bytes(pfn)) % (align_frames * kPageSize) == 0,
+                  "direct map not aligned to the largest buddy block");
     g_heap->large_frames.fetch_add(n, std::memory_order_relaxed);
     g_heap->large_live.fetch_add(1, std::memory_order_relaxed);
     return page_bytes(pfn);
