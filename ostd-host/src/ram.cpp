@@ -27,11 +27,28 @@ Result<void> ram_create(uint64_t bytes) {
         close(fd);
         return Error(err == EINVAL ? ENOMEM : err, "ftruncate(ram)");
     }
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    // Align the direct map to the largest buddy block (4 MiB) so physically aligned blocks are
+    // also virtually aligned (the kernel heap relies on it for large alignments): reserve extra
+    // address space, map RAM at the aligned spot inside it, trim the slack.
+    constexpr uint64_t kDirectMapAlign = uint64_t{4} << 20;
+    void* area = mmap(nullptr, bytes + kDirectMapAlign, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (area == MAP_FAILED) {
+        close(fd);
+        return Error(ENOMEM, "mmap(ram reservation)");
+    }
+    auto lo = reinterpret_cast<uintptr_t>(area);
+    uintptr_t aligned = align_up(lo, kDirectMapAlign);
+    void* p = mmap(reinterpret_cast<void*>(aligned), bytes, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_NORESERVE | MAP_FIXED, fd, 0);
     if (p == MAP_FAILED) {
+        munmap(area, bytes + kDirectMapAlign);
         close(fd);
         return Error(ENOMEM, "mmap(ram)");
     }
+    if (aligned > lo) munmap(area, aligned - lo);
+    uintptr_t hi = lo + bytes + kDirectMapAlign;
+    if (hi > aligned + bytes) munmap(reinterpret_cast<void*>(aligned + bytes), hi - aligned - bytes);
     g_fd = fd;
     g_base = static_cast<std::byte*>(p);
     g_size = bytes;

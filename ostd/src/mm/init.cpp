@@ -1,0 +1,145 @@
+// Memory bring-up: lays out [allocator state][frame metadata array] in the first usable RAM after
+// frame 0, then hands every other usable frame to the buddy allocator.
+#include "mm/init.h"
+
+#include <cstring>
+#include <new>
+
+#include <ostd/common/log.h>
+
+#include "hal/mem.h"
+#include "mm/asan.h"
+#include "mm/buddy.h"
+#include "mm/frame_meta.h"
+#include "mm/heap_state.h"
+
+namespace ostd::detail {
+
+FrameMeta* g_frame_meta = nullptr;
+uint64_t g_meta_pfn_limit = 0;
+
+namespace {
+
+/// All of ostd's allocator state, stored in RAM so a RAM snapshot restores it.
+struct MmState {
+    BuddyState buddy;
+    HeapState heap;
+};
+
+uint64_t g_reserved = 0;
+MmLeakReport g_last_report{};
+
+uint64_t pages(uint64_t bytes) {
+    return (bytes + kPageSize - 1) / kPageSize;
+}
+
+}  // namespace
+
+void init_mm(const BootInfo& boot) {
+    ORRERY_ASSERT(g_frame_meta == nullptr, "init_mm() twice without teardown_mm()");
+    uint64_t limit = 0;
+    for (const MemoryRegion& r : boot.memory_map) {
+        uint64_t end = (r.base.value() + r.size) / kPageSize;
+        if (r.kind == MemoryRegionKind::kUsable && end > limit) limit = end;
+    }
+    ORRERY_ASSERT(limit * kPageSize <= hal::ram_size(), "memory map exceeds RAM");
+    uint64_t state_frames = pages(sizeof(MmState));
+    uint64_t meta_frames = pages(limit * sizeof(FrameMeta));
+    uint64_t need = state_frames + meta_frames;
+
+    // Place the bookkeeping in the first usable region (past frame 0) that holds it.
+    uint64_t place = kNoPfn;
+    for (const MemoryRegion& r : boot.memory_map) {
+        if (r.kind != MemoryRegionKind::kUsable) continue;
+        uint64_t first = pages(r.base.value());
+        if (first == 0) first = 1;
+        uint64_t end = (r.base.value() + r.size) / kPageSize;
+        if (first + need <= end) {
+            place = first;
+            break;
+        }
+    }
+    ORRERY_ASSERT(place != kNoPfn, "no usable region holds the frame metadata (%lu frames)",
+                  static_cast<unsigned long>(need));
+
+    // SAFETY: [place, place + need) is usable RAM nobody else owns yet; MmState and FrameMeta
+    // are constructed in place before use.
+    std::byte* base = hal::phys_to_virt(Pfn(place).paddr());
+    ORRERY_UNPOISON(base, need * kPageSize);
+    std::memset(base, 0, need * kPageSize);
+    auto* state = new (base) MmState();
+    g_frame_meta = reinterpret_cast<FrameMeta*>(base + state_frames * kPageSize);
+    for (uint64_t i = 0; i < limit; ++i)
+        new (&g_frame_meta[i]) FrameMeta();
+    g_meta_pfn_limit = limit;
+
+    uint64_t usable = 0;
+    for (const MemoryRegion& r : boot.memory_map) {
+        if (r.kind != MemoryRegionKind::kUsable) continue;
+        uint64_t end = (r.base.value() + r.size) / kPageSize;
+        for (uint64_t p = pages(r.base.value()); p < end; ++p) {
+            g_frame_meta[p].kind = FrameKind::kReserved;
+            g_frame_meta[p].next = g_frame_meta[p].prev = kNoPfn;
+            ++usable;
+        }
+    }
+    buddy_init(&state->buddy, usable);
+    g_buddy = &state->buddy;
+    heap_init(&state->heap);
+    g_heap = &state->heap;
+
+    auto is_bookkeeping = [&](uint64_t p) { return p == 0 || (p >= place && p < place + need); };
+    g_reserved = 0;
+    uint64_t run_start = 0, run = 0;
+    for (uint64_t p = 0; p <= limit; ++p) {
+        bool freeable =
+            p < limit && g_frame_meta[p].kind == FrameKind::kReserved && !is_bookkeeping(p);
+        if (p < limit && g_frame_meta[p].kind == FrameKind::kReserved && !freeable) ++g_reserved;
+        if (freeable) {
+            if (!run) run_start = p;
+            ++run;
+        } else if (run) {
+            buddy_free_range(run_start, run);
+            run = 0;
+        }
+    }
+}
+
+void teardown_mm() {
+    if (!g_frame_meta) return;
+    uint64_t heap_live = heap_teardown();
+    uint64_t leaked = buddy_total_frames() - buddy_free_frames() - g_reserved;
+    g_last_report = MmLeakReport{leaked, heap_live};
+#ifdef ORRERY_DEBUG
+    if (leaked || heap_live) {
+        ORRERY_LOG_WARN("mm: %lu frames and %lu heap objects leaked at shutdown",
+                        static_cast<unsigned long>(leaked), static_cast<unsigned long>(heap_live));
+        unsigned shown = 0;
+        for (uint64_t p = 0; p < g_meta_pfn_limit && shown < 8; ++p) {
+            FrameKind k = g_frame_meta[p].kind;
+            if (k == FrameKind::kFree || k == FrameKind::kReserved || k == FrameKind::kAbsent)
+                continue;
+            ORRERY_LOG_WARN("mm: leaked frame %#lx (kind %u, refcount %u)",
+                            static_cast<unsigned long>(p), static_cast<unsigned>(k),
+                            g_frame_meta[p].refcount.load(std::memory_order_relaxed));
+            ++shown;
+        }
+    }
+#endif
+    // The next machine's RAM may reuse these host addresses: leave no poison behind.
+    ORRERY_UNPOISON(hal::phys_to_virt(Paddr(0)), hal::ram_size());
+    g_buddy = nullptr;
+    g_heap = nullptr;
+    g_frame_meta = nullptr;
+    g_meta_pfn_limit = 0;
+}
+
+MmLeakReport last_mm_leak_report() {
+    return g_last_report;
+}
+
+uint64_t mm_reserved_frames() {
+    return g_reserved;
+}
+
+}  // namespace ostd::detail

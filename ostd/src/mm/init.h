@@ -1,0 +1,28 @@
+// Bring-up and tear-down of memory management for one machine.
+#pragma once
+
+#include <cstdint>
+
+#include <ostd/boot/boot_info.h>
+
+namespace ostd::detail {
+
+/// Builds the frame metadata array, the buddy allocator and the heap inside RAM, reserving frame
+/// 0 and the frames that hold this state. Called from init_early(), once per machine.
+void init_mm(const BootInfo& boot);
+
+/// Frees cached heap slabs, reports leaked frames and heap objects (logged in debug builds),
+/// unpoisons RAM and forgets the machine. After it, init_mm() may run again.
+void teardown_mm();
+
+/// What the last teardown_mm() found still allocated (tests check leak detection with it).
+struct MmLeakReport {
+    uint64_t frames;
+    uint64_t heap_objects;
+};
+MmLeakReport last_mm_leak_report();
+
+/// Frames reserved by init_mm() (frame 0, metadata array, allocator state).
+uint64_t mm_reserved_frames();
+
+}  // namespace ostd::detail
