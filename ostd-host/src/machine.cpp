@@ -7,11 +7,15 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 #include "boot/init.h"
 #include "hal/console.h"
 #include "hal/machine.h"
+#include "cpu.h"
 #include "ram.h"
+#include "task/sched.h"
 
 #include <ostd/common/log.h>
 
@@ -30,8 +34,6 @@ std::string g_command_line;
 
 const BootInfo& boot_info() { return g_boot_info; }
 
-void power_off(int status) { hal::power_off(status); }
-
 namespace hal {
 
 void print_backtrace() {
@@ -47,7 +49,7 @@ void print_backtrace() {
 void halt_on_panic() { abort(); }
 
 void power_off(int status) {
-    // Until the machine has tasks to unwind, leaving the process is the only clean way out.
+    // Only reached outside a running machine (no vCPU to stop): leave the process.
     _exit(status);
 }
 
@@ -97,7 +99,19 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     g_boot_info.random_seed = config.seed;
 
     detail::init_early(g_boot_info);
-    int status = entry(g_boot_info);
+    // The entry runs as the first task; the machine stops when it returns or on power_off().
+    detail::Sched::start(entry, g_boot_info);
+    std::vector<std::thread> cpus;
+    cpus.reserve(g_boot_info.num_cpus);
+    for (unsigned i = 0; i < g_boot_info.num_cpus; ++i) {
+        cpus.emplace_back([i] {
+            set_current_cpu(static_cast<int>(i));
+            detail::Sched::cpu_main(i);
+            set_current_cpu(-1);
+        });
+    }
+    for (auto& t : cpus) t.join();
+    int status = detail::Sched::finish();
     detail::shutdown_late();
 
     g_boot_info = BootInfo{};

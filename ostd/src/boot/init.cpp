@@ -1,15 +1,19 @@
-// Start-up order of ostd's backend-independent services. Each area adds its init call here.
+// Start-up order of ostd's backend-independent services. Each area adds its init call here;
+// teardown runs in reverse order.
 #include "boot/init.h"
 
 #include "mm/init.h"
+#include "task/sched.h"
 
 namespace ostd::detail {
 
 void init_early(const BootInfo& boot) {
     init_mm(boot);
+    Sched::init(boot.num_cpus, boot.deterministic);
 }
 
 void shutdown_late() {
+    Sched::shutdown();
     teardown_mm();
 }
 

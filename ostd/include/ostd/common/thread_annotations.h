@@ -21,6 +21,7 @@
 #define ORRERY_RELEASE_SHARED(...) ORRERY_TSA(release_shared_capability(__VA_ARGS__))
 #define ORRERY_RELEASE_GENERIC(...) ORRERY_TSA(release_generic_capability(__VA_ARGS__))
 #define ORRERY_TRY_ACQUIRE(...) ORRERY_TSA(try_acquire_capability(__VA_ARGS__))
+#define ORRERY_TRY_ACQUIRE_SHARED(...) ORRERY_TSA(try_acquire_shared_capability(__VA_ARGS__))
 #define ORRERY_EXCLUDES(...) ORRERY_TSA(locks_excluded(__VA_ARGS__))
 #define ORRERY_ASSERT_CAPABILITY(x) ORRERY_TSA(assert_capability(x))
 #define ORRERY_RETURN_CAPABILITY(x) ORRERY_TSA(lock_returned(x))

@@ -1,0 +1,187 @@
+// Tasks: the unit of execution ostd schedules (a kernel thread; the kernel's processes and
+// threads hang their data off data()). Refcounted; spawned with TaskOptions.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include <ostd/common/result.h>
+#include <ostd/sync/intrusive_list.h>
+#include <ostd/sync/wait_queue.h>
+#include <ostd/task/preempt.h>
+
+namespace ostd {
+
+namespace hal {
+struct Context;
+}
+namespace detail {
+class Sched;
+}
+
+/// A set of CPUs, bit i = CPU i.
+using CpuMask = uint64_t;
+inline constexpr CpuMask kAllCpus = ~CpuMask{0};
+
+/// Priorities 0 (least important) .. kPriorityLevels-1 (most important).
+inline constexpr unsigned kPriorityLevels = 8;
+inline constexpr uint8_t kDefaultPriority = 4;
+inline constexpr size_t kDefaultStackSize = size_t{256} << 10;
+
+enum class TaskState : uint8_t {
+    kRunnable,  // Waiting for a CPU (on a run queue).
+    kRunning,   // On a CPU.
+    kBlocked,   // Sleeping until woken (or abandoned at power-off).
+    kExited,    // Finished; exit_status() is valid.
+};
+
+/// Per-task fields reserved for the Scheduler implementation (guarded by the scheduler lock).
+struct SchedEntity {
+    Task* task = nullptr;     // The task containing this entity.
+    ListNode link;            // Run-queue membership.
+    uint32_t slice_left = 0;  // Ticks left in the current time slice.
+    uint64_t user[2] = {};    // Free for other policies (vruntime, deadline, ...).
+};
+
+/// How to spawn a task. Builder style: TaskOptions(fn).name("x").priority(6).
+class TaskOptions {
+public:
+    /// The task body; its return value is the exit status.
+    explicit TaskOptions(std::function<int()> entry) : entry_(std::move(entry)) {}
+    /// Convenience for bodies without a status (exit status 0).
+    static TaskOptions from_void(std::function<void()> body) {
+        return TaskOptions([b = std::move(body)]() {
+            b();
+            return 0;
+        });
+    }
+    TaskOptions& name(const char* n) { name_ = n; return *this; }
+    TaskOptions& priority(uint8_t p) { priority_ = p; return *this; }
+    TaskOptions& affinity(CpuMask m) { affinity_ = m; return *this; }
+    TaskOptions& data(void* d) { data_ = d; return *this; }
+    TaskOptions& stack_size(size_t s) { stack_size_ = s; return *this; }
+
+private:
+    friend class detail::Sched;
+    std::function<int()> entry_;
+    const char* name_ = "task";
+    uint8_t priority_ = kDefaultPriority;
+    CpuMask affinity_ = kAllCpus;
+    void* data_ = nullptr;
+    size_t stack_size_ = kDefaultStackSize;
+};
+
+class TaskRef;
+
+class Task {
+public:
+    Task(const Task&) = delete;
+    Task& operator=(const Task&) = delete;
+
+    /// Creates a runnable task. EINVAL: empty entry, priority >= kPriorityLevels, affinity names
+    /// no CPU of this machine, or no machine running. ENOMEM: no memory for the task or stack.
+    /// May be called from any task context (not under a SpinLock: it allocates).
+    static Result<TaskRef> spawn(TaskOptions options);
+
+    /// The running task. Precondition: called from a task (not an IRQ handler on an idle CPU).
+    static Task& current();
+    /// The running task, or nullptr outside a machine.
+    static Task* current_or_null();
+
+    /// Ends the current task with `status`; wakes joiners. Does not return.
+    /// Precondition: no SpinLock held, preemption and IRQs enabled.
+    [[noreturn]] static void exit(int status);
+
+    /// Waits (uninterruptibly) until the task exited and returns its exit status.
+    /// EDEADLK when a task joins itself.
+    Result<int> join();
+
+    /// Marks the task interrupted (the kernel's "signal pending") and wakes it if it sleeps in an
+    /// interruptible wait, which then returns EINTR. The flag stays set until clear_interrupt().
+    /// Callable from any context, including IRQ handlers.
+    void interrupt();
+    bool is_interrupted() const { return interrupted_.load(std::memory_order_acquire); }
+    void clear_interrupt() { interrupted_.store(false, std::memory_order_release); }
+
+    uint64_t id() const { return id_; }
+    const char* name() const { return name_; }
+    uint8_t priority() const { return priority_; }
+    CpuMask affinity() const { return affinity_; }
+    /// Opaque pointer owned by the kernel (its Thread object, say). Set at spawn.
+    void* data() const { return data_; }
+    TaskState state() const { return state_.load(std::memory_order_acquire); }
+    /// Valid once state() == kExited.
+    int exit_status() const { return exit_status_; }
+    bool is_idle() const { return is_idle_; }
+
+    /// For Scheduler implementations only, under the scheduler lock.
+    SchedEntity& sched_entity() { return sched_; }
+
+    void add_ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
+    void release_ref();
+
+private:
+    friend class detail::Sched;
+    Task() = default;
+    ~Task();
+
+    std::atomic<uint32_t> refs_{1};
+    uint64_t id_ = 0;
+    const char* name_ = "task";
+    uint8_t priority_ = kDefaultPriority;
+    bool is_idle_ = false;
+    CpuMask affinity_ = kAllCpus;
+    void* data_ = nullptr;
+    std::function<int()> entry_;
+    hal::Context* ctx_ = nullptr;  // Owned; freed when the task has exited and switched out.
+    std::atomic<TaskState> state_{TaskState::kRunnable};
+    bool on_cpu_ = false;      // Guarded by the scheduler lock.
+    bool wake_token_ = false;  // Guarded by the scheduler lock: an unpark() arrived early.
+    std::atomic<bool> interrupted_{false};
+    std::atomic<bool> exited_{false};
+    int exit_status_ = 0;
+    WaitQueue join_waiters_;
+    ListNode all_link_;  // On the registry of every task of the machine.
+    SchedEntity sched_;
+};
+
+/// A counted, non-null reference to a Task.
+class TaskRef {
+public:
+    /// Adopts one reference already counted for `t`.
+    static TaskRef adopt(Task& t) { return TaskRef(&t); }
+    explicit TaskRef(Task& t) : t_(&t) { t_->add_ref(); }
+    TaskRef(const TaskRef& o) : t_(o.t_) { t_->add_ref(); }
+    TaskRef(TaskRef&& o) : t_(o.t_) { o.t_ = nullptr; }
+    TaskRef& operator=(TaskRef o) {
+        Task* tmp = t_;
+        t_ = o.t_;
+        o.t_ = tmp;
+        return *this;
+    }
+    ~TaskRef() {
+        if (t_) t_->release_ref();
+    }
+    Task& operator*() const { return *t_; }
+    Task* operator->() const { return t_; }
+    Task& get() const { return *t_; }
+
+private:
+    explicit TaskRef(Task* t) : t_(t) {}
+    Task* t_;
+};
+
+/// Convenience: Task::spawn(TaskOptions(fn).name(name)).
+Result<TaskRef> spawn(std::function<int()> entry, const char* name = "task");
+
+/// Gives up the CPU to another runnable task of the same or higher priority, if any.
+/// Precondition: preemption enabled (no SpinLock held).
+void yield_now();
+
+/// Sleeps at least `ns` nanoseconds of time::now(). Precondition: may sleep.
+void sleep_for(uint64_t ns);
+/// Like sleep_for(), but returns EINTR early if the task is (or gets) interrupted.
+Result<void> sleep_for_interruptible(uint64_t ns);
+
+}  // namespace ostd

@@ -1,0 +1,65 @@
+// The scheduling core (ostd-private): run states, context switches, park/unpark, the idle loop
+// and machine start/stop. Policy is delegated to the installed Scheduler.
+// Lock order: a WaitQueue's lock is released before the scheduler lock is taken; the timer lock
+// and the scheduler lock are never held together.
+#pragma once
+
+#include <cstdint>
+
+#include <ostd/boot/entry.h>
+#include <ostd/sync/intrusive_list.h>
+#include <ostd/task/scheduler.h>
+#include <ostd/task/task.h>
+
+#include "task/percpu.h"
+
+namespace ostd::detail {
+
+class Sched {
+public:
+    /// Sleeps until unpark(), an interrupt() (if interruptible) or `deadline_ns` (time::now()
+    /// value; UINT64_MAX: none). May return early or spuriously: callers loop on their own
+    /// condition. Precondition: task context that may sleep.
+    static void park(uint64_t deadline_ns, Interruptible interruptible);
+    /// Makes `task` runnable if it is parked, else makes its next park() return at once.
+    /// Any context.
+    static void unpark(Task& task);
+    /// Puts the current task back on the run queue and runs the next one.
+    static void yield(EnqueueReason reason);
+    /// Panics, naming the broken invariant, if the caller may not sleep.
+    static void assert_may_sleep(const char* what);
+    /// Safe point with something pending: deliver interrupts, maybe preempt.
+    static void safe_point_slow(PerCpu* cpu);
+
+    static Result<TaskRef> spawn(TaskOptions& options);
+    [[noreturn]] static void exit_current(int status);
+    static void destroy(Task* task);
+    static Result<void> set_scheduler(Scheduler& scheduler);
+
+    // Machine lifecycle, called by ostd's init and the backend's boot flow.
+    static void init(unsigned num_cpus, bool deterministic);
+    static void start(KernelMain entry, const BootInfo& boot);
+    static void cpu_main(unsigned cpu);
+    static int finish();
+    static void shutdown();
+    [[noreturn]] static void power_off(int status);
+    static bool is_running();
+
+private:
+    using Registry = IntrusiveList<Task, &Task::all_link_>;
+    static Registry& registry();
+    static void task_entry(void* create_arg, void* switch_arg);
+    static void finish_switch(Task* prev);
+    static void switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited);
+    static void switch_away(PerCpu* cpu, Task* prev, bool prev_exited);
+    static void place(Task& task);
+    static void deliver_irqs(PerCpu* cpu);
+    [[noreturn]] static void abandon(PerCpu* cpu);
+    static void on_tick_hw();
+    static void on_deadline_hw();
+};
+
+/// Deterministic mode: counts a safe point; every so many advance the virtual clock one tick.
+void deterministic_step(PerCpu* cpu);
+
+}  // namespace ostd::detail
