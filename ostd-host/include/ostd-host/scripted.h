@@ -47,7 +47,7 @@ public:
     uint64_t push(const void* data, size_t n, size_t align = 16);
     uint64_t push_string(std::string_view s);
     /// Reserves n zeroed bytes on the stack and returns their address.
-    uint64_t alloca(size_t n, size_t align = 16);
+    uint64_t stack_alloc(size_t n, size_t align = 16);
 
     /// argc/argv/envp from the initial stack the kernel built (valid in a program's main).
     int argc();

@@ -100,6 +100,21 @@ void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited)
     finish_switch(static_cast<Task*>(from));
 }
 
+void Sched::switch_within_task(hal::Context* to) {
+    PerCpu* cpu = this_cpu_checked("switch_within_task");
+    ORRERY_ASSERT(cpu->preempt_count > 0, "switch_within_task with preemption enabled");
+    Task* self = cpu->current;
+    hal::Context* from = self->ctx_;
+    self->ctx_ = to;
+    hal::context_switch(from, to, nullptr);
+}
+
+hal::Context* Sched::current_context() {
+    PerCpu* cpu = this_cpu_checked("current_context");
+    ORRERY_ASSERT(cpu->preempt_count > 0, "current_context with preemption enabled");
+    return cpu->current->ctx_;
+}
+
 // Precondition: scheduler lock held; prev's state already set (and prev queued if runnable).
 void Sched::switch_away(PerCpu* cpu, Task* prev, bool prev_exited)
     ORRERY_NO_THREAD_SAFETY_ANALYSIS {

@@ -31,6 +31,15 @@ public:
     /// Safe point with something pending: deliver interrupts, maybe preempt.
     static void safe_point_slow(PerCpu* cpu);
 
+    /// Moves the current task onto another context of its own (the host's user-mode fibers): the
+    /// task's saved context becomes `to` and execution continues there; whoever later switches
+    /// back the same way resumes here. Precondition: preemption disabled (so the task cannot be
+    /// switched out half-way); `to` is not running anywhere.
+    static void switch_within_task(hal::Context* to);
+    /// The current task's saved-context slot (what switch_within_task() switches away from).
+    /// Precondition: preemption disabled.
+    static hal::Context* current_context();
+
     static Result<TaskRef> spawn(TaskOptions& options);
     [[noreturn]] static void exit_current(int status);
     static void destroy(Task* task);
