@@ -1,5 +1,7 @@
 // Physical frames: Frame is a refcounted handle to one 4 KiB frame of RAM, Segment a handle to a
 // contiguous run of frames. Both free their frames when the last reference goes away.
+// Locking: every operation may be used in any context; allocation and the last drop take the
+// frame allocator's spinlock (innermost in ostd's lock order), reference counts are atomic.
 #pragma once
 
 #include <cstddef>

@@ -104,8 +104,8 @@ private:
     mutable SpinLock lock_;
     detail::PageTable* pt_ ORRERY_PT_GUARDED_BY(lock_) = nullptr;  // owned (kernel heap)
     Paddr root_paddr_;
-    PageFaultHandler fault_handler_ = nullptr;
-    void* fault_context_ = nullptr;  // owned by whoever installed the handler
+    PageFaultHandler fault_handler_ ORRERY_GUARDED_BY(lock_) = nullptr;
+    void* fault_context_ ORRERY_GUARDED_BY(lock_) = nullptr;  // owned by the handler's installer
 };
 
 /// Read-only walk over a range of a VmSpace. Holds a reference to the space.
