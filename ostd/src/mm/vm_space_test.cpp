@@ -149,7 +149,9 @@ TEST(VmSpace, ProtectAndUnmapSplitARange) {
         for (int i = 0; i < 10; ++i) {
             auto q = query(*s, base + i * kPageSize);
             EXPECT_EQ(q.has_value(), i != 4 && i != 5) << i;
-            if (q) EXPECT_EQ(q->prop.flags, PageFlags::kR) << i;
+            if (q) {
+                EXPECT_EQ(q->prop.flags, PageFlags::kR) << i;
+            }
         }
         c.jump(Vaddr(base));
         EXPECT_EQ(c.unmap(10 * kPageSize), 8u) << "munmap-like: holes are allowed";
