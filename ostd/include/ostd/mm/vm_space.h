@@ -1,6 +1,7 @@
 // VmSpace: one user address space (a process's), backed by real x86-64 page tables in RAM.
 // Cursors map, unmap, protect and query pages within a range of it.
-// Lock order: VmSpace::lock_ -> heap -> frame allocator. No user copies under lock_.
+// Lock order: VmSpace::lock_ -> heap -> frame allocator. lock_ is private and held only inside
+// single operations (user copies take it per batch of pages, never across the fault handler).
 #pragma once
 
 #include <cstddef>
