@@ -1,5 +1,5 @@
-// Linux socket address ABI basics: sockaddr, sockaddr_un, sockaddr_in, sockaddr_in6,
-// sockaddr_storage, address families and socket types.
+// Linux socket ABI basics: sockaddr, sockaddr_un, sockaddr_in, sockaddr_in6, sockaddr_storage,
+// msghdr / cmsghdr / ucred for sendmsg and SCM_RIGHTS, address families, types and MSG_* flags.
 #pragma once
 
 #include <cstdint>
@@ -66,5 +66,74 @@ struct alignas(8) SockaddrStorage {
     uint8_t data[126];
 };
 static_assert(sizeof(SockaddrStorage) == 128);
+
+/// struct msghdr (sendmsg/recvmsg). Pointers are user addresses.
+struct Msghdr {
+    uint64_t msg_name;
+    uint32_t msg_namelen;
+    uint32_t pad0;
+    uint64_t msg_iov;
+    uint64_t msg_iovlen;
+    uint64_t msg_control;
+    uint64_t msg_controllen;
+    int32_t msg_flags;
+    int32_t pad1;
+};
+static_assert(sizeof(Msghdr) == 56);
+static_assert(__builtin_offsetof(Msghdr, msg_iov) == 16);
+static_assert(__builtin_offsetof(Msghdr, msg_controllen) == 40);
+static_assert(__builtin_offsetof(Msghdr, msg_flags) == 48);
+
+/// struct mmsghdr (sendmmsg/recvmmsg).
+struct Mmsghdr {
+    Msghdr msg_hdr;
+    uint32_t msg_len;
+    uint32_t pad;
+};
+static_assert(sizeof(Mmsghdr) == 64);
+
+/// Control message header; data follows at kCmsgDataOffset, records are 8-byte aligned.
+struct Cmsghdr {
+    uint64_t cmsg_len;  // header + data, unpadded
+    int32_t cmsg_level;
+    int32_t cmsg_type;
+};
+static_assert(sizeof(Cmsghdr) == 16);
+inline constexpr uint64_t kCmsgDataOffset = sizeof(Cmsghdr);
+constexpr uint64_t cmsg_align(uint64_t len) {
+    return (len + 7) & ~uint64_t{7};
+}
+
+/// SCM_CREDENTIALS payload.
+struct Ucred {
+    int32_t pid;
+    uint32_t uid;
+    uint32_t gid;
+};
+static_assert(sizeof(Ucred) == 12);
+
+namespace scm {
+inline constexpr int kRights = 1;
+inline constexpr int kCredentials = 2;
+}  // namespace scm
+
+namespace msg {
+inline constexpr uint32_t kOob = 0x1;
+inline constexpr uint32_t kPeek = 0x2;
+inline constexpr uint32_t kDontroute = 0x4;
+inline constexpr uint32_t kCtrunc = 0x8;
+inline constexpr uint32_t kTrunc = 0x20;
+inline constexpr uint32_t kDontwait = 0x40;
+inline constexpr uint32_t kEor = 0x80;
+inline constexpr uint32_t kWaitall = 0x100;
+inline constexpr uint32_t kNosignal = 0x4000;
+inline constexpr uint32_t kCmsgCloexec = 0x40000000;
+}  // namespace msg
+
+namespace shut {
+inline constexpr int kRd = 0;
+inline constexpr int kWr = 1;
+inline constexpr int kRdwr = 2;
+}  // namespace shut
 
 }  // namespace kernel::abi

@@ -33,6 +33,17 @@ struct SyscallArgs {
     int64_t as_long(size_t i) const { return static_cast<int64_t>(args[i]); }
 };
 
+/// Receives one strace-style line per dispatched syscall while tracing is on. emit() runs on
+/// the syscall's own task, outside any lock the dispatcher holds (it holds none); it may sleep.
+class SyscallTraceSink {
+  public:
+    /// `line` is NUL-terminated, without newline, valid only during the call.
+    virtual void emit(const char* line, size_t len) = 0;
+
+  protected:
+    ~SyscallTraceSink() = default;
+};
+
 /// Everything a handler may reach about its caller. Passed explicitly (no "current" globals) so
 /// handlers can be unit-tested with a hand-built context. Pointers are borrowed for the call:
 /// the thread is kept alive by the task running the syscall; null fields mean "not available"
@@ -41,6 +52,8 @@ struct SyscallContext {
     Thread* thread = nullptr;
     Process* process = nullptr;
     const UserReader* user = nullptr;
+    /// Non-null: dispatch() traces every call through it (strings read through `user`).
+    SyscallTraceSink* trace = nullptr;
 };
 
 /// A handler. Returns the non-negative result, or an Error. It must not return a value in
@@ -77,6 +90,8 @@ const SyscallTable& default_syscall_table();
 
 /// Runs one syscall. Unknown, unbound, negative or out-of-range numbers return -ENOSYS (user
 /// input never panics). A handler's Error(e) becomes -e. Result is what goes back in rax.
+/// With ctx.trace set, emits `name(args) = ret` after the call; calls that do not return
+/// (exit, exit_group) are emitted before the handler runs, as `exit_group(0) = ?`.
 int64_t dispatch(const SyscallTable& table, SyscallContext& ctx, const SyscallArgs& args);
 
 /// dispatch() on default_syscall_table().

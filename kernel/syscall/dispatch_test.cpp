@@ -4,10 +4,13 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include <kernel/syscall/table.h>
+#include <kernel/syscall/user_reader.h>
 
 namespace kernel::syscall {
 namespace {
@@ -98,6 +101,68 @@ TEST(SyscallDispatch, HandlerValueAndContextPassThrough) {
     EXPECT_EQ(dispatch(table, ctx, call(sysno::mmap, 0x7f00'0000'0000, 0x1000)), 0x7f00'0000'1000);
     EXPECT_EQ(dispatch(table, ctx, call(sysno::getpid)), 0);
     EXPECT_EQ(g_seen_ctx, &ctx);
+}
+
+class RecordingSink final : public SyscallTraceSink {
+  public:
+    void emit(const char* line, size_t len) override {
+        EXPECT_EQ(std::string(line).size(), len);
+        lines.emplace_back(line, len);
+    }
+    std::vector<std::string> lines;
+};
+
+RecordingSink* g_sink = nullptr;
+size_t g_lines_when_exit_ran = 0;
+ostd::Result<int64_t> exit_handler(SyscallContext&, const SyscallArgs&) {
+    g_lines_when_exit_ran = g_sink->lines.size();
+    return 0;
+}
+
+TEST(SyscallDispatch, TraceSinkSeesOneLinePerCall) {
+    SyscallTable table;
+    table.bind(sysno::close, fails_with_first_arg);
+    table.bind(sysno::exit_group, exit_handler);
+    RecordingSink sink;
+    g_sink = &sink;
+    SyscallContext ctx;
+    ctx.trace = &sink;
+    EXPECT_EQ(dispatch(table, ctx, call(sysno::close, EBADF)), -EBADF);
+    EXPECT_EQ(dispatch(table, ctx, call(sysno::kill, 5, 9)), -ENOSYS);
+    EXPECT_EQ(dispatch(table, ctx, call(400)), -ENOSYS);
+    EXPECT_EQ(dispatch(table, ctx, call(sysno::exit_group, 3)), 0);
+    ASSERT_EQ(sink.lines.size(), 4u);
+    EXPECT_EQ(sink.lines[0], "close(9) = -1 EBADF (Bad file descriptor)");
+    EXPECT_EQ(sink.lines[1], "kill(5, SIGKILL) = -1 ENOSYS (Function not implemented)");
+    EXPECT_EQ(sink.lines[2],
+              "syscall_400(0, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
+    // exit_group does not come back on a real kernel, so its line goes out first.
+    EXPECT_EQ(sink.lines[3], "exit_group(3) = ?");
+    EXPECT_EQ(g_lines_when_exit_ran, 4u);
+}
+
+TEST(SyscallDispatch, TraceLinesAreCutToTheLineLimit) {
+    // A 300-byte string argument renders past the line limit; the line is cut, still terminated.
+    class LongPaths final : public UserReader {
+      public:
+        ostd::Result<size_t> read(uint64_t, void* dst, size_t len) const override {
+            for (size_t i = 0; i < len; ++i)
+                static_cast<char*>(dst)[i] = 'p';
+            return len;
+        }
+    } user;
+    SyscallTable table;
+    RecordingSink sink;
+    SyscallContext ctx;
+    ctx.user = &user;
+    ctx.trace = &sink;
+    SyscallArgs args = call(sysno::renameat, static_cast<uint64_t>(-100), 0x1000);
+    args.args[2] = static_cast<uint64_t>(-100);
+    args.args[3] = 0x2000;
+    EXPECT_EQ(dispatch(table, ctx, args), -ENOSYS);
+    ASSERT_EQ(sink.lines.size(), 1u);
+    EXPECT_EQ(sink.lines[0].size(), 511u);
+    EXPECT_EQ(sink.lines[0].rfind("renameat(AT_FDCWD, \"pppp", 0), 0u);
 }
 
 TEST(SyscallArgsTest, NarrowAccessorsIgnoreUpperBits) {

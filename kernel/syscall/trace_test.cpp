@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <random>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -280,6 +281,48 @@ TEST(SyscallTrace, OutputIsBoundedAndReportsFullLength) {
     EXPECT_STREQ(buf, "kill(1234, SIGTERM)");
     EXPECT_EQ(format_syscall_return(buf, sizeof buf, a, -EPERM), 36u);
     EXPECT_STREQ(buf, "= -1 EPERM (Operation not permitted)");
+}
+
+// A reader over random bytes that also lies about counts, to check the tracer never trusts it.
+class NoisyUser final : public UserReader {
+  public:
+    explicit NoisyUser(uint32_t seed) : rng_(seed) {}
+    ostd::Result<size_t> read(uint64_t uaddr, void* dst, size_t len) const override {
+        uint32_t pick = rng_() % 8;
+        if (pick == 0 || uaddr < 0x1000) return ostd::Error(EFAULT);
+        size_t n = pick == 1 ? len / 2 : len;
+        auto* bytes = static_cast<unsigned char*>(dst);
+        for (size_t i = 0; i < n; ++i)
+            bytes[i] = static_cast<unsigned char>(rng_() % 4 ? rng_() : 0);
+        // Sometimes lies: claims more bytes than it was asked for (and wrote).
+        return pick == 2 ? n + 100 : n;
+    }
+
+  private:
+    mutable std::mt19937 rng_;
+};
+
+TEST(SyscallTrace, EveryRowFormatsRandomArgumentsWithinBounds) {
+    std::mt19937_64 rng(1234);
+    NoisyUser user(99);
+    const uint64_t interesting[] = {
+        0, 1, 0x1000, uint64_t(-1), uint64_t(-100), 0x7fffffff, 0xffffffff, 0x8000000000000000ull};
+    for (size_t row = 0; row < syscall_count(); ++row) {
+        for (int round = 0; round < 20; ++round) {
+            SyscallArgs a;
+            a.nr = syscall_at(row).nr;
+            for (auto& v : a.args)
+                v = rng() % 2 ? rng() : interesting[rng() % 8];
+            int64_t ret =
+                static_cast<int64_t>(rng() % 3 ? rng() % 5000 : rng()) * (rng() % 2 ? 1 : -1);
+            size_t cap = 1 + rng() % 600;
+            std::string buf(cap, 'Z');
+            size_t full = format_syscall(buf.data(), cap, a, ret, rng() % 4 ? &user : nullptr);
+            size_t written = std::strlen(buf.c_str());
+            EXPECT_EQ(written, std::min(full, cap - 1)) << syscall_at(row).name;
+            EXPECT_GT(full, std::strlen(syscall_at(row).name)) << syscall_at(row).name;
+        }
+    }
 }
 
 std::string decoded(void (*fn)(TraceWriter&, uint64_t), uint64_t v) {

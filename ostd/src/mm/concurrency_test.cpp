@@ -76,7 +76,9 @@ TEST(MmConcurrency, MapUnmapAndCopyInOneSpace) {
             std::byte buf[64];
             while (!stop.load()) {
                 auto r = VmReader::from_user(*s, Vaddr(0x1000000), sizeof buf).read(buf);
-                if (r.is_error()) EXPECT_EQ(r.error(), EFAULT);
+                if (r.is_error()) {
+                    EXPECT_EQ(r.error(), EFAULT);
+                }
             }
         });
         for (int t = 0; t < kThreads - 1; ++t)

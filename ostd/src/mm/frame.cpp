@@ -11,6 +11,8 @@
 namespace ostd {
 namespace detail {
 
+std::byte* frame_bytes(uint64_t pfn) { return hal::phys_to_virt(Pfn(pfn).paddr()); }
+
 uint64_t frame_alloc(const FrameAllocOptions& opts) {
     size_t align = opts.align_frames ? opts.align_frames : 1;
     unsigned order = static_cast<unsigned>(std::bit_width(opts.count - 1));
@@ -73,10 +75,6 @@ bool frame_meta_is(uint64_t pfn, uintptr_t tag) {
     return meta_of(pfn).type_tag == tag;
 }
 
-std::byte* frame_bytes(uint64_t pfn) {
-    return hal::phys_to_virt(Pfn(pfn).paddr());
-}
-
 void segment_release(uint64_t pfn, uint64_t count) {
     // Free runs of frames whose last reference went away together (one buddy call per run).
     uint64_t run = 0;
@@ -111,6 +109,12 @@ uint64_t Frame::checked() const {
     ORRERY_ASSERT(pfn_ != kNone, "use of a moved-from Frame");
     return pfn_;
 }
+
+std::byte* Frame::bytes() const { return detail::frame_bytes(checked()); }
+
+VmReader Frame::reader() const { return VmReader::from_kernel({bytes(), kPageSize}); }
+
+VmWriter Frame::writer() const { return VmWriter::from_kernel({bytes(), kPageSize}); }
 
 void Frame::copy_from(size_t offset, std::span<const std::byte> src) const {
     ORRERY_ASSERT(offset <= kPageSize && src.size() <= kPageSize - offset,
@@ -157,6 +161,14 @@ Segment Segment::slice(size_t first, size_t count) const {
     for (size_t i = 0; i < count; ++i)
         detail::frame_inc_ref(start_ + first + i);
     return Segment(start_ + first, count);
+}
+
+VmReader Segment::reader() const {
+    return VmReader::from_kernel({detail::frame_bytes(start_), size()});
+}
+
+VmWriter Segment::writer() const {
+    return VmWriter::from_kernel({detail::frame_bytes(start_), size()});
 }
 
 FrameStats frame_stats() {

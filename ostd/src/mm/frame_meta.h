@@ -53,4 +53,7 @@ inline FrameMeta& meta_of(uint64_t pfn) {
     return g_frame_meta[pfn];
 }
 
+/// Direct-map pointer to a frame's bytes (ostd-internal: kernel code uses VmReader/VmWriter).
+std::byte* frame_bytes(uint64_t pfn);
+
 }  // namespace ostd::detail

@@ -118,9 +118,12 @@ Result<void> PageTable::map(uint64_t va, Frame frame, const PageProperty& prop) 
     for (unsigned level = kPtLevels; level > 1; --level) {
         uint64_t& e = entries(table)[index_of(va, level)];
         if (!(e & kPteP)) {
-            // On ENOMEM, tables created for this call stay (empty) until a later unmap in the
-            // region or the space's destruction; they hold no mapping so this is benign.
-            uint64_t child = TRY(alloc_table(level - 1));
+            auto child_or = alloc_table(level - 1);
+            if (child_or.is_error()) {
+                prune(va);  // drop tables this call created: they map nothing
+                return child_or.release_error();
+            }
+            uint64_t child = child_or.release_value();
             e = (child << kPageShift) | kTableEntryFlags;
             ++pt_meta(table).nr_used;
             ++table_pages_;
@@ -158,6 +161,26 @@ bool PageTable::unmap(uint64_t va, TlbFlusher& flusher) {
     }
     --pt_meta(root_).nr_used;
     return true;
+}
+
+void PageTable::prune(uint64_t va) {
+    uint64_t path[kPtLevels + 1];
+    path[kPtLevels] = root_;
+    unsigned deepest = kPtLevels;
+    for (unsigned level = kPtLevels; level > 1; --level) {
+        uint64_t e = entries(path[level])[index_of(va, level)];
+        if (!(e & kPteP)) break;
+        path[level - 1] = pfn_of(e);
+        deepest = level - 1;
+    }
+    // Never-used tables are not in any TLB: free them at once, bottom-up.
+    for (unsigned level = deepest; level < kPtLevels; ++level) {
+        if (pt_meta(path[level]).nr_used != 0) return;
+        entries(path[level + 1])[index_of(va, level + 1)] = 0;
+        --pt_meta(path[level + 1]).nr_used;
+        (void)FrameRaw::from_raw(path[level]);
+        --table_pages_;
+    }
 }
 
 std::optional<PageTable::Leaf> PageTable::query(uint64_t va) const {

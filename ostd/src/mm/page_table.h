@@ -88,6 +88,8 @@ public:
 private:
     explicit PageTable(uint64_t root) : root_(root), table_pages_(1) {}
     void free_subtree(uint64_t table_pfn, unsigned level);
+    /// Frees the empty tables on va's path (after a failed map).
+    void prune(uint64_t va);
 
     uint64_t root_;  // raw reference to the PML4 frame, owned by this object
     size_t table_pages_;

@@ -149,7 +149,9 @@ TEST(VmSpace, ProtectAndUnmapSplitARange) {
         for (int i = 0; i < 10; ++i) {
             auto q = query(*s, base + i * kPageSize);
             EXPECT_EQ(q.has_value(), i != 4 && i != 5) << i;
-            if (q) EXPECT_EQ(q->prop.flags, PageFlags::kR) << i;
+            if (q) {
+                EXPECT_EQ(q->prop.flags, PageFlags::kR) << i;
+            }
         }
         c.jump(Vaddr(base));
         EXPECT_EQ(c.unmap(10 * kPageSize), 8u) << "munmap-like: holes are allowed";
@@ -244,6 +246,12 @@ TEST(VmSpace, MapFailsWithEnomemAndRecovers) {
             held.push_back(f.release_value());
         CursorMut c = cursor_at(*s, 0x100000, 0x200000);
         EXPECT_EQ(c.map(page, kRw).error(), ENOMEM) << "no frame for the page tables";
+        EXPECT_EQ(s->page_table_pages(), 1u);
+        held.pop_back();  // room for the PDPT and PD, but not the PT
+        held.pop_back();
+        EXPECT_EQ(c.map(page, kRw).error(), ENOMEM);
+        EXPECT_EQ(s->page_table_pages(), 1u) << "tables made by a failed map are freed";
+        EXPECT_EQ(frame_stats().free_frames, 2u);
         EXPECT_EQ(c.virt_addr().value(), 0x100000u);
         EXPECT_EQ(page.ref_count(), 1u);
         held.clear();

@@ -1,5 +1,7 @@
 // Physical frames: Frame is a refcounted handle to one 4 KiB frame of RAM, Segment a handle to a
 // contiguous run of frames. Both free their frames when the last reference goes away.
+// Locking: every operation may be used in any context; allocation and the last drop take the
+// frame allocator's spinlock (innermost in ostd's lock order), reference counts are atomic.
 #pragma once
 
 #include <cstddef>
@@ -47,7 +49,6 @@ uint32_t frame_ref_count(uint64_t pfn);
 void* frame_meta_slot(uint64_t pfn, uintptr_t tag);       // panics on a type mismatch
 void* frame_init_meta_slot(uint64_t pfn, uintptr_t tag);  // at allocation only
 bool frame_meta_is(uint64_t pfn, uintptr_t tag);
-std::byte* frame_bytes(uint64_t pfn);
 void segment_release(uint64_t pfn, uint64_t count);
 }  // namespace detail
 
@@ -101,8 +102,8 @@ public:
 
     /// Readers and writers over the frame's 4096 bytes. They borrow the frame: keep the Frame
     /// alive while using them.
-    VmReader reader() const { return VmReader::from_kernel({bytes(), kPageSize}); }
-    VmWriter writer() const { return VmWriter::from_kernel({bytes(), kPageSize}); }
+    VmReader reader() const;
+    VmWriter writer() const;
     /// Copies src into the frame at offset. Panics if the range leaves the frame.
     void copy_from(size_t offset, std::span<const std::byte> src) const;
     /// Copies bytes of the frame at offset into dst. Panics if the range leaves the frame.
@@ -117,7 +118,7 @@ private:
     struct Adopt {};
     Frame(uint64_t pfn, Adopt) : pfn_(pfn) {}
     uint64_t checked() const;
-    std::byte* bytes() const { return detail::frame_bytes(checked()); }
+    std::byte* bytes() const;
 
     uint64_t pfn_;
 };
@@ -148,8 +149,9 @@ public:
     /// A new segment sharing frames [first, first + count). Panics if out of range or empty.
     Segment slice(size_t first, size_t count) const;
 
-    VmReader reader() const { return VmReader::from_kernel({detail::frame_bytes(start_), size()}); }
-    VmWriter writer() const { return VmWriter::from_kernel({detail::frame_bytes(start_), size()}); }
+    /// Readers and writers over all the segment's bytes; they borrow the segment.
+    VmReader reader() const;
+    VmWriter writer() const;
 
 private:
     Segment(uint64_t start, size_t count) : start_(start), count_(count) {}

@@ -1,6 +1,7 @@
 // VmSpace: one user address space (a process's), backed by real x86-64 page tables in RAM.
 // Cursors map, unmap, protect and query pages within a range of it.
-// Lock order: VmSpace::lock_ -> heap -> frame allocator. No user copies under lock_.
+// Lock order: VmSpace::lock_ -> heap -> frame allocator. lock_ is private and held only inside
+// single operations (user copies take it per batch of pages, never across the fault handler).
 #pragma once
 
 #include <cstddef>
@@ -104,8 +105,8 @@ private:
     mutable SpinLock lock_;
     detail::PageTable* pt_ ORRERY_PT_GUARDED_BY(lock_) = nullptr;  // owned (kernel heap)
     Paddr root_paddr_;
-    PageFaultHandler fault_handler_ = nullptr;
-    void* fault_context_ = nullptr;  // owned by whoever installed the handler
+    PageFaultHandler fault_handler_ ORRERY_GUARDED_BY(lock_) = nullptr;
+    void* fault_context_ ORRERY_GUARDED_BY(lock_) = nullptr;  // owned by the handler's installer
 };
 
 /// Read-only walk over a range of a VmSpace. Holds a reference to the space.
