@@ -13,21 +13,26 @@
 #include <kernel/boot/main.h>
 #include <ostd-host/machine.h>
 
+#include "demo_programs.h"
+
 ABSL_FLAG(std::string, mem, "256M", "emulated RAM size (e.g. 64M, 1G)");
 ABSL_FLAG(unsigned, cpus, 1, "number of vCPUs (host threads)");
 ABSL_FLAG(bool, deterministic, false, "one vCPU, virtual clock, seeded randomness");
 ABSL_FLAG(uint64_t, seed, 0, "random seed for the kernel (deterministic mode)");
-ABSL_FLAG(std::string, cmdline, "", "kernel command line");
+ABSL_FLAG(std::string, cmdline, "", "extra kernel command line words");
+ABSL_FLAG(bool, trace, false, "print every syscall, strace-style, on stderr");
 
 namespace {
 
 const char kUsage[] =
     "orrery COMMAND [FLAGS]\n"
     "Commands:\n"
-    "  run      boot the kernel on the host backend and run init\n"
+    "  run [FLAGS] [-- PROGRAM ARGS...]\n"
+    "           boot the kernel on the host backend and run PROGRAM as init\n"
+    "           (default: the built-in scripted demo, scripted:init)\n"
     "Run 'orrery COMMAND --help' for the flags of a command.";
 
-int cmd_run() {
+int cmd_run(const std::vector<char*>& positional) {
     ostd::host::MachineConfig cfg;
     auto mem = ostd::host::parse_size(absl::GetFlag(FLAGS_mem).c_str());
     if (mem.is_error()) {
@@ -47,7 +52,20 @@ int cmd_run() {
     }
     cfg.deterministic = absl::GetFlag(FLAGS_deterministic);
     cfg.seed = absl::GetFlag(FLAGS_seed);
-    cfg.command_line = absl::GetFlag(FLAGS_cmdline);
+    std::string cmd = absl::GetFlag(FLAGS_cmdline);
+    if (absl::GetFlag(FLAGS_trace)) cmd += " trace=1";
+    if (positional.size() > 1) {
+        std::string program = positional[1];
+        if (program.find('/') == std::string::npos && program.find(':') == std::string::npos)
+            program = "scripted:" + program;
+        cmd += " init=" + program;
+        if (positional.size() > 2) {
+            cmd += " --";
+            for (size_t i = 2; i < positional.size(); ++i) cmd += std::string(" ") + positional[i];
+        }
+    }
+    cfg.command_line = cmd;
+    orrery::harness::register_demo_programs();
     return ostd::host::run_machine(cfg, &kernel::main);
 }
 
@@ -68,7 +86,7 @@ int main(int argc, char** argv) {
     std::vector<char*> args{argv[0]};
     for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
     std::vector<char*> rest = absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
-    if (command == "run") return cmd_run();
+    if (command == "run") return cmd_run(rest);
     fprintf(stderr, "orrery: unknown command '%s'\n%s\n", command.c_str(), kUsage);
     return 2;
 }

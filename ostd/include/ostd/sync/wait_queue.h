@@ -3,6 +3,8 @@
 // Lock order: a WaitQueue's internal lock is a leaf, taken after any lock of the caller.
 #pragma once
 
+#include <type_traits>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -55,9 +57,10 @@ public:
     /// Precondition: task context that may sleep (no SpinLock held, preemption enabled).
     template <typename Pred>
     Result<void> wait_until(Pred&& pred, WaitOptions options = {}) {
+        using P = std::remove_reference_t<Pred>;
         if (pred()) return ok();
-        return wait_slow(
-            [](void* p) { return static_cast<bool>((*static_cast<Pred*>(p))()); }, &pred, options);
+        return wait_slow([](void* p) { return static_cast<bool>((*static_cast<P*>(p))()); },
+                         const_cast<void*>(static_cast<const void*>(&pred)), options);
     }
 
     /// Enqueues `waiter` (its task being the caller), for callers that check their condition
