@@ -6,7 +6,7 @@
 namespace ostd {
 
 class IrqTable {
-public:
+  public:
     /// Frees every line (new machine).
     static void reset();
     /// Runs the handlers of every pending, enabled line targeting `cpu`. Interrupt context.

@@ -9,13 +9,13 @@
 namespace ostd::detail {
 
 class RoundRobinScheduler final : public Scheduler {
-public:
+  public:
     void enqueue(Task& task, EnqueueReason reason) override;
     Task* pick_next(unsigned cpu) override;
     bool tick(unsigned cpu, Task& current) override;
     bool has_runnable() const override { return count_ != 0; }
 
-private:
+  private:
     IntrusiveList<SchedEntity, &SchedEntity::link> levels_[kPriorityLevels];
     size_t count_ = 0;
     uint32_t nonempty_ = 0;  // Bit p set when levels_[p] is not empty.

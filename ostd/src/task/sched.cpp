@@ -50,7 +50,9 @@ PerCpu* this_cpu_checked(const char* what) {
     return cpu;
 }
 
-void timer_unpark(void* arg) { Sched::unpark(*static_cast<Task*>(arg)); }
+void timer_unpark(void* arg) {
+    Sched::unpark(*static_cast<Task*>(arg));
+}
 
 }  // namespace
 
@@ -59,16 +61,19 @@ Sched::Registry& Sched::registry() {
     return list;
 }
 
-bool Sched::is_running() { return g_running.load(std::memory_order_acquire); }
+bool Sched::is_running() {
+    return g_running.load(std::memory_order_acquire);
+}
 
 void Sched::assert_may_sleep(const char* what) {
     PerCpu* cpu = this_cpu_checked(what);
     if (cpu->in_irq) panic("%s in interrupt context: handlers must not sleep", what);
     if (cpu->preempt_count != 0)
-        panic("%s while atomic: a SpinLock/RwLock is held or preemption is disabled "
-              "(preempt count %d)", what, cpu->preempt_count);
-    if (cpu->irq_depth != 0)
-        panic("%s with local IRQs disabled (depth %d)", what, cpu->irq_depth);
+        panic(
+            "%s while atomic: a SpinLock/RwLock is held or preemption is disabled "
+            "(preempt count %d)",
+            what, cpu->preempt_count);
+    if (cpu->irq_depth != 0) panic("%s with local IRQs disabled (depth %d)", what, cpu->irq_depth);
     if (cpu->current->is_idle_) panic("%s from a CPU's idle context", what);
 }
 
@@ -88,8 +93,8 @@ void Sched::finish_switch(Task* prev) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
 }
 
 // Precondition: scheduler lock held (released on return, possibly by another task).
-void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited)
-    ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next,
+                      bool prev_exited) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     next->state_.store(TaskState::kRunning, std::memory_order_relaxed);
     next->on_cpu_ = true;
     cpu->current = next;
@@ -101,12 +106,12 @@ void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited)
 }
 
 // Precondition: scheduler lock held; prev's state already set (and prev queued if runnable).
-void Sched::switch_away(PerCpu* cpu, Task* prev, bool prev_exited)
-    ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+void Sched::switch_away(PerCpu* cpu, Task* prev,
+                        bool prev_exited) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     if (cpu->pending.load(std::memory_order_relaxed) & kPendingResched)
         cpu->pending.fetch_and(~kPendingResched, std::memory_order_relaxed);
-    Task* next = g_stopping.load(std::memory_order_relaxed) ? nullptr
-                                                            : g_scheduler->pick_next(cpu->id);
+    Task* next =
+        g_stopping.load(std::memory_order_relaxed) ? nullptr : g_scheduler->pick_next(cpu->id);
     if (!next) next = cpu->idle;
     if (next == prev) {
         prev->state_.store(TaskState::kRunning, std::memory_order_relaxed);
@@ -133,8 +138,8 @@ void Sched::place(Task& task) {
     }
 }
 
-void Sched::yield(EnqueueReason reason) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
-    PerCpu* cpu = this_cpu_checked("yield");
+void Sched::yield_on(PerCpu* cpu, EnqueueReason reason) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+    if (!cpu) panic("yield called outside a running machine");
     Task* self = cpu->current;
     if (self->is_idle_) return;
     g_sched_lock.lock();
@@ -147,8 +152,8 @@ void Sched::yield(EnqueueReason reason) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     switch_away(cpu, self, false);
 }
 
-void Sched::park(uint64_t deadline_ns, Interruptible interruptible)
-    ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+void Sched::park(uint64_t deadline_ns,
+                 Interruptible interruptible) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     assert_may_sleep("sleeping");
     PerCpu* cpu = this_cpu();
     Task* self = cpu->current;
@@ -333,10 +338,10 @@ void Sched::init(unsigned num_cpus, bool deterministic) {
 
 void Sched::start(KernelMain entry, const BootInfo& boot) {
     const BootInfo* b = &boot;
-    auto main_task = spawn(TaskOptions([entry, b]() -> int { power_off(entry(*b)); })
-                               .name("kernel-main"));
-    if (main_task.is_error()) panic("cannot spawn the kernel entry: errno %d",
-                                    main_task.error().code());
+    auto main_task =
+        spawn(TaskOptions([entry, b]() -> int { power_off(entry(*b)); }).name("kernel-main"));
+    if (main_task.is_error())
+        panic("cannot spawn the kernel entry: errno %d", main_task.error().code());
     if (!g_deterministic) hal::timer_start(time::kTickNs, {&on_tick_hw, &on_deadline_hw});
 }
 
@@ -401,7 +406,8 @@ void Sched::power_off(int status) {
         panic("power_off() from atomic or interrupt context");
     if (!g_status_set.exchange(true)) g_exit_status.store(status);
     g_stopping.store(true, std::memory_order_release);
-    for (unsigned c = 0; c < g_num_cpus; ++c) raise_pending(g_cpus[c], kPendingStop);
+    for (unsigned c = 0; c < g_num_cpus; ++c)
+        raise_pending(g_cpus[c], kPendingStop);
     abandon(cpu);
 }
 
@@ -415,8 +421,10 @@ void Sched::shutdown() {
     // Tasks still alive were frozen mid-flight. References to them may sit in any of them, so
     // pin them all, drop their entries (whose captures may drop references), then free them.
     Registry& reg = registry();
-    for (Task* t = reg.front(); t; t = reg.next(*t)) t->add_ref();
-    for (Task* t = reg.front(); t; t = reg.next(*t)) t->entry_ = nullptr;
+    for (Task* t = reg.front(); t; t = reg.next(*t))
+        t->add_ref();
+    for (Task* t = reg.front(); t; t = reg.next(*t))
+        t->entry_ = nullptr;
     while (Task* t = reg.pop_front()) {
         hal::context_destroy(t->ctx_);
         t->ctx_ = nullptr;

@@ -16,7 +16,7 @@
 namespace ostd::detail {
 
 class Sched {
-public:
+  public:
     /// Sleeps until unpark(), an interrupt() (if interruptible) or `deadline_ns` (time::now()
     /// value; UINT64_MAX: none). May return early or spuriously: callers loop on their own
     /// condition. Precondition: task context that may sleep.
@@ -25,7 +25,9 @@ public:
     /// Any context.
     static void unpark(Task& task);
     /// Puts the current task back on the run queue and runs the next one.
-    static void yield(EnqueueReason reason);
+    static void yield(EnqueueReason reason) { yield_on(this_cpu(), reason); }
+    /// yield() when the caller already looked up its CPU.
+    static void yield_on(PerCpu* cpu, EnqueueReason reason);
     /// Panics, naming the broken invariant, if the caller may not sleep.
     static void assert_may_sleep(const char* what);
     /// Safe point with something pending: deliver interrupts, maybe preempt.
@@ -45,7 +47,7 @@ public:
     [[noreturn]] static void power_off(int status);
     static bool is_running();
 
-private:
+  private:
     using Registry = IntrusiveList<Task, &Task::all_link_>;
     static Registry& registry();
     static void task_entry(void* create_arg, void* switch_arg);

@@ -15,9 +15,15 @@ detail::RawSpinLock g_timer_lock;
 
 }  // namespace
 
-void Timer::arm_at(uint64_t deadline_ns) { TimerQueue::arm(*this, deadline_ns); }
-void Timer::arm_after(uint64_t delay_ns) { TimerQueue::arm(*this, time::now() + delay_ns); }
-bool Timer::cancel() { return TimerQueue::cancel(*this); }
+void Timer::arm_at(uint64_t deadline_ns) {
+    TimerQueue::arm(*this, deadline_ns);
+}
+void Timer::arm_after(uint64_t delay_ns) {
+    TimerQueue::arm(*this, time::now() + delay_ns);
+}
+bool Timer::cancel() {
+    return TimerQueue::cancel(*this);
+}
 
 TimerQueue::List& TimerQueue::list() {
     static List timers;
@@ -42,7 +48,8 @@ void TimerQueue::arm(Timer& t, uint64_t deadline) {
         t.deadline_ = deadline;
         // After every timer due no later, so equal deadlines fire in arming order.
         Timer* pos = timers.front();
-        while (pos && pos->deadline_ <= deadline) pos = timers.next(*pos);
+        while (pos && pos->deadline_ <= deadline)
+            pos = timers.next(*pos);
         if (pos)
             timers.insert_before(*pos, t);
         else
@@ -63,7 +70,8 @@ bool TimerQueue::cancel(Timer& t) {
         }
     }
     // Running on another CPU: the caller may free the timer once we return.
-    while (t.state_.load(std::memory_order_acquire) == Timer::kFiring) hal::cpu_relax();
+    while (t.state_.load(std::memory_order_acquire) == Timer::kFiring)
+        hal::cpu_relax();
     return false;
 }
 

@@ -28,14 +28,14 @@ struct WaitOptions {
 
 /// One sleeping task's entry on a WaitQueue. Lives on the sleeper's stack.
 class Waiter {
-public:
+  public:
     explicit Waiter(Task& task) : task_(&task) {}
     Waiter(const Waiter&) = delete;
     Waiter& operator=(const Waiter&) = delete;
     /// True once a waker took this waiter off its queue.
     bool is_woken() const { return woken_.load(std::memory_order_acquire); }
 
-private:
+  private:
     friend class WaitQueue;
     Task* task_;  // The sleeping task; it outlives the Waiter (the Waiter is on its stack).
     std::atomic<bool> woken_{false};
@@ -43,7 +43,7 @@ private:
 };
 
 class WaitQueue {
-public:
+  public:
     WaitQueue() = default;
     WaitQueue(const WaitQueue&) = delete;
     WaitQueue& operator=(const WaitQueue&) = delete;
@@ -56,8 +56,8 @@ public:
     template <typename Pred>
     Result<void> wait_until(Pred&& pred, WaitOptions options = {}) {
         if (pred()) return ok();
-        return wait_slow(
-            [](void* p) { return static_cast<bool>((*static_cast<Pred*>(p))()); }, &pred, options);
+        return wait_slow([](void* p) { return static_cast<bool>((*static_cast<Pred*>(p))()); },
+                         &pred, options);
     }
 
     /// Enqueues `waiter` (its task being the caller), for callers that check their condition
@@ -75,7 +75,7 @@ public:
     /// waiter that enqueued before re-checking the condition.
     bool has_waiters() const { return waiter_count_.load() != 0; }
 
-private:
+  private:
     using PredFn = bool (*)(void*);
     Result<void> wait_slow(PredFn fn, void* pred, WaitOptions options);
     void remove(Waiter& waiter);
