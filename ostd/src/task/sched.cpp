@@ -44,6 +44,21 @@ CpuMask online_mask() {
     return g_num_cpus >= 64 ? kAllCpus : ((CpuMask{1} << g_num_cpus) - 1);
 }
 
+// The hot path calls the default policy directly (final class, inline methods); a replaced
+// policy goes through the vtable.
+void sched_enqueue(Task& t, EnqueueReason r) {
+    if (g_scheduler == g_default_scheduler)
+        g_default_scheduler->RoundRobinScheduler::enqueue(t, r);
+    else
+        sched_enqueue(t, r);
+}
+
+Task* sched_pick_next(unsigned cpu) {
+    if (g_scheduler == g_default_scheduler)
+        return g_default_scheduler->RoundRobinScheduler::pick_next(cpu);
+    return sched_pick_next(cpu);
+}
+
 PerCpu* this_cpu_checked(const char* what) {
     PerCpu* cpu = this_cpu();
     if (!cpu) panic("%s called outside a running machine", what);
@@ -110,8 +125,7 @@ void Sched::switch_away(PerCpu* cpu, Task* prev,
                         bool prev_exited) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     if (cpu->pending.load(std::memory_order_relaxed) & kPendingResched)
         cpu->pending.fetch_and(~kPendingResched, std::memory_order_relaxed);
-    Task* next =
-        g_stopping.load(std::memory_order_relaxed) ? nullptr : g_scheduler->pick_next(cpu->id);
+    Task* next = g_stopping.load(std::memory_order_relaxed) ? nullptr : sched_pick_next(cpu->id);
     if (!next) next = cpu->idle;
     if (next == prev) {
         prev->state_.store(TaskState::kRunning, std::memory_order_relaxed);
@@ -148,7 +162,7 @@ void Sched::yield_on(PerCpu* cpu, EnqueueReason reason) ORRERY_NO_THREAD_SAFETY_
         abandon(cpu);
     }
     self->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
-    g_scheduler->enqueue(*self, reason);
+    sched_enqueue(*self, reason);
     switch_away(cpu, self, false);
 }
 
@@ -179,7 +193,7 @@ void Sched::unpark(Task& task) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     if (task.state_.load(std::memory_order_relaxed) == TaskState::kBlocked && !task.on_cpu_ &&
         !g_stopping.load(std::memory_order_relaxed)) {
         task.state_.store(TaskState::kRunnable, std::memory_order_relaxed);
-        g_scheduler->enqueue(task, EnqueueReason::kWake);
+        sched_enqueue(task, EnqueueReason::kWake);
         place(task);
     } else {
         task.wake_token_ = true;
@@ -270,7 +284,7 @@ Result<TaskRef> Sched::spawn(TaskOptions& o) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     t->refs_.store(2, std::memory_order_relaxed);  // The scheduler's and the caller's.
     g_sched_lock.lock();
     t->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
-    g_scheduler->enqueue(*t, EnqueueReason::kSpawn);
+    sched_enqueue(*t, EnqueueReason::kSpawn);
     place(*t);
     g_sched_lock.unlock();
     return TaskRef::adopt(*t);
@@ -371,7 +385,7 @@ void Sched::cpu_main(unsigned id) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
             break;
         }
         cpu->pending.fetch_and(~kPendingResched, std::memory_order_relaxed);
-        if (Task* next = g_scheduler->pick_next(id)) {
+        if (Task* next = sched_pick_next(id)) {
             switch_to(cpu, idle, next, false);
             continue;
         }
