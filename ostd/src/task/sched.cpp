@@ -219,6 +219,12 @@ void Sched::deliver_irqs(PerCpu* cpu) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     }
     if (bits & kPendingTimer) TimerQueue::run_expired();
     if (bits & kPendingDevice) IrqTable::deliver(cpu->id);
+    // Hard handlers may have raised soft IRQs: run them now, before leaving interrupt context.
+    if ((bits & kPendingSoftIrq) ||
+        (cpu->pending.load(std::memory_order_relaxed) & kPendingSoftIrq)) {
+        cpu->pending.fetch_and(~kPendingSoftIrq, std::memory_order_relaxed);
+        IrqTable::run_softirqs(cpu->id);
+    }
     cpu->in_irq = false;
     cpu->preempt_count--;
     cpu->irq_depth--;
@@ -347,6 +353,7 @@ void Sched::init(unsigned num_cpus, bool deterministic) {
     clock_init(deterministic);
     TimerQueue::reset();
     IrqTable::reset();
+    IrqTable::reset_softirqs();
     g_running.store(true, std::memory_order_release);
 }
 
