@@ -50,13 +50,13 @@ void sched_enqueue(Task& t, EnqueueReason r) {
     if (g_scheduler == g_default_scheduler)
         g_default_scheduler->RoundRobinScheduler::enqueue(t, r);
     else
-        sched_enqueue(t, r);
+        g_scheduler->enqueue(t, r);
 }
 
 Task* sched_pick_next(unsigned cpu) {
     if (g_scheduler == g_default_scheduler)
         return g_default_scheduler->RoundRobinScheduler::pick_next(cpu);
-    return sched_pick_next(cpu);
+    return g_scheduler->pick_next(cpu);
 }
 
 PerCpu* this_cpu_checked(const char* what) {
