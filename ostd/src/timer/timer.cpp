@@ -32,6 +32,8 @@ TimerQueue::List& TimerQueue::list() {
 
 namespace {
 
+// Called with the timer lock held, so concurrent arms cannot program the hardware out of
+// order (a later deadline overwriting an earlier one).
 void program(uint64_t deadline) {
     // Deterministic mode has no timer hardware: the idle loop and virtual ticks look instead.
     if (!detail::g_deterministic) hal::timer_set_deadline(detail::clock_to_hal(deadline));
@@ -40,9 +42,8 @@ void program(uint64_t deadline) {
 }  // namespace
 
 void TimerQueue::arm(Timer& t, uint64_t deadline) {
-    bool first;
+    detail::RawSpinLockGuard g(g_timer_lock);
     {
-        detail::RawSpinLockGuard g(g_timer_lock);
         List& timers = list();
         if (t.state_.load(std::memory_order_relaxed) == Timer::kArmed) timers.remove(t);
         t.deadline_ = deadline;
@@ -55,9 +56,8 @@ void TimerQueue::arm(Timer& t, uint64_t deadline) {
         else
             timers.push_back(t);
         t.state_.store(Timer::kArmed, std::memory_order_release);
-        first = timers.front() == &t;
+        if (timers.front() == &t) program(deadline);
     }
-    if (first) program(deadline);
 }
 
 bool TimerQueue::cancel(Timer& t) {
@@ -96,8 +96,8 @@ void TimerQueue::run_expired() {
         t->state_.compare_exchange_strong(firing, Timer::kIdle, std::memory_order_release);
         g_timer_lock.lock();
     }
-    g_timer_lock.unlock();
     if (next != UINT64_MAX) program(next);
+    g_timer_lock.unlock();
 }
 
 uint64_t TimerQueue::next_deadline() {
