@@ -12,8 +12,45 @@
 #include <ostd/task/task.h>
 
 #include "task/percpu.h"
+#include "task/round_robin.h"
 
 namespace ostd::detail {
+
+/// Machine-wide scheduling state (one machine per process at a time).
+struct SchedGlobals {
+    /// Guards every Scheduler call, Task::state_ transitions, on_cpu_, wake_token_ and
+    /// PerCpu::current. Held across a context switch: the next task releases it.
+    RawSpinLock lock;
+    Scheduler* scheduler = nullptr;
+    RoundRobinScheduler* default_scheduler = nullptr;  // Owned; lives from init to shutdown.
+    RawSpinLock registry_lock;                         // Guards Sched::registry().
+    std::atomic<bool> running{false};
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> status_set{false};
+    std::atomic<int> exit_status{0};
+    std::atomic<uint64_t> idle_mask{0};  // CPUs blocked in the idle loop.
+    std::atomic<uint64_t> next_id{1};
+};
+extern SchedGlobals g_sched;
+
+inline CpuMask online_mask() {
+    return g_num_cpus >= 64 ? kAllCpus : ((CpuMask{1} << g_num_cpus) - 1);
+}
+
+// The hot path calls the default policy directly (final class, inline methods); a replaced
+// policy goes through the vtable. Precondition: g_sched.lock held.
+inline void sched_enqueue(Task& t, EnqueueReason r) {
+    if (g_sched.scheduler == g_sched.default_scheduler)
+        g_sched.default_scheduler->RoundRobinScheduler::enqueue(t, r);
+    else
+        g_sched.scheduler->enqueue(t, r);
+}
+
+inline Task* sched_pick_next(unsigned cpu) {
+    if (g_sched.scheduler == g_sched.default_scheduler)
+        return g_sched.default_scheduler->RoundRobinScheduler::pick_next(cpu);
+    return g_sched.scheduler->pick_next(cpu);
+}
 
 class Sched {
   public:
