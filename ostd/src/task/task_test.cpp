@@ -140,6 +140,26 @@ TEST(Task, HigherPriorityWakePreemptsAtSafePoint) {
         small_machine());
 }
 
+TEST(Task, PreemptEnableIsASafePoint) {
+    run_in_kernel(
+        [] {
+            std::atomic<bool> ran{false};
+            ostd::TaskRef t = [&] {
+                ostd::PreemptGuard guard;
+                auto r = MUST(ostd::Task::spawn(ostd::TaskOptions([&] {
+                                                    ran = true;
+                                                    return 0;
+                                                }).priority(7)));
+                ostd::preempt_point();  // Preemption is disabled: no switch here.
+                EXPECT_FALSE(ran.load());
+                return r;
+            }();  // The guard's preempt_enable() hands the CPU over.
+            EXPECT_TRUE(ran.load());
+            MUST(t->join());
+        },
+        small_machine());
+}
+
 TEST(Task, BusyTaskIsPreemptedByTick) {
     run_in_kernel(
         [] {
@@ -292,6 +312,25 @@ TEST(TaskDeathTest, YieldWithSpinlockHeldPanics) {
                      },
                      small_machine()),
                  "while atomic");
+}
+
+int recurse_forever(int depth) {
+    if (depth < 0) return 0;  // Never true; keeps -Winfinite-recursion quiet.
+    volatile char pad[512];
+    pad[0] = static_cast<char>(depth);
+    return recurse_forever(depth + 1) + pad[0];
+}
+
+TEST(TaskDeathTest, StackOverflowHitsTheGuardPage) {
+    EXPECT_DEATH(run_in_kernel(
+                     [] {
+                         auto t = MUST(ostd::Task::spawn(ostd::TaskOptions([] {
+                                                             return recurse_forever(0);
+                                                         }).stack_size(64 << 10)));
+                         (void)t->join();
+                     },
+                     small_machine()),
+                 "");
 }
 
 TEST(TaskDeathTest, PanicInTaskAborts) {
