@@ -110,7 +110,10 @@ void Sched::place(Task& task) {
     CpuMask allowed = task.affinity_ & online_mask();
     uint64_t idle = g_sched.idle_mask.load(std::memory_order_relaxed) & allowed;
     if (idle) {
-        raise_pending(g_cpus[__builtin_ctzll(idle)], kPendingResched);
+        unsigned c = static_cast<unsigned>(__builtin_ctzll(idle));
+        // Claim it: the next wake-up picks another idle CPU instead of piling onto this one.
+        g_sched.idle_mask.fetch_and(~(CpuMask{1} << c), std::memory_order_relaxed);
+        raise_pending(g_cpus[c], kPendingResched);
         return;
     }
     for (unsigned c = 0; c < g_num_cpus; ++c) {
