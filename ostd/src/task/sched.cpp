@@ -4,13 +4,10 @@
 
 #include <new>
 
-#include <ostd/common/log.h>
 #include <ostd/common/panic.h>
 #include <ostd/timer/timer.h>
 
-#include "hal/clock.h"
 #include "hal/context.h"
-#include "hal/machine.h"
 #include "irq/irq_table.h"
 #include "task/round_robin.h"
 #include "timer/timer_queue.h"
