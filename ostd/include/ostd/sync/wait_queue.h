@@ -30,14 +30,14 @@ struct WaitOptions {
 
 /// One sleeping task's entry on a WaitQueue. Lives on the sleeper's stack.
 class Waiter {
-public:
+  public:
     explicit Waiter(Task& task) : task_(&task) {}
     Waiter(const Waiter&) = delete;
     Waiter& operator=(const Waiter&) = delete;
     /// True once a waker took this waiter off its queue.
     bool is_woken() const { return woken_.load(std::memory_order_acquire); }
 
-private:
+  private:
     friend class WaitQueue;
     Task* task_;  // The sleeping task; it outlives the Waiter (the Waiter is on its stack).
     std::atomic<bool> woken_{false};
@@ -45,7 +45,7 @@ private:
 };
 
 class WaitQueue {
-public:
+  public:
     WaitQueue() = default;
     WaitQueue(const WaitQueue&) = delete;
     WaitQueue& operator=(const WaitQueue&) = delete;
@@ -78,7 +78,7 @@ public:
     /// waiter that enqueued before re-checking the condition.
     bool has_waiters() const { return waiter_count_.load() != 0; }
 
-private:
+  private:
     using PredFn = bool (*)(void*);
     Result<void> wait_slow(PredFn fn, void* pred, WaitOptions options);
     void remove(Waiter& waiter);
