@@ -276,6 +276,18 @@ TEST(SignalWait, TgkillAndQueuedRealtimeSignals) {
         EXPECT_EQ(u.syscall(SYS_rt_sigqueueinfo, 555, kSigRtmin, u.push(&si, 128)), -ESRCH);
         si.si_code = SI_USER;  // Only for oneself.
         EXPECT_EQ(u.syscall(SYS_rt_sigqueueinfo, 555, kSigRtmin, u.push(&si, 128)), -EPERM);
+        // rt_tgsigqueueinfo: to one thread, with the caller's siginfo.
+        si.si_code = SI_QUEUE;
+        si.fields.kill.value = 99;
+        uint64_t usi = u.push(&si, 128);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, kSigRtmin, usi), 0);
+        EXPECT_EQ(u.syscall(SYS_rt_sigtimedwait, scratch, info, tz, 8), kSigRtmin);
+        u.read(info, &si, sizeof si);
+        EXPECT_EQ(si.fields.kill.value, 99u);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 2, kSigRtmin, usi), -ESRCH);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 0, 1, kSigRtmin, usi), -EINVAL);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, kSigRtmin, kBadPtr), -EFAULT);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, 65, usi), -EINVAL);
         return 0;
     }, kernel_machine());
     EXPECT_EQ(status, 0);

@@ -1,5 +1,5 @@
 // The signal family: rt_sigaction, rt_sigprocmask, rt_sigreturn, rt_sigpending, rt_sigsuspend,
-// rt_sigtimedwait, rt_sigqueueinfo, sigaltstack, pause, kill, tkill, tgkill. Argument checks
+// rt_sigtimedwait, rt_(tg)sigqueueinfo, sigaltstack, pause, kill, tkill, tgkill. Argument checks
 // follow the man pages (and Linux's order); the work is in kernel/signal/.
 #include <kernel/abi/signal.h>
 #include <kernel/abi/time.h>
@@ -143,12 +143,13 @@ ostd::Result<int64_t> sys_rt_sigtimedwait(SyscallContext& ctx, const SyscallArgs
     return sig;
 }
 
+// rt_sigqueueinfo / rt_tgsigqueueinfo: a caller-supplied siginfo. Only the kernel may claim
+// kill()/tkill() origins for another process (man 2 rt_sigqueueinfo).
 ostd::Result<int64_t> sys_rt_sigqueueinfo(SyscallContext& ctx, const SyscallArgs& args) {
     Thread* me = TRY(caller(ctx));
     Pid pid = args.as_int(0);
     int sig = args.as_int(1);
     abi::SigInfo info = TRY(read_user<abi::SigInfo>(ctx, args.args[2]));
-    // Only the kernel may claim kill()/tkill() origins for another process (man 2 sigqueue).
     if ((info.si_code >= 0 || info.si_code == abi::si::kTkill) && pid != me->process().pid())
         return ostd::Error(EPERM);
     if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
@@ -156,6 +157,23 @@ ostd::Result<int64_t> sys_rt_sigqueueinfo(SyscallContext& ctx, const SyscallArgs
     if (!p) return ostd::Error(ESRCH);
     info.si_signo = sig;
     TRY(kill_one(me->process(), *p, sig, info));
+    return 0;
+}
+
+ostd::Result<int64_t> sys_rt_tgsigqueueinfo(SyscallContext& ctx, const SyscallArgs& args) {
+    Thread* me = TRY(caller(ctx));
+    Pid tgid = args.as_int(0), tid = args.as_int(1);
+    int sig = args.as_int(2);
+    abi::SigInfo info = TRY(read_user<abi::SigInfo>(ctx, args.args[3]));
+    if ((info.si_code >= 0 || info.si_code == abi::si::kTkill) && tgid != me->process().pid())
+        return ostd::Error(EPERM);
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
+    ostd::RefPtr<Thread> t = ProcessTable::find_thread(tid);
+    if (!t || t->process().pid() != tgid) return ostd::Error(ESRCH);
+    if (!may_signal(me->process(), t->process(), sig)) return ostd::Error(EPERM);
+    if (sig == 0) return 0;
+    info.si_signo = sig;
+    TRY(signal::send_signal_to_thread(*t, sig, info));
     return 0;
 }
 
