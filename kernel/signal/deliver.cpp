@@ -29,7 +29,7 @@ int lowest(abi::SigSet s) { return __builtin_ctzll(s) + 1; }
 
 // Takes the next deliverable signal, dropping ignored ones. g_lock held.
 Outcome dequeue_locked(Thread& t, ThreadSignals& ts, ProcessSignals& ps, Delivery* d,
-                       NodeList* freed) {
+                       NodeList* freed) ORRERY_REQUIRES(g_lock) {
     for (;;) {
         abi::SigSet own = ts.pending.set & ~ts.blocked;
         abi::SigSet shared = ps.shared.set & ~ts.blocked;
@@ -81,7 +81,6 @@ void wait_while_stopped(Thread& t, ProcessSignals& ps) {
 void begin_group_stop(Thread& t, ProcessSignals& ps, int sig) {
     Process& p = t.process();
     if (ps.stopped.exchange(true)) return;
-    ps.stop_sig = sig;
     ProcessTable::report_stopped(p, sig);
     notify_parent(p, abi::si::kCldStopped, sig);
     // Other threads stop when they next pass through before_user.
