@@ -33,7 +33,8 @@ void RealTimer::fire(void* owner) {
 void flush_deferred(Thread& t) {
     ProcessSignals* ps = process_state(t.process());
     if (ps && ps->real.fired.load() && ps->real.fired.exchange(false))
-        (void)send_signal(t.process(), abi::sig::kAlrm, make_info(abi::sig::kAlrm, abi::si::kKernel));
+        (void)send_signal(t.process(), abi::sig::kAlrm,
+                          make_info(abi::sig::kAlrm, abi::si::kKernel));
 }
 
 void timer_thread_exit(Thread& t) {

@@ -16,8 +16,12 @@ namespace kernel::signal {
 void init();
 
 /// True for 1..64.
-inline constexpr bool is_valid(int sig) { return sig >= 1 && sig <= abi::sig::kNsig; }
-inline constexpr abi::SigSet bit(int sig) { return abi::SigSet{1} << (sig - 1); }
+inline constexpr bool is_valid(int sig) {
+    return sig >= 1 && sig <= abi::sig::kNsig;
+}
+inline constexpr abi::SigSet bit(int sig) {
+    return abi::SigSet{1} << (sig - 1);
+}
 
 /// A siginfo for kill-like senders (SI_USER, SI_TKILL, SI_QUEUE, SI_KERNEL...).
 abi::SigInfo make_info(int sig, int code, Pid pid = 0, uint32_t uid = 0);

@@ -24,8 +24,8 @@ namespace kernel::signal {
 extern ostd::SpinLock g_lock;
 
 inline constexpr abi::SigSet kUnblockable = bit(abi::sig::kKill) | bit(abi::sig::kStop);
-inline constexpr abi::SigSet kStopSignals = bit(abi::sig::kStop) | bit(abi::sig::kTstp) |
-                                            bit(abi::sig::kTtin) | bit(abi::sig::kTtou);
+inline constexpr abi::SigSet kStopSignals =
+    bit(abi::sig::kStop) | bit(abi::sig::kTstp) | bit(abi::sig::kTtin) | bit(abi::sig::kTtou);
 inline constexpr abi::SigSet kSynchronous = bit(abi::sig::kSegv) | bit(abi::sig::kBus) |
                                             bit(abi::sig::kIll) | bit(abi::sig::kTrap) |
                                             bit(abi::sig::kFpe) | bit(abi::sig::kSys);
@@ -69,7 +69,7 @@ struct RealTimer {
     explicit RealTimer(void* owner) : timer(&fire, owner) {}
     static void fire(void* owner);
     ostd::Timer timer;
-    ostd::SpinLock lock;             // IRQ-safe (SpinLockIrqGuard): guards the fields below.
+    ostd::SpinLock lock;  // IRQ-safe (SpinLockIrqGuard): guards the fields below.
     uint64_t interval_ns ORRERY_GUARDED_BY(lock) = 0;      // Re-arm period, 0 for one-shot.
     ostd::Task* target ORRERY_GUARDED_BY(lock) = nullptr;  // A live thread's task.
     Pid target_tid ORRERY_GUARDED_BY(lock) = 0;
@@ -81,7 +81,7 @@ struct ProcessSignals : ostd::HeapObject {
     ostd::Ref<Handlers> handlers ORRERY_GUARDED_BY(g_lock);
     Pending shared;
     std::atomic<bool> stopped{false};  // Group stop in effect.
-    ostd::WaitQueue continued;  // Stopped threads sleep here until SIGCONT / SIGKILL.
+    ostd::WaitQueue continued;         // Stopped threads sleep here until SIGCONT / SIGKILL.
     RealTimer real;
     abi::Itimerval virt ORRERY_GUARDED_BY(g_lock){};  // Stored only (Partial): never fire.
     abi::Itimerval prof ORRERY_GUARDED_BY(g_lock){};

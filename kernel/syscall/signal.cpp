@@ -42,8 +42,8 @@ ostd::Result<void> kill_one(Process& sender, Process& target, int sig, const abi
 }
 
 // kill to a list: success if any target took it; else the last error (EPERM), ESRCH if none.
-ostd::Result<int64_t> kill_many(Process& sender, ostd::Vector<ostd::Ref<Process>>& targets,
-                                int sig, const abi::SigInfo& info, bool skip_init_and_self) {
+ostd::Result<int64_t> kill_many(Process& sender, ostd::Vector<ostd::Ref<Process>>& targets, int sig,
+                                const abi::SigInfo& info, bool skip_init_and_self) {
     bool any = false, ok = false;
     ostd::Error last(ESRCH);
     for (auto& p : targets) {
@@ -82,8 +82,7 @@ ostd::Result<int64_t> sys_rt_sigaction(SyscallContext& ctx, const SyscallArgs& a
     int sig = args.as_int(0);
     abi::KernelSigaction act;
     if (args.args[1]) act = TRY(read_user<abi::KernelSigaction>(ctx, args.args[1]));
-    abi::KernelSigaction old =
-        TRY(signal::set_action(*t, sig, args.args[1] ? &act : nullptr));
+    abi::KernelSigaction old = TRY(signal::set_action(*t, sig, args.args[1] ? &act : nullptr));
     if (args.args[2]) TRY(write_user(ctx, args.args[2], old));
     return 0;
 }
