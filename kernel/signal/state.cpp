@@ -186,7 +186,7 @@ void release_process(Process& p) {
         p.signal_state = kDead;
     }
     if (!ps) return;
-    ps->real.timer.cancel();
+    stop_real_timer(*ps);
     ps->continued.wake_all();
     ostd::IntrusiveList<PendingNode, &PendingNode::link> nodes;
     {

@@ -125,5 +125,7 @@ ostd::Result<void> fork_state(Process& parent, Process& child, uint64_t clone_fl
 
 /// ITIMER_REAL bookkeeping when a thread exits (retargets the timer).
 void timer_thread_exit(Thread& t);
+/// Disarms ITIMER_REAL for good (no re-arm by a callback running concurrently).
+void stop_real_timer(ProcessSignals& ps);
 
 }  // namespace kernel::signal

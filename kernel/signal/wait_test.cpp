@@ -105,6 +105,18 @@ TEST(SignalWait, AlarmDefaultActionTerminates) {
     EXPECT_EQ(status, 128 + SIGALRM);
 }
 
+TEST(SignalWait, ArmedPeriodicTimerAtExitIsHarmless) {
+    int status = run_program("sig_alarm_exit", [](ScriptedUser& u) {
+        uint64_t h = u.code_address([](ScriptedUser&) {});
+        EXPECT_EQ(set_handler(u, SIGALRM, h), 0);
+        Itv fast{0, 1'000, 0, 1'000};
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_REAL, u.push(&fast, 32), 0), 0);
+        EXPECT_EQ(u.syscall(SYS_pause), -EINTR);
+        return 9;  // Exit while the timer keeps firing: it must be stopped, not left dangling.
+    }, kernel_machine(2));
+    EXPECT_EQ(status, 9);
+}
+
 TEST(SignalWait, ItimerErrors) {
     int status = run_program("sig_itimer_err", [](ScriptedUser& u) {
         uint64_t buf = u.stack_alloc(64);
