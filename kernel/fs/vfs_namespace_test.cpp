@@ -2,7 +2,7 @@
 // path-walk limits and their errno paths.
 #include <kernel/fs/vfs.h>
 
-#include "fs_test_support.h"
+#include "fs_test_support.inc"
 
 namespace kernel::fs {
 namespace {
