@@ -115,6 +115,13 @@ ostd::Result<size_t> sendfile(const Caller& c, int out_fd, int in_fd, int64_t* o
 ostd::Result<size_t> copy_file_range(const Caller& c, int in_fd, int64_t* in_off, int out_fd,
                                      int64_t* out_off, size_t count);
 
+/// pipe2(2): {read fd, write fd}. Flags O_NONBLOCK, O_CLOEXEC, O_DIRECT; EINVAL otherwise.
+struct FdPair {
+    int read_fd;
+    int write_fd;
+};
+ostd::Result<FdPair> pipe2(const Caller& c, uint32_t flags);
+
 // ---- Directories and the namespace ----
 ostd::Result<void> chdir(const Caller& c, std::string_view path);
 ostd::Result<void> fchdir(const Caller& c, int fd);

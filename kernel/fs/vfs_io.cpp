@@ -1,6 +1,7 @@
 // Data paths: read/write (positional or not), lseek, getdents, fsync, fcntl, ioctl, sendfile
 // and copy_file_range.
 #include <kernel/abi/fcntl.h>
+#include <kernel/fs/pipe.h>
 #include <kernel/fs/vfs_internal.h>
 
 namespace kernel::fs::vfs {
@@ -167,6 +168,18 @@ Result<size_t> copy_file_range(const Caller& c, int in_fd, int64_t* in_off, int 
     }
     if (count == 0) return size_t(0);
     return pump(*in, in_off, *out, out_off, count);
+}
+
+Result<FdPair> pipe2(const Caller& c, uint32_t flags) {
+    PipeEnds ends = TRY(create_pipe(flags));
+    CloseOnExec ce = (flags & o::kCloexec) ? CloseOnExec::kYes : CloseOnExec::kNo;
+    int r = TRY(c.fds.install(std::move(ends.read), ce, c.nofile_limit));
+    auto w = c.fds.install(std::move(ends.write), ce, c.nofile_limit);
+    if (w.is_error()) {
+        (void)c.fds.close(r);
+        return w.release_error();
+    }
+    return FdPair{r, w.value()};
 }
 
 }  // namespace kernel::fs::vfs
