@@ -149,22 +149,25 @@ Result<size_t> DirectoryFile::getdents(ostd::VmWriter& out) {
         ostd::String name;
     };
     ostd::Vector<Item> batch;
+    size_t budget = out.remaining() / (abi::kDirentNameOffset + 1) + 1;
+    if (budget > 256) budget = 256;
+    uint64_t pos = pos_;
+    size_t nchildren = 0;
     {
         ostd::MutexGuard g(tree_lock());
         const Dentry& d = *path()->dentry;
-        uint64_t pos = pos_;
-        size_t budget = out.remaining() / (abi::kDirentNameOffset + 1) + 1;
-        for (; batch.size() < budget && batch.size() < 256; ++pos) {
+        nchildren = d.children().size();
+        for (; batch.size() < budget; ++pos) {
             if (pos == 0) {
                 TRY(batch.push_back(Item{d.inode().ino(), abi::dt::kDir, TRY(ostd::String::from("."))}));
             } else if (pos == 1) {
                 const Dentry* parent = d.parent() ? d.parent() : &d;
-                if (path()->mnt->root().ptr() == &d && path()->mnt->mountpoint())
-                    parent = path()->mnt->mountpoint()->parent() ? path()->mnt->mountpoint()->parent()
-                                                                 : path()->mnt->mountpoint();
+                const Mount& m = *path()->mnt;
+                if (m.root().ptr() == &d && m.mountpoint())
+                    parent = m.mountpoint()->parent() ? m.mountpoint()->parent() : m.mountpoint();
                 TRY(batch.push_back(
                     Item{parent->inode().ino(), abi::dt::kDir, TRY(ostd::String::from(".."))}));
-            } else if (pos - 2 < d.children().size()) {
+            } else if (pos - 2 < nchildren) {
                 const Dentry& c = *d.children()[pos - 2];
                 TRY(batch.push_back(Item{c.inode().ino(), dirent_type(c.inode().type()),
                                          TRY(ostd::String::from(c.name()))}));
@@ -172,6 +175,25 @@ Result<size_t> DirectoryFile::getdents(ostd::VmWriter& out) {
                 break;
             }
         }
+    }
+    if (batch.size() < budget && pos >= 2 + nchildren) {
+        struct Ctx {
+            ostd::Vector<Item>* batch;
+            size_t skip;
+            size_t budget;
+        } ctx{&batch, size_t(pos - 2 - nchildren), budget};
+        TRY(inode()->list_computed(
+            [](void* p, std::string_view name, uint64_t ino, FileType type) -> Result<void> {
+                auto* c = static_cast<Ctx*>(p);
+                if (c->skip) {
+                    --c->skip;
+                    return ostd::ok();
+                }
+                if (c->batch->size() >= c->budget) return ostd::ok();
+                TRY(c->batch->push_back(Item{ino, dirent_type(type), TRY(ostd::String::from(name))}));
+                return ostd::ok();
+            },
+            &ctx));
     }
     size_t written = 0;
     for (const Item& it : batch) {

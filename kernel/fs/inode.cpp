@@ -120,6 +120,8 @@ Result<void> Inode::allocate(int, uint64_t, uint64_t) {
 Result<ostd::Ref<Inode>> Inode::create_child(const NewInode&) {
     return Error(EPERM, "file system does not create files");
 }
+Result<ostd::RefPtr<Inode>> Inode::lookup(std::string_view) { return ostd::RefPtr<Inode>(); }
+Result<void> Inode::list_computed(DirVisit, void*) { return ostd::ok(); }
 Result<ostd::String> Inode::read_link() const { return Error(EINVAL, "not a symlink"); }
 Result<ostd::Ref<File>> Inode::open(const Path& path, uint32_t flags) {
     return open_inode_file(path, flags);

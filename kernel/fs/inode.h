@@ -88,6 +88,16 @@ public:
     /// EPERM where the file system does not allow creation; ENOSPC/ENOMEM.
     virtual ostd::Result<ostd::Ref<Inode>> create_child(const NewInode& spec);
 
+    /// Directories whose entries are computed (procfs): the inode for `name`, or null when it
+    /// does not exist. The VFS makes a transient dentry for it. Called under tree_lock(), so it
+    /// must not take that lock. Default: no computed entries.
+    virtual ostd::Result<ostd::RefPtr<Inode>> lookup(std::string_view name);
+    /// Computed entries for getdents, after the dentry children: calls visit(name, inode) for
+    /// each. Called without tree_lock(). Default: none.
+    using DirVisit = ostd::Result<void> (*)(void* ctx, std::string_view name, uint64_t ino,
+                                            FileType type);
+    virtual ostd::Result<void> list_computed(DirVisit visit, void* ctx);
+
     // ---- Symlinks ----
     /// The link text. EINVAL for non-symlinks.
     virtual ostd::Result<ostd::String> read_link() const;

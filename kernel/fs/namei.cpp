@@ -60,7 +60,12 @@ Result<Path> walk_from(Walker& w, Path cur, std::string_view path, bool follow_l
             continue;
         }
         ostd::RefPtr<Dentry> child = cur.dentry->find_child(comp);
-        if (!child) return Error(ENOENT, "no such file or directory");
+        if (!child) {
+            // Computed directories (procfs) answer with a transient dentry outside the tree.
+            ostd::RefPtr<Inode> dyn = TRY(cur.inode().lookup(comp));
+            if (!dyn) return Error(ENOENT, "no such file or directory");
+            child = TRY(Dentry::create(comp, cur.dentry, dyn.to_ref()));
+        }
         Path next = follow_mounts(Path{cur.mnt, child.to_ref()});
         if (next.inode().type() == FileType::kSymlink && (!last || follow_last || slash_after))
             next = TRY(follow_link(w, cur, next));
