@@ -67,6 +67,8 @@ public:
     virtual ostd::Result<void> fsync();
     /// F_GETPIPE_SZ / F_SETPIPE_SZ; EBADF on files that are not pipes (as Linux).
     virtual ostd::Result<int64_t> pipe_size(int64_t new_size);
+    /// Kind probe without RTTI: true only for epoll instances.
+    virtual bool is_epoll() const { return false; }
     /// The file offset (for lseek and /proc fdinfo).
     uint64_t offset();
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include <kernel/abi/io.h>
 #include <kernel/abi/stat.h>
 #include <kernel/fs/fd_table.h>
 #include <kernel/fs/fs_context.h>
@@ -121,6 +122,18 @@ struct FdPair {
     int write_fd;
 };
 ostd::Result<FdPair> pipe2(const Caller& c, uint32_t flags);
+
+// ---- Readiness: poll, epoll, eventfd ----
+/// poll(2) over `fds` (revents filled in). Negative fds are ignored; closed ones report
+/// POLLNVAL. timeout_ns: 0 = do not wait, ostd::kNoTimeout = forever. EINTR.
+ostd::Result<int> poll(const Caller& c, std::span<abi::Pollfd> fds, uint64_t timeout_ns);
+ostd::Result<int> eventfd2(const Caller& c, uint32_t initval, uint32_t flags);
+ostd::Result<int> epoll_create1(const Caller& c, uint32_t flags);
+/// EBADF for bad fds, EINVAL if epfd is not an epoll instance or epfd == fd.
+ostd::Result<void> epoll_ctl(const Caller& c, int epfd, int op, int fd,
+                             const abi::EpollEvent* event);
+ostd::Result<int> epoll_wait(const Caller& c, int epfd, std::span<abi::EpollEvent> out,
+                             uint64_t timeout_ns);
 
 // ---- Directories and the namespace ----
 ostd::Result<void> chdir(const Caller& c, std::string_view path);
