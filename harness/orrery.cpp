@@ -13,21 +13,45 @@
 #include <kernel/boot/main.h>
 #include <ostd-host/machine.h>
 
+#include <kernel/syscall/listing.h>
+#include <kernel/syscall/table.h>
+
+#include "demo_programs.h"
+
 ABSL_FLAG(std::string, mem, "256M", "emulated RAM size (e.g. 64M, 1G)");
 ABSL_FLAG(unsigned, cpus, 1, "number of vCPUs (host threads)");
 ABSL_FLAG(bool, deterministic, false, "one vCPU, virtual clock, seeded randomness");
 ABSL_FLAG(uint64_t, seed, 0, "random seed for the kernel (deterministic mode)");
-ABSL_FLAG(std::string, cmdline, "", "kernel command line");
+ABSL_FLAG(std::string, cmdline, "", "extra kernel command line words");
+ABSL_FLAG(bool, trace, false, "print every syscall, strace-style, on stderr");
 
 namespace {
 
 const char kUsage[] =
     "orrery COMMAND [FLAGS]\n"
     "Commands:\n"
-    "  run      boot the kernel on the host backend and run init\n"
+    "  run [FLAGS] [-- PROGRAM ARGS...]\n"
+    "           boot the kernel on the host backend and run PROGRAM as init\n"
+    "           (default: the built-in scripted demo, scripted:init)\n"
+    "  syscalls [implemented|partial|enosys]\n"
+    "           print the Linux syscall table with each call's status\n"
     "Run 'orrery COMMAND --help' for the flags of a command.";
 
-int cmd_run() {
+// Prints the syscall table: number, name(argument kinds), status; then the counts.
+int cmd_syscalls(const std::string& filter) {
+    char line[256];
+    for (size_t i = 0; i < kernel::syscall::syscall_count(); ++i) {
+        const auto& info = kernel::syscall::syscall_at(i);
+        if (!filter.empty() && filter != kernel::syscall::status_name(info.status)) continue;
+        kernel::syscall::format_syscall_row(line, sizeof line, info);
+        printf("%s\n", line);
+    }
+    kernel::syscall::format_syscall_summary(line, sizeof line, kernel::syscall::status_counts());
+    printf("%s\n", line);
+    return 0;
+}
+
+int cmd_run(const std::vector<char*>& positional) {
     ostd::host::MachineConfig cfg;
     auto mem = ostd::host::parse_size(absl::GetFlag(FLAGS_mem).c_str());
     if (mem.is_error()) {
@@ -47,7 +71,20 @@ int cmd_run() {
     }
     cfg.deterministic = absl::GetFlag(FLAGS_deterministic);
     cfg.seed = absl::GetFlag(FLAGS_seed);
-    cfg.command_line = absl::GetFlag(FLAGS_cmdline);
+    std::string cmd = absl::GetFlag(FLAGS_cmdline);
+    if (absl::GetFlag(FLAGS_trace)) cmd += " trace=1";
+    if (positional.size() > 1) {
+        std::string program = positional[1];
+        if (program.find('/') == std::string::npos && program.find(':') == std::string::npos)
+            program = "scripted:" + program;
+        cmd += " init=" + program;
+        if (positional.size() > 2) {
+            cmd += " --";
+            for (size_t i = 2; i < positional.size(); ++i) cmd += std::string(" ") + positional[i];
+        }
+    }
+    cfg.command_line = cmd;
+    orrery::harness::register_demo_programs();
     return ostd::host::run_machine(cfg, &kernel::main);
 }
 
@@ -68,7 +105,8 @@ int main(int argc, char** argv) {
     std::vector<char*> args{argv[0]};
     for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
     std::vector<char*> rest = absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
-    if (command == "run") return cmd_run();
+    if (command == "run") return cmd_run(rest);
+    if (command == "syscalls") return cmd_syscalls(rest.size() > 1 ? rest[1] : "");
     fprintf(stderr, "orrery: unknown command '%s'\n%s\n", command.c_str(), kUsage);
     return 2;
 }

@@ -21,7 +21,13 @@ namespace ctx = boost::context::detail;
 // Functions that switch TSan's current fiber must not be instrumented themselves: TSan's
 // function-entry push would land on the old fiber's shadow stack and the exit pop on the new
 // one's (underflowing a fresh fiber's). So the whole switch path opts out.
+#if defined(__clang__)
 #define ORRERY_SWITCH_PATH __attribute__((disable_sanitizer_instrumentation))
+#elif defined(__SANITIZE_THREAD__)
+#define ORRERY_SWITCH_PATH __attribute__((no_sanitize_thread))
+#else
+#define ORRERY_SWITCH_PATH
+#endif
 
 namespace ostd::hal {
 

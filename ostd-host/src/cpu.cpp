@@ -11,19 +11,25 @@ thread_local int t_cpu = -1;
 
 }  // namespace
 
-__attribute__((noinline)) void set_current_cpu(int cpu) { t_cpu = cpu; }
+__attribute__((noinline)) void set_current_cpu(int cpu) {
+    t_cpu = cpu;
+}
 
 }  // namespace ostd::host
 
 namespace ostd::hal {
 
-__attribute__((noinline)) int current_cpu() { return host::t_cpu; }
+__attribute__((noinline)) int current_cpu() {
+    return host::t_cpu;
+}
 
 void cpu_wait(const std::atomic<uint32_t>& pending) {
     // C++20 atomic wait: a futex on Linux, so an idle vCPU costs no host CPU time.
     pending.wait(0, std::memory_order_acquire);
 }
 
-void cpu_kick(std::atomic<uint32_t>& pending) { pending.notify_all(); }
+void cpu_kick(std::atomic<uint32_t>& pending) {
+    pending.notify_all();
+}
 
 }  // namespace ostd::hal

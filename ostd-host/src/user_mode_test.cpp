@@ -205,6 +205,7 @@ TEST(ScriptedUser, BadRipAndProtectionFaults) {
 }
 
 TEST(ScriptedUser, KernelEventPreemptsBeforeEntry) {
+    ostd::host::register_scripted_program("basic", [](ScriptedUser&) { return 0; });
     run_in_kernel([] {
         auto space = space_with_stack();
         ostd::UserMode um(*space, start_context("basic"));

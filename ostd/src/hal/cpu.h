@@ -19,6 +19,8 @@ void cpu_wait(const std::atomic<uint32_t>& pending);
 void cpu_kick(std::atomic<uint32_t>& pending);
 
 /// Hint for busy-wait loops.
-inline void cpu_relax() { __builtin_ia32_pause(); }
+inline void cpu_relax() {
+    __builtin_ia32_pause();
+}
 
 }  // namespace ostd::hal

@@ -81,12 +81,15 @@ void IrqTable::deliver(unsigned cpu) {
             !s.pending.exchange(false, std::memory_order_acq_rel))
             continue;
         unsigned n = s.num_handlers.load(std::memory_order_acquire);
-        for (unsigned h = 0; h < n; ++h) s.handlers[h](IrqTable::lines()[i], s.args[h]);
+        for (unsigned h = 0; h < n; ++h)
+            s.handlers[h](IrqTable::lines()[i], s.args[h]);
         s.delivered.fetch_add(1, std::memory_order_relaxed);
     }
 }
 
-LineState& state_of(const IrqLine& line) { return g_state[line.number()]; }
+LineState& state_of(const IrqLine& line) {
+    return g_state[line.number()];
+}
 
 Result<IrqLine*> IrqLine::allocate() {
     if (!detail::Sched::is_running()) return Error(EINVAL, "no machine running");
@@ -130,9 +133,13 @@ void IrqLine::enable() {
         detail::raise_pending(detail::g_cpus[s.target.load()], detail::kPendingDevice);
 }
 
-void IrqLine::disable() { state_of(*this).enabled.store(false, std::memory_order_release); }
+void IrqLine::disable() {
+    state_of(*this).enabled.store(false, std::memory_order_release);
+}
 
-bool IrqLine::is_enabled() const { return state_of(*this).enabled.load(); }
+bool IrqLine::is_enabled() const {
+    return state_of(*this).enabled.load();
+}
 
 Result<void> IrqLine::set_target_cpu(unsigned cpu) {
     if (cpu >= detail::g_num_cpus) return Error(EINVAL, "no such CPU");
@@ -147,6 +154,8 @@ void IrqLine::raise() {
         detail::raise_pending(detail::g_cpus[s.target.load()], detail::kPendingDevice);
 }
 
-uint64_t IrqLine::delivered_count() const { return state_of(*this).delivered.load(); }
+uint64_t IrqLine::delivered_count() const {
+    return state_of(*this).delivered.load();
+}
 
 }  // namespace ostd

@@ -9,9 +9,13 @@ namespace ostd {
 
 namespace detail {
 
-void spinlock_misuse(const char* what) { panic("%s", what); }
+void spinlock_misuse(const char* what) {
+    panic("%s", what);
+}
 
-int spinlock_owner_tag() { return hal::current_cpu(); }
+int spinlock_owner_tag() {
+    return hal::current_cpu();
+}
 
 }  // namespace detail
 
@@ -24,7 +28,8 @@ void SpinLock::lock_slow() {
         detail::spinlock_misuse("SpinLock recursion: this CPU already holds the lock (deadlock)");
 #endif
     do {
-        while (locked_.load(std::memory_order_relaxed)) hal::cpu_relax();
+        while (locked_.load(std::memory_order_relaxed))
+            hal::cpu_relax();
     } while (locked_.exchange(true, std::memory_order_acquire));
 }
 

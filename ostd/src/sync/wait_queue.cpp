@@ -29,8 +29,8 @@ void WaitQueue::remove(Waiter& w) {
 
 Result<void> WaitQueue::sleep(Waiter& w, WaitOptions options) {
     Sched::assert_may_sleep("WaitQueue::sleep");
-    uint64_t deadline = options.timeout_ns == kNoTimeout ? UINT64_MAX
-                                                         : time::now() + options.timeout_ns;
+    uint64_t deadline =
+        options.timeout_ns == kNoTimeout ? UINT64_MAX : time::now() + options.timeout_ns;
     Task& self = *w.task_;
     for (;;) {
         if (w.is_woken()) return ok();
@@ -40,16 +40,15 @@ Result<void> WaitQueue::sleep(Waiter& w, WaitOptions options) {
     }
     remove(w);
     if (w.is_woken()) return ok();  // Woken while giving up: take the wake-up.
-    if (options.interruptible == Interruptible::kYes && self.is_interrupted())
-        return Error(EINTR);
+    if (options.interruptible == Interruptible::kYes && self.is_interrupted()) return Error(EINTR);
     return Error(ETIMEDOUT);
 }
 
 Result<void> WaitQueue::wait_slow(PredFn fn, void* pred, WaitOptions options) {
     Sched::assert_may_sleep("WaitQueue::wait_until");
     Task& self = Task::current();
-    uint64_t deadline = options.timeout_ns == kNoTimeout ? UINT64_MAX
-                                                         : time::now() + options.timeout_ns;
+    uint64_t deadline =
+        options.timeout_ns == kNoTimeout ? UINT64_MAX : time::now() + options.timeout_ns;
     for (;;) {
         Waiter w(self);
         enqueue(w);
@@ -99,7 +98,8 @@ size_t WaitQueue::wake_all() {
         n = waiters_.size();
     }
     size_t woken = 0;
-    while (woken < n && wake_one()) ++woken;
+    while (woken < n && wake_one())
+        ++woken;
     return woken;
 }
 

@@ -35,43 +35,51 @@ struct Event {
 // Mutex, busy loops preempted by ticks, and priorities.
 std::vector<Event> run_workload() {
     std::vector<Event> trace;
-    int status = run_in_kernel([&] {
-        EXPECT_TRUE(ostd::boot_info().deterministic);
-        EXPECT_EQ(ostd::num_cpus(), 1u);
-        ostd::Mutex m;
-        ostd::WaitQueue wq;
-        int shared = 0;
-        auto log = [&](int step) {
-            trace.push_back({ostd::Task::current().id(), ostd::time::now(), step});
-        };
-        std::vector<ostd::TaskRef> tasks;
-        for (int i = 0; i < 6; ++i) {
-            tasks.push_back(MUST(ostd::Task::spawn(
-                ostd::TaskOptions([&, i] {
-                    for (int k = 0; k < 5; ++k) {
-                        log(k);
-                        switch ((i + k) % 4) {
-                            case 0: ostd::yield_now(); break;
-                            case 1: ostd::sleep_for(static_cast<uint64_t>(i + 1) * kNsPerMs); break;
-                            case 2: {
-                                ostd::MutexGuard g(m);
-                                shared++;
-                                ostd::sleep_for(kNsPerMs / 2);
-                                break;
+    int status = run_in_kernel(
+        [&] {
+            EXPECT_TRUE(ostd::boot_info().deterministic);
+            EXPECT_EQ(ostd::num_cpus(), 1u);
+            ostd::Mutex m;
+            ostd::WaitQueue wq;
+            int shared = 0;
+            auto log = [&](int step) {
+                trace.push_back({ostd::Task::current().id(), ostd::time::now(), step});
+            };
+            std::vector<ostd::TaskRef> tasks;
+            for (int i = 0; i < 6; ++i) {
+                tasks.push_back(MUST(ostd::Task::spawn(
+                    ostd::TaskOptions([&, i] {
+                        for (int k = 0; k < 5; ++k) {
+                            log(k);
+                            switch ((i + k) % 4) {
+                                case 0:
+                                    ostd::yield_now();
+                                    break;
+                                case 1:
+                                    ostd::sleep_for(static_cast<uint64_t>(i + 1) * kNsPerMs);
+                                    break;
+                                case 2: {
+                                    ostd::MutexGuard g(m);
+                                    shared++;
+                                    ostd::sleep_for(kNsPerMs / 2);
+                                    break;
+                                }
+                                case 3:
+                                    for (int spin = 0; spin < 300; ++spin)
+                                        ostd::preempt_point();
+                                    (void)wq.wait_until([] { return false; },
+                                                        {.timeout_ns = 3 * kNsPerMs});
+                                    break;
                             }
-                            case 3:
-                                for (int spin = 0; spin < 300; ++spin) ostd::preempt_point();
-                                (void)wq.wait_until([] { return false; },
-                                                    {.timeout_ns = 3 * kNsPerMs});
-                                break;
                         }
-                    }
-                    return 0;
-                }).priority(static_cast<uint8_t>(3 + i % 3)))));
-        }
-        for (auto& t : tasks) MUST(t->join());
-        log(99);
-    }, deterministic_machine());
+                        return 0;
+                    }).priority(static_cast<uint8_t>(3 + i % 3)))));
+            }
+            for (auto& t : tasks)
+                MUST(t->join());
+            log(99);
+        },
+        deterministic_machine());
     EXPECT_EQ(status, 0);
     return trace;
 }
@@ -85,37 +93,45 @@ TEST(Deterministic, TwoRunsProduceIdenticalTraces) {
 
 TEST(Deterministic, VirtualClockJumpsOverSleeps) {
     auto start = std::chrono::steady_clock::now();
-    run_in_kernel([] {
-        uint64_t t0 = ostd::time::now();
-        ostd::sleep_for(10 * ostd::time::kNsPerSec);  // Ten virtual seconds.
-        uint64_t slept = ostd::time::now() - t0;
-        EXPECT_GE(slept, 10 * ostd::time::kNsPerSec);
-        EXPECT_LT(slept, 11 * ostd::time::kNsPerSec);
-    }, deterministic_machine());
+    run_in_kernel(
+        [] {
+            uint64_t t0 = ostd::time::now();
+            ostd::sleep_for(10 * ostd::time::kNsPerSec);  // Ten virtual seconds.
+            uint64_t slept = ostd::time::now() - t0;
+            EXPECT_GE(slept, 10 * ostd::time::kNsPerSec);
+            EXPECT_LT(slept, 11 * ostd::time::kNsPerSec);
+        },
+        deterministic_machine());
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
 TEST(Deterministic, BusyTaskIsPreemptedByVirtualTicks) {
-    run_in_kernel([] {
-        std::atomic<bool> stop{false};
-        auto busy = MUST(ostd::spawn([&] {
-            while (!stop.load()) ostd::preempt_point();
-            return 0;
-        }));
-        auto other = MUST(ostd::spawn([&] {
-            stop = true;
-            return 0;
-        }));
-        MUST(busy->join());
-        MUST(other->join());
-    }, deterministic_machine());
+    run_in_kernel(
+        [] {
+            std::atomic<bool> stop{false};
+            auto busy = MUST(ostd::spawn([&] {
+                while (!stop.load())
+                    ostd::preempt_point();
+                return 0;
+            }));
+            auto other = MUST(ostd::spawn([&] {
+                stop = true;
+                return 0;
+            }));
+            MUST(busy->join());
+            MUST(other->join());
+        },
+        deterministic_machine());
 }
 
 TEST(DeterministicDeathTest, DeadlockIsReported) {
-    EXPECT_DEATH(run_in_kernel([] {
-        ostd::WaitQueue wq;
-        (void)wq.wait_until([] { return false; });
-    }, deterministic_machine()), "deadlocked");
+    EXPECT_DEATH(run_in_kernel(
+                     [] {
+                         ostd::WaitQueue wq;
+                         (void)wq.wait_until([] { return false; });
+                     },
+                     deterministic_machine()),
+                 "deadlocked");
 }
 
 }  // namespace

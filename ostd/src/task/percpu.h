@@ -22,8 +22,10 @@ enum PendingBit : uint32_t {
     kPendingResched = 1u << 2,  // Reschedule (IPI or local need-resched).
     kPendingDevice = 1u << 3,   // Some IRQ line targeting this CPU was raised.
     kPendingStop = 1u << 4,     // The machine is powering off.
+    kPendingSoftIrq = 1u << 5,  // Some soft IRQ was raised on this CPU.
 };
-inline constexpr uint32_t kPendingIrqMask = kPendingTick | kPendingTimer | kPendingDevice;
+inline constexpr uint32_t kPendingIrqMask =
+    kPendingTick | kPendingTimer | kPendingDevice | kPendingSoftIrq;
 
 struct alignas(64) PerCpu {
     unsigned id = 0;

@@ -40,7 +40,9 @@ unsigned cpu_id() {
     return c->id;
 }
 
-unsigned num_cpus() { return detail::g_num_cpus; }
+unsigned num_cpus() {
+    return detail::g_num_cpus;
+}
 
 namespace detail {
 

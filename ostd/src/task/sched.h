@@ -12,11 +12,48 @@
 #include <ostd/task/task.h>
 
 #include "task/percpu.h"
+#include "task/round_robin.h"
 
 namespace ostd::detail {
 
+/// Machine-wide scheduling state (one machine per process at a time).
+struct SchedGlobals {
+    /// Guards every Scheduler call, Task::state_ transitions, on_cpu_, wake_token_ and
+    /// PerCpu::current. Held across a context switch: the next task releases it.
+    RawSpinLock lock;
+    Scheduler* scheduler = nullptr;
+    RoundRobinScheduler* default_scheduler = nullptr;  // Owned; lives from init to shutdown.
+    RawSpinLock registry_lock;                         // Guards Sched::registry().
+    std::atomic<bool> running{false};
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> status_set{false};
+    std::atomic<int> exit_status{0};
+    std::atomic<uint64_t> idle_mask{0};  // CPUs blocked in the idle loop.
+    std::atomic<uint64_t> next_id{1};
+};
+extern SchedGlobals g_sched;
+
+inline CpuMask online_mask() {
+    return g_num_cpus >= 64 ? kAllCpus : ((CpuMask{1} << g_num_cpus) - 1);
+}
+
+// The hot path calls the default policy directly (final class, inline methods); a replaced
+// policy goes through the vtable. Precondition: g_sched.lock held.
+inline void sched_enqueue(Task& t, EnqueueReason r) {
+    if (g_sched.scheduler == g_sched.default_scheduler)
+        g_sched.default_scheduler->RoundRobinScheduler::enqueue(t, r);
+    else
+        g_sched.scheduler->enqueue(t, r);
+}
+
+inline Task* sched_pick_next(unsigned cpu) {
+    if (g_sched.scheduler == g_sched.default_scheduler)
+        return g_sched.default_scheduler->RoundRobinScheduler::pick_next(cpu);
+    return g_sched.scheduler->pick_next(cpu);
+}
+
 class Sched {
-public:
+  public:
     /// Sleeps until unpark(), an interrupt() (if interruptible) or `deadline_ns` (time::now()
     /// value; UINT64_MAX: none). May return early or spuriously: callers loop on their own
     /// condition. Precondition: task context that may sleep.
@@ -25,7 +62,9 @@ public:
     /// Any context.
     static void unpark(Task& task);
     /// Puts the current task back on the run queue and runs the next one.
-    static void yield(EnqueueReason reason);
+    static void yield(EnqueueReason reason) { yield_on(this_cpu(), reason); }
+    /// yield() when the caller already looked up its CPU.
+    static void yield_on(PerCpu* cpu, EnqueueReason reason);
     /// Panics, naming the broken invariant, if the caller may not sleep.
     static void assert_may_sleep(const char* what);
     /// Safe point with something pending: deliver interrupts, maybe preempt.
@@ -54,7 +93,7 @@ public:
     [[noreturn]] static void power_off(int status);
     static bool is_running();
 
-private:
+  private:
     using Registry = IntrusiveList<Task, &Task::all_link_>;
     static Registry& registry();
     static void task_entry(void* create_arg, void* switch_arg);

@@ -16,7 +16,9 @@ void Task::release_ref() {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) Sched::destroy(this);
 }
 
-Result<TaskRef> Task::spawn(TaskOptions options) { return Sched::spawn(options); }
+Result<TaskRef> Task::spawn(TaskOptions options) {
+    return Sched::spawn(options);
+}
 
 Result<TaskRef> spawn(std::function<int()> entry, const char* name) {
     return Task::spawn(TaskOptions(std::move(entry)).name(name));
@@ -33,7 +35,9 @@ Task& Task::current() {
     return *t;
 }
 
-void Task::exit(int status) { Sched::exit_current(status); }
+void Task::exit(int status) {
+    Sched::exit_current(status);
+}
 
 Result<int> Task::join() {
     if (this == current_or_null()) return Error(EDEADLK, "a task cannot join itself");
@@ -45,19 +49,26 @@ Result<int> Task::join() {
 void Task::interrupt() {
     interrupted_.store(true, std::memory_order_release);
     Sched::unpark(*this);
-    join_waiters_.wake_all();  // Harmless; keeps no waiter stuck if a kernel waits on itself.
 }
 
 void yield_now() {
-    Sched::assert_may_sleep("yield_now()");
-    preempt_point();
-    Sched::yield(EnqueueReason::kYield);
+    detail::PerCpu* cpu = detail::this_cpu();
+    // One CPU lookup for the common case; the checks below are assert_may_sleep()'s.
+    if (!cpu || cpu->preempt_count || cpu->irq_depth || cpu->in_irq || cpu->current->is_idle())
+        Sched::assert_may_sleep("yield_now()");
+    if (detail::g_deterministic) detail::deterministic_step(cpu);
+    if (cpu->pending.load(std::memory_order_relaxed) & detail::kPendingIrqMask) {
+        Sched::safe_point_slow(cpu);
+        cpu = detail::this_cpu();  // It may have switched.
+    }
+    Sched::yield_on(cpu, EnqueueReason::kYield);
 }
 
 void sleep_for(uint64_t ns) {
     Sched::assert_may_sleep("sleep_for()");
     uint64_t deadline = time::now() + ns;
-    while (time::now() < deadline) Sched::park(deadline, Interruptible::kNo);
+    while (time::now() < deadline)
+        Sched::park(deadline, Interruptible::kNo);
 }
 
 Result<void> sleep_for_interruptible(uint64_t ns) {
@@ -71,8 +82,12 @@ Result<void> sleep_for_interruptible(uint64_t ns) {
     return ok();
 }
 
-Result<void> set_scheduler(Scheduler& scheduler) { return Sched::set_scheduler(scheduler); }
+Result<void> set_scheduler(Scheduler& scheduler) {
+    return Sched::set_scheduler(scheduler);
+}
 
-void power_off(int status) { Sched::power_off(status); }
+void power_off(int status) {
+    Sched::power_off(status);
+}
 
 }  // namespace ostd

@@ -24,7 +24,9 @@ void clock_init(bool deterministic) {
     g_clock_running = true;
 }
 
-void clock_advance(uint64_t ns) { g_virtual_ns.fetch_add(ns, std::memory_order_relaxed); }
+void clock_advance(uint64_t ns) {
+    g_virtual_ns.fetch_add(ns, std::memory_order_relaxed);
+}
 
 void clock_advance_to(uint64_t t) {
     uint64_t cur = g_virtual_ns.load(std::memory_order_relaxed);

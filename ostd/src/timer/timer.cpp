@@ -15,9 +15,15 @@ detail::RawSpinLock g_timer_lock;
 
 }  // namespace
 
-void Timer::arm_at(uint64_t deadline_ns) { TimerQueue::arm(*this, deadline_ns); }
-void Timer::arm_after(uint64_t delay_ns) { TimerQueue::arm(*this, time::now() + delay_ns); }
-bool Timer::cancel() { return TimerQueue::cancel(*this); }
+void Timer::arm_at(uint64_t deadline_ns) {
+    TimerQueue::arm(*this, deadline_ns);
+}
+void Timer::arm_after(uint64_t delay_ns) {
+    TimerQueue::arm(*this, time::now() + delay_ns);
+}
+bool Timer::cancel() {
+    return TimerQueue::cancel(*this);
+}
 
 TimerQueue::List& TimerQueue::list() {
     static List timers;
@@ -26,6 +32,8 @@ TimerQueue::List& TimerQueue::list() {
 
 namespace {
 
+// Called with the timer lock held, so concurrent arms cannot program the hardware out of
+// order (a later deadline overwriting an earlier one).
 void program(uint64_t deadline) {
     // Deterministic mode has no timer hardware: the idle loop and virtual ticks look instead.
     if (!detail::g_deterministic) hal::timer_set_deadline(detail::clock_to_hal(deadline));
@@ -34,23 +42,22 @@ void program(uint64_t deadline) {
 }  // namespace
 
 void TimerQueue::arm(Timer& t, uint64_t deadline) {
-    bool first;
+    detail::RawSpinLockGuard g(g_timer_lock);
     {
-        detail::RawSpinLockGuard g(g_timer_lock);
         List& timers = list();
         if (t.state_.load(std::memory_order_relaxed) == Timer::kArmed) timers.remove(t);
         t.deadline_ = deadline;
         // After every timer due no later, so equal deadlines fire in arming order.
         Timer* pos = timers.front();
-        while (pos && pos->deadline_ <= deadline) pos = timers.next(*pos);
+        while (pos && pos->deadline_ <= deadline)
+            pos = timers.next(*pos);
         if (pos)
             timers.insert_before(*pos, t);
         else
             timers.push_back(t);
         t.state_.store(Timer::kArmed, std::memory_order_release);
-        first = timers.front() == &t;
+        if (timers.front() == &t) program(deadline);
     }
-    if (first) program(deadline);
 }
 
 bool TimerQueue::cancel(Timer& t) {
@@ -63,7 +70,8 @@ bool TimerQueue::cancel(Timer& t) {
         }
     }
     // Running on another CPU: the caller may free the timer once we return.
-    while (t.state_.load(std::memory_order_acquire) == Timer::kFiring) hal::cpu_relax();
+    while (t.state_.load(std::memory_order_acquire) == Timer::kFiring)
+        hal::cpu_relax();
     return false;
 }
 
@@ -88,8 +96,8 @@ void TimerQueue::run_expired() {
         t->state_.compare_exchange_strong(firing, Timer::kIdle, std::memory_order_release);
         g_timer_lock.lock();
     }
-    g_timer_lock.unlock();
     if (next != UINT64_MAX) program(next);
+    g_timer_lock.unlock();
 }
 
 uint64_t TimerQueue::next_deadline() {

@@ -8,7 +8,7 @@
 namespace ostd {
 
 class TimerQueue {
-public:
+  public:
     static void arm(Timer& timer, uint64_t deadline_ns);
     static bool cancel(Timer& timer);
     /// Runs every callback whose deadline passed. Interrupt context.
@@ -18,7 +18,7 @@ public:
     /// Forgets every timer (machine teardown: their memory may be gone).
     static void reset();
 
-private:
+  private:
     using List = IntrusiveList<Timer, &Timer::link_>;
     static List& list();
 };

@@ -23,7 +23,7 @@ bool in_interrupt();
 
 /// RAII irq::disable_local()/irq::enable_local().
 class IrqDisabledGuard {
-public:
+  public:
     IrqDisabledGuard() { irq::disable_local(); }
     ~IrqDisabledGuard() { irq::enable_local(); }
     IrqDisabledGuard(const IrqDisabledGuard&) = delete;
@@ -35,7 +35,7 @@ inline constexpr unsigned kMaxIrqHandlers = 4;
 
 /// One interrupt line. Lines live in a static table; allocate() hands out free ones.
 class IrqLine {
-public:
+  public:
     /// Runs in interrupt context with local IRQs masked: no sleeping.
     using Handler = void (*)(IrqLine& line, void* arg);
 
@@ -60,7 +60,7 @@ public:
     /// How many times the handlers ran.
     uint64_t delivered_count() const;
 
-private:
+  private:
     friend class IrqTable;
     IrqLine() = default;
     unsigned number_ = 0;

@@ -10,7 +10,7 @@
 namespace ostd {
 
 class Completion {
-public:
+  public:
     Completion() = default;
     Completion(const Completion&) = delete;
     Completion& operator=(const Completion&) = delete;
@@ -29,7 +29,7 @@ public:
     void reinit() { done_.store(0, std::memory_order_relaxed); }
     bool is_done() const { return done_.load(std::memory_order_acquire) != 0; }
 
-private:
+  private:
     static constexpr uint32_t kAll = UINT32_MAX;
     std::atomic<uint32_t> done_{0};
     WaitQueue waiters_;

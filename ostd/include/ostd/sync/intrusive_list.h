@@ -21,7 +21,7 @@ struct ListNode {
 /// A list of T linked through the member `Node`. Not thread-safe: the owner's lock guards it.
 template <typename T, ListNode T::*Node>
 class IntrusiveList {
-public:
+  public:
     IntrusiveList() { head_.prev = head_.next = &head_; }
     IntrusiveList(const IntrusiveList&) = delete;
     IntrusiveList& operator=(const IntrusiveList&) = delete;
@@ -61,7 +61,7 @@ public:
         return n == &head_ ? nullptr : from_node(n);
     }
 
-private:
+  private:
     static T* from_node(ListNode* n) { return static_cast<T*>(n->owner); }
     void insert_before(ListNode* pos, T& t) {
         ListNode& n = t.*Node;

@@ -10,9 +10,9 @@ namespace ostd {
 
 template <typename T, typename Lock = SpinLock>
 class Locked {
-public:
+  public:
     class ORRERY_SCOPED_CAPABILITY Guard {
-    public:
+      public:
         explicit Guard(Locked& l) ORRERY_ACQUIRE(l.lock_) : owner_(l) { owner_.lock_.lock(); }
         ~Guard() ORRERY_RELEASE() { owner_.lock_.unlock(); }
         Guard(const Guard&) = delete;
@@ -20,7 +20,7 @@ public:
         T& operator*() const ORRERY_NO_THREAD_SAFETY_ANALYSIS { return owner_.value_; }
         T* operator->() const ORRERY_NO_THREAD_SAFETY_ANALYSIS { return &owner_.value_; }
 
-    private:
+      private:
         Locked& owner_;
     };
 
@@ -38,7 +38,7 @@ public:
         return fn(*g);
     }
 
-private:
+  private:
     Lock lock_;
     T value_ ORRERY_GUARDED_BY(lock_);
 };

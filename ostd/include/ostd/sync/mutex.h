@@ -13,7 +13,7 @@ namespace ostd {
 class Task;
 
 class ORRERY_CAPABILITY("mutex") Mutex {
-public:
+  public:
     Mutex() = default;
     Mutex(const Mutex&) = delete;
     Mutex& operator=(const Mutex&) = delete;
@@ -34,7 +34,7 @@ public:
     /// The owning task, or nullptr (a snapshot, for diagnostics).
     Task* owner() const { return owner_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     bool try_acquire(Task* self);
 
     std::atomic<Task*> owner_{nullptr};
@@ -42,13 +42,13 @@ private:
 };
 
 class ORRERY_SCOPED_CAPABILITY MutexGuard {
-public:
+  public:
     explicit MutexGuard(Mutex& m) ORRERY_ACQUIRE(m) : m_(m) { m_.lock(); }
     ~MutexGuard() ORRERY_RELEASE() { m_.unlock(); }
     MutexGuard(const MutexGuard&) = delete;
     MutexGuard& operator=(const MutexGuard&) = delete;
 
-private:
+  private:
     Mutex& m_;
 };
 

@@ -10,14 +10,15 @@
 namespace ostd::detail {
 
 class ORRERY_CAPABILITY("raw_spinlock") RawSpinLock {
-public:
+  public:
     constexpr RawSpinLock() = default;
     RawSpinLock(const RawSpinLock&) = delete;
     RawSpinLock& operator=(const RawSpinLock&) = delete;
 
     void lock() ORRERY_ACQUIRE() {
         while (locked_.exchange(true, std::memory_order_acquire))
-            while (locked_.load(std::memory_order_relaxed)) __builtin_ia32_pause();
+            while (locked_.load(std::memory_order_relaxed))
+                __builtin_ia32_pause();
     }
     bool try_lock() ORRERY_TRY_ACQUIRE(true) {
         return !locked_.load(std::memory_order_relaxed) &&
@@ -26,18 +27,18 @@ public:
     void unlock() ORRERY_RELEASE() { locked_.store(false, std::memory_order_release); }
     bool is_locked() const { return locked_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     std::atomic<bool> locked_{false};
 };
 
 class ORRERY_SCOPED_CAPABILITY RawSpinLockGuard {
-public:
+  public:
     explicit RawSpinLockGuard(RawSpinLock& l) ORRERY_ACQUIRE(l) : lock_(l) { lock_.lock(); }
     ~RawSpinLockGuard() ORRERY_RELEASE() { lock_.unlock(); }
     RawSpinLockGuard(const RawSpinLockGuard&) = delete;
     RawSpinLockGuard& operator=(const RawSpinLockGuard&) = delete;
 
-private:
+  private:
     RawSpinLock& lock_;
 };
 

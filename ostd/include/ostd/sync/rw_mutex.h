@@ -11,7 +11,7 @@
 namespace ostd {
 
 class ORRERY_CAPABILITY("rw_mutex") RwMutex {
-public:
+  public:
     RwMutex() = default;
     RwMutex(const RwMutex&) = delete;
     RwMutex& operator=(const RwMutex&) = delete;
@@ -30,7 +30,7 @@ public:
     uint32_t reader_count() const { return state_.load(std::memory_order_relaxed) & kReaders; }
     bool is_write_locked() const { return state_.load(std::memory_order_relaxed) & kWriter; }
 
-private:
+  private:
     static constexpr uint32_t kWriter = 1u << 31;
     static constexpr uint32_t kReaders = kWriter - 1;
 
@@ -41,24 +41,24 @@ private:
 };
 
 class ORRERY_SCOPED_CAPABILITY RwMutexReadGuard {
-public:
+  public:
     explicit RwMutexReadGuard(RwMutex& m) ORRERY_ACQUIRE_SHARED(m) : m_(m) { m_.lock_shared(); }
     ~RwMutexReadGuard() ORRERY_RELEASE() { m_.unlock_shared(); }
     RwMutexReadGuard(const RwMutexReadGuard&) = delete;
     RwMutexReadGuard& operator=(const RwMutexReadGuard&) = delete;
 
-private:
+  private:
     RwMutex& m_;
 };
 
 class ORRERY_SCOPED_CAPABILITY RwMutexWriteGuard {
-public:
+  public:
     explicit RwMutexWriteGuard(RwMutex& m) ORRERY_ACQUIRE(m) : m_(m) { m_.lock(); }
     ~RwMutexWriteGuard() ORRERY_RELEASE() { m_.unlock(); }
     RwMutexWriteGuard(const RwMutexWriteGuard&) = delete;
     RwMutexWriteGuard& operator=(const RwMutexWriteGuard&) = delete;
 
-private:
+  private:
     RwMutex& m_;
 };
 

@@ -12,7 +12,7 @@
 namespace ostd {
 
 class ORRERY_CAPABILITY("rwlock") RwLock {
-public:
+  public:
     constexpr RwLock() = default;
     RwLock(const RwLock&) = delete;
     RwLock& operator=(const RwLock&) = delete;
@@ -56,7 +56,7 @@ public:
     bool is_write_locked() const { return state_.load(std::memory_order_relaxed) & kWriter; }
     uint32_t reader_count() const { return state_.load(std::memory_order_relaxed) & kReaders; }
 
-private:
+  private:
     static constexpr uint32_t kWriter = 1u << 31;
     static constexpr uint32_t kWriterWaiting = 1u << 30;
     static constexpr uint32_t kReaders = kWriterWaiting - 1;
@@ -64,24 +64,24 @@ private:
 };
 
 class ORRERY_SCOPED_CAPABILITY RwLockReadGuard {
-public:
+  public:
     explicit RwLockReadGuard(RwLock& l) ORRERY_ACQUIRE_SHARED(l) : l_(l) { l_.lock_shared(); }
     ~RwLockReadGuard() ORRERY_RELEASE() { l_.unlock_shared(); }
     RwLockReadGuard(const RwLockReadGuard&) = delete;
     RwLockReadGuard& operator=(const RwLockReadGuard&) = delete;
 
-private:
+  private:
     RwLock& l_;
 };
 
 class ORRERY_SCOPED_CAPABILITY RwLockWriteGuard {
-public:
+  public:
     explicit RwLockWriteGuard(RwLock& l) ORRERY_ACQUIRE(l) : l_(l) { l_.lock(); }
     ~RwLockWriteGuard() ORRERY_RELEASE() { l_.unlock(); }
     RwLockWriteGuard(const RwLockWriteGuard&) = delete;
     RwLockWriteGuard& operator=(const RwLockWriteGuard&) = delete;
 
-private:
+  private:
     RwLock& l_;
 };
 

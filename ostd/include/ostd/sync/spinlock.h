@@ -18,7 +18,7 @@ int spinlock_owner_tag();
 }  // namespace detail
 
 class ORRERY_CAPABILITY("spinlock") SpinLock {
-public:
+  public:
     constexpr SpinLock() = default;
     SpinLock(const SpinLock&) = delete;
     SpinLock& operator=(const SpinLock&) = delete;
@@ -51,9 +51,11 @@ public:
         locked_.store(false, std::memory_order_release);
         preempt_enable();
     }
-    bool is_locked() const { return locked_.load(std::memory_order_relaxed); }
+    bool is_locked() const {
+        return locked_.load(std::memory_order_relaxed);
+    }
 
-private:
+  private:
     void lock_slow();
     void note_owner() {
 #ifdef ORRERY_DEBUG
@@ -69,19 +71,19 @@ private:
 
 /// RAII holder: `SpinLockGuard g(lock);`.
 class ORRERY_SCOPED_CAPABILITY SpinLockGuard {
-public:
+  public:
     explicit SpinLockGuard(SpinLock& l) ORRERY_ACQUIRE(l) : lock_(l) { lock_.lock(); }
     ~SpinLockGuard() ORRERY_RELEASE() { lock_.unlock(); }
     SpinLockGuard(const SpinLockGuard&) = delete;
     SpinLockGuard& operator=(const SpinLockGuard&) = delete;
 
-private:
+  private:
     SpinLock& lock_;
 };
 
 /// RAII holder that also masks local IRQs, for locks an interrupt handler takes too.
 class ORRERY_SCOPED_CAPABILITY SpinLockIrqGuard {
-public:
+  public:
     explicit SpinLockIrqGuard(SpinLock& l) ORRERY_ACQUIRE(l) : lock_(l) {
         irq::disable_local();
         lock_.lock();
@@ -93,7 +95,7 @@ public:
     SpinLockIrqGuard(const SpinLockIrqGuard&) = delete;
     SpinLockIrqGuard& operator=(const SpinLockIrqGuard&) = delete;
 
-private:
+  private:
     SpinLock& lock_;
 };
 

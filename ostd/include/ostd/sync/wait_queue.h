@@ -3,6 +3,8 @@
 // Lock order: a WaitQueue's internal lock is a leaf, taken after any lock of the caller.
 #pragma once
 
+#include <type_traits>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -28,14 +30,14 @@ struct WaitOptions {
 
 /// One sleeping task's entry on a WaitQueue. Lives on the sleeper's stack.
 class Waiter {
-public:
+  public:
     explicit Waiter(Task& task) : task_(&task) {}
     Waiter(const Waiter&) = delete;
     Waiter& operator=(const Waiter&) = delete;
     /// True once a waker took this waiter off its queue.
     bool is_woken() const { return woken_.load(std::memory_order_acquire); }
 
-private:
+  private:
     friend class WaitQueue;
     Task* task_;  // The sleeping task; it outlives the Waiter (the Waiter is on its stack).
     std::atomic<bool> woken_{false};
@@ -43,7 +45,7 @@ private:
 };
 
 class WaitQueue {
-public:
+  public:
     WaitQueue() = default;
     WaitQueue(const WaitQueue&) = delete;
     WaitQueue& operator=(const WaitQueue&) = delete;
@@ -55,9 +57,10 @@ public:
     /// Precondition: task context that may sleep (no SpinLock held, preemption enabled).
     template <typename Pred>
     Result<void> wait_until(Pred&& pred, WaitOptions options = {}) {
+        using P = std::remove_reference_t<Pred>;
         if (pred()) return ok();
-        return wait_slow(
-            [](void* p) { return static_cast<bool>((*static_cast<Pred*>(p))()); }, &pred, options);
+        return wait_slow([](void* p) { return static_cast<bool>((*static_cast<P*>(p))()); },
+                         const_cast<void*>(static_cast<const void*>(&pred)), options);
     }
 
     /// Enqueues `waiter` (its task being the caller), for callers that check their condition
@@ -75,7 +78,7 @@ public:
     /// waiter that enqueued before re-checking the condition.
     bool has_waiters() const { return waiter_count_.load() != 0; }
 
-private:
+  private:
     using PredFn = bool (*)(void*);
     Result<void> wait_slow(PredFn fn, void* pred, WaitOptions options);
     void remove(Waiter& waiter);

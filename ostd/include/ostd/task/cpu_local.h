@@ -8,16 +8,16 @@ namespace ostd {
 
 template <typename T>
 class CpuLocal {
-public:
+  public:
     class Guard {
-    public:
+      public:
         T& operator*() const { return *value_; }
         T* operator->() const { return value_; }
         ~Guard() { preempt_enable(); }
         Guard(const Guard&) = delete;
         Guard& operator=(const Guard&) = delete;
 
-    private:
+      private:
         friend class CpuLocal;
         explicit Guard(T* v) : value_(v) {}
         T* value_;
@@ -37,7 +37,7 @@ public:
     /// owner not running). Precondition: cpu < kMaxCpus.
     T& on(unsigned cpu) { return slots_[cpu].value; }
 
-private:
+  private:
     struct alignas(64) Slot {
         T value{};
     };

@@ -29,7 +29,7 @@ unsigned num_cpus();
 
 /// RAII preempt_disable()/preempt_enable().
 class PreemptGuard {
-public:
+  public:
     PreemptGuard() { preempt_disable(); }
     ~PreemptGuard() { preempt_enable(); }
     PreemptGuard(const PreemptGuard&) = delete;

@@ -21,7 +21,7 @@ enum class EnqueueReason : uint8_t {
 /// Every call happens with ostd's scheduler lock held, from any CPU: implementations need no
 /// locking of their own but must not sleep, allocate, or call back into task/sync APIs.
 class Scheduler {
-public:
+  public:
     virtual ~Scheduler() = default;
     /// Makes `task` runnable. It is not on any queue of this scheduler.
     virtual void enqueue(Task& task, EnqueueReason reason) = 0;

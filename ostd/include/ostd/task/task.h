@@ -46,7 +46,7 @@ struct SchedEntity {
 
 /// How to spawn a task. Builder style: TaskOptions(fn).name("x").priority(6).
 class TaskOptions {
-public:
+  public:
     /// The task body; its return value is the exit status.
     explicit TaskOptions(std::function<int()> entry) : entry_(std::move(entry)) {}
     /// Convenience for bodies without a status (exit status 0).
@@ -56,13 +56,28 @@ public:
             return 0;
         });
     }
-    TaskOptions& name(const char* n) { name_ = n; return *this; }
-    TaskOptions& priority(uint8_t p) { priority_ = p; return *this; }
-    TaskOptions& affinity(CpuMask m) { affinity_ = m; return *this; }
-    TaskOptions& data(void* d) { data_ = d; return *this; }
-    TaskOptions& stack_size(size_t s) { stack_size_ = s; return *this; }
+    TaskOptions& name(const char* n) {
+        name_ = n;
+        return *this;
+    }
+    TaskOptions& priority(uint8_t p) {
+        priority_ = p;
+        return *this;
+    }
+    TaskOptions& affinity(CpuMask m) {
+        affinity_ = m;
+        return *this;
+    }
+    TaskOptions& data(void* d) {
+        data_ = d;
+        return *this;
+    }
+    TaskOptions& stack_size(size_t s) {
+        stack_size_ = s;
+        return *this;
+    }
 
-private:
+  private:
     friend class detail::Sched;
     std::function<int()> entry_;
     const char* name_ = "task";
@@ -75,7 +90,7 @@ private:
 class TaskRef;
 
 class Task {
-public:
+  public:
     Task(const Task&) = delete;
     Task& operator=(const Task&) = delete;
 
@@ -121,7 +136,7 @@ public:
     void add_ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
     void release_ref();
 
-private:
+  private:
     friend class detail::Sched;
     Task() = default;
     ~Task();
@@ -148,7 +163,7 @@ private:
 
 /// A counted, non-null reference to a Task.
 class TaskRef {
-public:
+  public:
     /// Adopts one reference already counted for `t`.
     static TaskRef adopt(Task& t) { return TaskRef(&t); }
     explicit TaskRef(Task& t) : t_(&t) { t_->add_ref(); }
@@ -167,7 +182,7 @@ public:
     Task* operator->() const { return t_; }
     Task& get() const { return *t_; }
 
-private:
+  private:
     explicit TaskRef(Task* t) : t_(t) {}
     Task* t_;
 };

@@ -23,7 +23,7 @@ inline constexpr uint64_t kTickNs = 4 * kNsPerMs;
 /// reaches the deadline: it must not sleep; it may wake tasks, complete Completions, re-arm.
 /// Timers due at the same instant fire in arming order.
 class Timer {
-public:
+  public:
     using Callback = void (*)(void* arg);
 
     Timer(Callback callback, void* arg) : callback_(callback), arg_(arg) {}
@@ -44,7 +44,7 @@ public:
     bool is_armed() const { return state_.load(std::memory_order_acquire) == kArmed; }
     uint64_t deadline() const { return deadline_; }
 
-private:
+  private:
     friend class TimerQueue;
     enum State : uint8_t { kIdle, kArmed, kFiring };
 

@@ -1,0 +1,96 @@
+// pid 1: parse the command line, load init, run it, and report how it ended.
+#include <kernel/init/init.h>
+
+#include <ostd/common/log.h>
+#include <ostd/task/task.h>
+
+#include <kernel/lib/random.h>
+#include <kernel/process/process_table.h>
+#include <kernel/process/program.h>
+#include <kernel/process/user_loop.h>
+#include <kernel/time/clock.h>
+#include <kernel/time/host_name.h>
+
+namespace kernel {
+namespace {
+
+constexpr size_t kMaxInitArgs = 32;
+
+// Splits the text after " -- " on the command line into words (no quoting).
+size_t split_init_args(std::string_view cmd, std::string_view* out, size_t max) {
+    size_t n = 0;
+    size_t dash = cmd.find(" -- ");
+    if (dash == std::string_view::npos) {
+        if (cmd.substr(0, 3) != "-- ") return 0;
+        dash = 0;
+    } else {
+        dash += 1;
+    }
+    std::string_view rest = cmd.substr(dash + 3);
+    size_t pos = 0;
+    while (pos < rest.size() && n < max) {
+        while (pos < rest.size() && rest[pos] == ' ') ++pos;
+        size_t end = rest.find(' ', pos);
+        if (end == std::string_view::npos) end = rest.size();
+        if (end > pos) out[n++] = rest.substr(pos, end - pos);
+        pos = end;
+    }
+    return n;
+}
+
+// Init is gone: kill what is left (as SIGKILL would), give it a moment to unwind, and free the
+// process table if everything exited.
+void shutdown_processes() {
+    constexpr int kSigKill = 9;
+    if (auto all = ProcessTable::all_processes(); all.is_ok())
+        for (auto& p : all.value()) exit_process(*p, wait_status_signaled(kSigKill, false));
+    for (int i = 0; i < 100 && ProcessTable::process_count() > 0; ++i)
+        ostd::sleep_for(10 * 1000 * 1000);
+    if (ProcessTable::process_count() == 0) ProcessTable::shutdown();
+}
+
+}  // namespace
+
+int run_init(const ostd::BootInfo& boot) {
+    ProcessTable::init();
+    random_init(boot.random_seed);
+    clock_init(boot.boot_wall_ns);
+    uts_init();
+    if (ostd::boot_arg("trace") == "1") set_syscall_trace(true);
+    std::string_view path = ostd::boot_arg("init");
+    if (path.empty()) path = "scripted:init";
+
+    std::string_view argv[kMaxInitArgs + 1];
+    argv[0] = path;
+    size_t argc = 1 + split_init_args(boot.command_line, argv + 1, kMaxInitArgs);
+    std::string_view envp[] = {"HOME=/", "TERM=linux", "PATH=/sbin:/bin:/usr/sbin:/usr/bin"};
+
+    auto thread = ProcessTable::create_init();
+    if (thread.is_error()) {
+        ostd::log(ostd::LogLevel::kError, "cannot create init: errno %d", thread.error().code());
+        return 1;
+    }
+    Process& proc = thread.value()->process();
+    auto ctx = load_program(proc, proc.address_space(),
+                            {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}});
+    if (ctx.is_error()) {
+        ostd::log(ostd::LogLevel::kError, "cannot start init '%.*s': %s%s%s",
+                  static_cast<int>(path.size()), path.data(),
+                  ostd::errno_name(ctx.error().code()), ctx.error().note() ? ": " : "",
+                  ctx.error().note() ? ctx.error().note() : "");
+        return 127;
+    }
+    if (auto r = start_thread(thread.value(), ctx.value()); r.is_error()) {
+        ostd::log(ostd::LogLevel::kError, "cannot run init: errno %d", r.error().code());
+        return 1;
+    }
+    (void)proc.child_wait().wait_until([&] { return proc.state() != Process::State::kAlive; });
+    int status = proc.exit_status();
+    thread = ostd::Error(ESRCH);  // Drop our reference to init's thread.
+    shutdown_processes();
+    if ((status & 0x7f) == 0) return (status >> 8) & 0xff;
+    ostd::log(ostd::LogLevel::kWarn, "init killed by signal %d", status & 0x7f);
+    return 128 + (status & 0x7f);
+}
+
+}  // namespace kernel

@@ -1,0 +1,90 @@
+// Builds the initial stack: strings at the top, then (16-byte aligned) argc, argv[], NULL,
+// envp[], NULL, auxv pairs ending in AT_NULL — exactly where a libc's _start looks.
+#include <kernel/process/initial_stack.h>
+
+#include <ostd/ktl/vector.h>
+#include <ostd/mm/vm_io.h>
+
+namespace kernel {
+namespace {
+
+class StackWriter {
+public:
+    StackWriter(ostd::VmSpace& space, uint64_t top) : space_(space), sp_(top) {}
+    ostd::Result<uint64_t> push_bytes(const void* data, size_t n) {
+        sp_ -= n;
+        auto w = ostd::VmWriter::from_user(space_, ostd::Vaddr(sp_), n);
+        size_t put = TRY(w.write({static_cast<const std::byte*>(data), n}));
+        if (put != n) return ostd::Error(EFAULT);
+        return sp_;
+    }
+    ostd::Result<uint64_t> push_string(std::string_view s) {
+        char nul = '\0';
+        TRY(push_bytes(&nul, 1));
+        return TRY(push_bytes(s.data(), s.size()));
+    }
+    void align(uint64_t a) { sp_ &= ~(a - 1); }
+    uint64_t sp() const { return sp_; }
+
+private:
+    ostd::VmSpace& space_;
+    uint64_t sp_;
+};
+
+}  // namespace
+
+ostd::Result<uint64_t> build_initial_stack(AddressSpace& as, const StackArgs& args) {
+    uint64_t total = 0;
+    for (auto s : args.argv) total += s.size() + 1 + sizeof(uint64_t);
+    for (auto s : args.envp) total += s.size() + 1 + sizeof(uint64_t);
+    if (total + args.execfn.size() + 1 > kArgMax) return ostd::Error(E2BIG);
+
+    AddressSpace::MapRequest req;
+    req.addr = AddressSpace::kStackTop - AddressSpace::kMaxStack;
+    req.len = AddressSpace::kMaxStack;
+    req.prot = kProtRead | kProtWrite;
+    req.fixed = true;
+    req.grows_down = true;
+    req.name = "[stack]";
+    TRY(as.map_anonymous(req));
+
+    StackWriter w(as.vm_space(), AddressSpace::kStackTop);
+    uint64_t execfn = TRY(w.push_string(args.execfn));
+    ostd::Vector<uint64_t> envp, argv;
+    TRY(envp.reserve(args.envp.size()));
+    TRY(argv.reserve(args.argv.size()));
+    for (size_t i = args.envp.size(); i-- > 0;) TRY(envp.push_back(TRY(w.push_string(args.envp[i]))));
+    for (size_t i = args.argv.size(); i-- > 0;) TRY(argv.push_back(TRY(w.push_string(args.argv[i]))));
+    uint64_t platform = TRY(w.push_string("x86_64"));
+    uint8_t zeros[16] = {};
+    w.align(16);
+    uint64_t random = TRY(w.push_bytes(args.random16 ? args.random16 : zeros, 16));
+
+    ostd::Vector<uint64_t> words;  // From argc upwards.
+    TRY(words.push_back(args.argv.size()));
+    for (size_t i = argv.size(); i-- > 0;) TRY(words.push_back(argv[i]));
+    TRY(words.push_back(0));
+    for (size_t i = envp.size(); i-- > 0;) TRY(words.push_back(envp[i]));
+    TRY(words.push_back(0));
+    auto aux = [&](uint64_t type, uint64_t value) -> ostd::Result<void> {
+        TRY(words.push_back(type));
+        return words.push_back(value);
+    };
+    for (const AuxEntry& e : args.auxv) TRY(aux(e.type, e.value));
+    TRY(aux(kAtPagesz, 4096));
+    TRY(aux(kAtClktck, 100));
+    TRY(aux(kAtPlatform, platform));
+    TRY(aux(kAtRandom, random));
+    TRY(aux(kAtExecfn, execfn));
+    TRY(aux(kAtNull, 0));
+
+    w.align(16);
+    if (words.size() % 2) {  // Keep rsp (at argc) 16-byte aligned.
+        uint64_t pad = 0;
+        TRY(w.push_bytes(&pad, sizeof pad));
+    }
+    for (size_t i = words.size(); i-- > 0;) TRY(w.push_bytes(&words[i], sizeof(uint64_t)));
+    return w.sp();
+}
+
+}  // namespace kernel

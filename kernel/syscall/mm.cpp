@@ -1,0 +1,101 @@
+// The memory-mapping family: mmap (anonymous; files come with the VFS), munmap, mprotect,
+// mremap, brk, madvise. Validation follows man 2 mmap; the work is in kernel/vm/.
+#include <kernel/abi/mman.h>
+#include <kernel/process/process.h>
+#include <kernel/syscall/handlers.h>
+
+namespace kernel::syscall {
+namespace {
+
+constexpr uint64_t kPage = 4096;
+constexpr int kMadvNormal = 0, kMadvRandom = 1, kMadvSequential = 2, kMadvWillneed = 3,
+              kMadvDontneed = 4, kMadvFree = 8;
+
+ostd::Result<AddressSpace*> space(SyscallContext& ctx) {
+    if (!ctx.process) return ostd::Error(ESRCH, "no calling process");
+    return &ctx.process->address_space();
+}
+
+}  // namespace
+
+ostd::Result<int64_t> sys_mmap(SyscallContext& ctx, const SyscallArgs& a) {
+    AddressSpace* as = TRY(space(ctx));
+    uint64_t addr = a.args[0], len = a.args[1];
+    uint32_t prot = a.as_uint(2), flags = a.as_uint(3);
+    uint64_t off = a.args[5];
+    using namespace abi;
+    uint32_t type = flags & map::kTypeMask;
+    if (type != map::kShared && type != map::kPrivate && type != map::kSharedValidate)
+        return ostd::Error(EINVAL, "mmap needs MAP_SHARED or MAP_PRIVATE");
+    if (len == 0) return ostd::Error(EINVAL);
+    if (off & (kPage - 1)) return ostd::Error(EINVAL);
+    if (prot & ~(prot::kRead | prot::kWrite | prot::kExec | prot::kSem | prot::kGrowsdown |
+                 prot::kGrowsup))
+        return ostd::Error(EINVAL);
+    if (type == map::kSharedValidate) {
+        constexpr uint32_t known = map::kTypeMask | map::kFixed | map::kAnonymous |
+                                   map::k32Bit | map::kGrowsdown | map::kDenywrite |
+                                   map::kExecutable | map::kLocked | map::kNoreserve |
+                                   map::kPopulate | map::kNonblock | map::kStack |
+                                   map::kHugetlb | map::kSync | map::kFixedNoreplace;
+        if (flags & ~known) return ostd::Error(EOPNOTSUPP);
+    }
+    if (!(flags & map::kAnonymous))
+        return ostd::Error(ENODEV, "file mappings arrive with the VFS");
+    if (flags & map::kHugetlb) return ostd::Error(EINVAL, "no huge pages");
+    AddressSpace::MapRequest req;
+    req.addr = addr;
+    req.len = len;
+    req.prot = prot & (prot::kRead | prot::kWrite | prot::kExec);
+    req.shared = type != map::kPrivate;
+    req.fixed = flags & map::kFixed;
+    req.fixed_noreplace = flags & map::kFixedNoreplace;
+    req.grows_down = flags & map::kGrowsdown;
+    req.populate = flags & map::kPopulate;
+    return static_cast<int64_t>(TRY(as->map_anonymous(req)));
+}
+
+ostd::Result<int64_t> sys_munmap(SyscallContext& ctx, const SyscallArgs& a) {
+    TRY(TRY(space(ctx))->unmap(a.args[0], a.args[1]));
+    return 0;
+}
+
+ostd::Result<int64_t> sys_mprotect(SyscallContext& ctx, const SyscallArgs& a) {
+    uint32_t prot = a.as_uint(2);
+    if (prot & ~(abi::prot::kRead | abi::prot::kWrite | abi::prot::kExec | abi::prot::kSem |
+                 abi::prot::kGrowsdown | abi::prot::kGrowsup))
+        return ostd::Error(EINVAL);
+    prot &= abi::prot::kRead | abi::prot::kWrite | abi::prot::kExec;
+    TRY(TRY(space(ctx))->protect(a.args[0], a.args[1], prot));
+    return 0;
+}
+
+ostd::Result<int64_t> sys_mremap(SyscallContext& ctx, const SyscallArgs& a) {
+    AddressSpace* as = TRY(space(ctx));
+    return static_cast<int64_t>(
+        TRY(as->remap(a.args[0], a.args[1], a.args[2], a.as_uint(3), a.args[4])));
+}
+
+ostd::Result<int64_t> sys_brk(SyscallContext& ctx, const SyscallArgs& a) {
+    return static_cast<int64_t>(TRY(space(ctx))->brk(a.args[0]));
+}
+
+ostd::Result<int64_t> sys_madvise(SyscallContext& ctx, const SyscallArgs& a) {
+    AddressSpace* as = TRY(space(ctx));
+    uint64_t addr = a.args[0], len = a.args[1];
+    if (addr & (kPage - 1)) return ostd::Error(EINVAL);
+    switch (a.as_int(2)) {
+        case kMadvDontneed:
+        case kMadvFree:
+            TRY(as->discard(addr, len));
+            return 0;
+        case kMadvNormal:
+        case kMadvRandom:
+        case kMadvSequential:
+        case kMadvWillneed:
+            return 0;  // Hints only.
+        default: return ostd::Error(EINVAL);
+    }
+}
+
+}  // namespace kernel::syscall

@@ -1,0 +1,51 @@
+// Virtual memory areas: one contiguous range of a process's address space with uniform rights
+// and backing (private anonymous, shared anonymous, later files).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include <ostd/common/ref.h>
+#include <ostd/common/types.h>
+#include <ostd/ktl/vector.h>
+#include <ostd/mm/frame.h>
+#include <ostd/sync/mutex.h>
+
+namespace kernel {
+
+/// PROT_* bits as in mmap(2).
+enum VmProt : uint32_t { kProtNone = 0, kProtRead = 1, kProtWrite = 2, kProtExec = 4 };
+
+/// Pages shared between address spaces (MAP_SHARED|MAP_ANONYMOUS, System V shm later): a
+/// sparse array of frames indexed by page offset, filled on first touch.
+class SharedMemory : public ostd::RefCounted<SharedMemory> {
+public:
+    static ostd::Result<ostd::Ref<SharedMemory>> create(uint64_t pages);
+    /// The frame at page index `index`, allocated zeroed on first use. ENOMEM; EINVAL past end.
+    ostd::Result<ostd::Frame> page(uint64_t index);
+    uint64_t pages() const { return pages_; }
+
+private:
+    template <typename T, typename... Args>
+    friend ostd::Result<ostd::Ref<T>> ostd::try_make_ref(Args&&... args);
+    SharedMemory() = default;
+    ostd::Mutex lock_;
+    ostd::Vector<std::optional<ostd::Frame>> frames_ ORRERY_GUARDED_BY(lock_);
+    uint64_t pages_ = 0;
+};
+
+struct Vma {
+    ostd::Vaddr start;
+    ostd::Vaddr end;
+    uint32_t prot = kProtNone;
+    bool shared = false;     // MAP_SHARED: writes are visible to every mapper.
+    bool grows_down = false; // The stack.
+    ostd::RefPtr<SharedMemory> shm;  // Backing for shared anonymous mappings.
+    uint64_t shm_pgoff = 0;          // Page index in shm of `start`.
+    const char* name = nullptr;      // "[heap]", "[stack]" for /proc/pid/maps; static strings.
+
+    uint64_t size() const { return end - start; }
+    bool contains(ostd::Vaddr va) const { return va >= start && va < end; }
+};
+
+}  // namespace kernel

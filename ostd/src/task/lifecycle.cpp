@@ -1,0 +1,170 @@
+// Machine lifecycle: bring-up of the scheduling core, each CPU's idle loop, the timer
+// hardware hooks, power-off and the teardown that reclaims every task.
+#include <ostd/timer/timer.h>
+
+#include "hal/clock.h"
+#include "hal/context.h"
+#include "hal/machine.h"
+#include "irq/irq_table.h"
+#include "task/round_robin.h"
+#include "task/sched.h"
+#include "timer/timer_queue.h"
+
+namespace ostd::detail {
+
+void Sched::on_tick_hw() {
+    for (unsigned c = 0; c < g_num_cpus; ++c) {
+        // Idle CPUs need no tick (tickless idle): set the bit without waking them.
+        g_cpus[c].pending.fetch_or(kPendingTick, std::memory_order_release);
+    }
+}
+
+void Sched::on_deadline_hw() {
+    // Route the timer interrupt like an IOAPIC would: to an idle CPU if any, else CPU 0.
+    uint64_t idle = g_sched.idle_mask.load(std::memory_order_relaxed);
+    unsigned target = idle ? static_cast<unsigned>(__builtin_ctzll(idle)) : 0;
+    raise_pending(g_cpus[target], kPendingTimer);
+}
+
+// --- Machine lifecycle -------------------------------------------------------------------
+
+void Sched::init(unsigned num_cpus, bool deterministic) {
+    ORRERY_ASSERT(!is_running(), "a machine is already running in this process");
+    ORRERY_ASSERT(num_cpus >= 1 && num_cpus <= kMaxCpus, "bad CPU count %u", num_cpus);
+    g_num_cpus = num_cpus;
+    g_deterministic = deterministic;
+    for (unsigned i = 0; i < kMaxCpus; ++i) {
+        PerCpu& c = g_cpus[i];
+        c.id = i;
+        c.current = c.idle = nullptr;
+        c.preempt_count = c.irq_depth = 0;
+        c.in_irq = false;
+        c.det_points = 0;
+        c.pending.store(0, std::memory_order_relaxed);
+    }
+    g_sched.default_scheduler = new RoundRobinScheduler;
+    g_sched.scheduler = g_sched.default_scheduler;
+    g_sched.stopping.store(false);
+    g_sched.status_set.store(false);
+    g_sched.exit_status.store(0);
+    g_sched.idle_mask.store(0);
+    g_sched.next_id.store(1);
+    clock_init(deterministic);
+    TimerQueue::reset();
+    IrqTable::reset();
+    IrqTable::reset_softirqs();
+    g_sched.running.store(true, std::memory_order_release);
+}
+
+void Sched::start(KernelMain entry, const BootInfo& boot) {
+    const BootInfo* b = &boot;
+    auto main_task =
+        spawn(TaskOptions([entry, b]() -> int { power_off(entry(*b)); }).name("kernel-main"));
+    if (main_task.is_error())
+        panic("cannot spawn the kernel entry: errno %d", main_task.error().code());
+    if (!g_deterministic) hal::timer_start(time::kTickNs, {&on_tick_hw, &on_deadline_hw});
+}
+
+void Sched::cpu_main(unsigned id) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+    PerCpu* cpu = &g_cpus[id];
+    auto* idle = new Task;
+    idle->is_idle_ = true;
+    idle->name_ = "idle";
+    idle->priority_ = 0;
+    idle->ctx_ = hal::context_for_current_thread();
+    idle->state_.store(TaskState::kRunning);
+    idle->on_cpu_ = true;
+    idle->sched_.task = idle;
+    CpuMask bit = CpuMask{1} << id;
+    g_sched.lock.lock();
+    cpu->idle = idle;
+    cpu->current = idle;
+    g_sched.lock.unlock();
+
+    // The idle context always runs on this host thread: only this CPU switches to it.
+    for (;;) {
+        if (cpu->pending.load(std::memory_order_relaxed) & kPendingIrqMask) deliver_irqs(cpu);
+        g_sched.lock.lock();
+        g_sched.idle_mask.fetch_and(~bit, std::memory_order_relaxed);
+        if (g_sched.stopping.load(std::memory_order_relaxed)) {
+            g_sched.lock.unlock();
+            break;
+        }
+        cpu->pending.fetch_and(~kPendingResched, std::memory_order_relaxed);
+        if (Task* next = sched_pick_next(id)) {
+            switch_to(cpu, idle, next, false);
+            continue;
+        }
+        if (g_deterministic) {
+            g_sched.lock.unlock();
+            uint64_t d = TimerQueue::next_deadline();
+            if (d == UINT64_MAX)
+                panic("deterministic machine deadlocked: every task sleeps and no timer is armed");
+            clock_advance_to(d);
+            cpu->pending.fetch_or(kPendingTimer, std::memory_order_relaxed);
+            continue;
+        }
+        g_sched.idle_mask.fetch_or(bit, std::memory_order_relaxed);
+        g_sched.lock.unlock();
+        hal::cpu_wait(cpu->pending);
+    }
+}
+
+void Sched::abandon(PerCpu* cpu) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+    // Power-off: this task is frozen where it stands; its stack is reclaimed at shutdown.
+    Task* self = cpu->current;
+    g_sched.lock.lock();
+    self->state_.store(TaskState::kBlocked, std::memory_order_relaxed);
+    switch_away(cpu, self, false);
+    panic("task %lu resumed after power-off", static_cast<unsigned long>(self->id_));
+}
+
+void Sched::power_off(int status) {
+    PerCpu* cpu = this_cpu();
+    if (!cpu || !is_running()) hal::power_off(status);
+    if (cpu->in_irq || cpu->preempt_count || cpu->irq_depth || cpu->current->is_idle_)
+        panic("power_off() from atomic or interrupt context");
+    if (!g_sched.status_set.exchange(true)) g_sched.exit_status.store(status);
+    g_sched.stopping.store(true, std::memory_order_release);
+    for (unsigned c = 0; c < g_num_cpus; ++c)
+        raise_pending(g_cpus[c], kPendingStop);
+    abandon(cpu);
+}
+
+int Sched::finish() {
+    if (!g_deterministic) hal::timer_stop();
+    return g_sched.exit_status.load();
+}
+
+void Sched::shutdown() {
+    if (!is_running()) return;
+    // Tasks still alive were frozen mid-flight. References to them may sit in any of them, so
+    // pin them all, drop their entries (whose captures may drop references), then free them.
+    Registry& reg = registry();
+    for (Task* t = reg.front(); t; t = reg.next(*t))
+        t->add_ref();
+    for (Task* t = reg.front(); t; t = reg.next(*t))
+        t->entry_ = nullptr;
+    while (Task* t = reg.pop_front()) {
+        hal::context_destroy(t->ctx_);
+        t->ctx_ = nullptr;
+        delete t;
+    }
+    for (unsigned c = 0; c < g_num_cpus; ++c) {
+        if (Task* idle = g_cpus[c].idle) {
+            hal::context_destroy(idle->ctx_);
+            idle->ctx_ = nullptr;
+            delete idle;
+        }
+        g_cpus[c].idle = g_cpus[c].current = nullptr;
+    }
+    g_sched.scheduler = nullptr;
+    delete g_sched.default_scheduler;
+    g_sched.default_scheduler = nullptr;
+    TimerQueue::reset();
+    IrqTable::reset();
+    g_num_cpus = 0;
+    g_sched.running.store(false, std::memory_order_release);
+}
+
+}  // namespace ostd::detail
