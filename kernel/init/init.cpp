@@ -7,6 +7,7 @@
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
 #include <kernel/process/user_loop.h>
+#include <kernel/syscall/clone.h>
 
 namespace kernel {
 namespace {
@@ -50,6 +51,7 @@ void shutdown_processes() {
 
 int run_init(const ostd::BootInfo& boot) {
     ProcessTable::init();
+    init_clone();
     if (ostd::boot_arg("trace") == "1") set_syscall_trace(true);
     std::string_view path = ostd::boot_arg("init");
     if (path.empty()) path = "scripted:init";
