@@ -12,6 +12,7 @@ namespace {
 
 // Copies label into out (no spaces: they separate fields), returns bytes written.
 size_t put_label(char* out, size_t cap, const char* label) {
+    while (*label == ' ') ++label;  // Indentation in a program is for its reader only.
     size_t n = 0;
     for (; label[n] && n + 1 < cap; ++n) out[n] = label[n] == ' ' ? '_' : label[n];
     return n;
