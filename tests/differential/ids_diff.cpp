@@ -56,12 +56,3 @@ DIFFTEST(Ids, ExitWithThreadExit) {
     sys.note("after", "exit returned");
     return 1;
 }
-
-// Known difference (Orrery bug, found by this test): Linux substitutes pgid = pid before checking
-// pgid < 0, so setpgid(-5, 0) is EINVAL; Orrery answers ESRCH. Enable once kernel/ is fixed.
-DIFFTEST(Ids, DISABLED_SetpgidNegativePidWithZeroPgid) {
-    sys.ret("setpgid(-5,0)", sys.call(SYS_setpgid, static_cast<uint64_t>(-5), 0));
-    sys.ret("setpgid(-5,-5)", sys.call(SYS_setpgid, static_cast<uint64_t>(-5),
-                                       static_cast<uint64_t>(-5)));
-    return 0;
-}
