@@ -1,5 +1,6 @@
 // Sys bound to the host Linux kernel: real syscalls in a forked child, ordinary host memory.
 #include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -20,6 +21,7 @@ namespace orrery::difftest {
 namespace {
 
 constexpr size_t kArenaBytes = size_t{1} << 20;
+constexpr int kRefusedStatus = 121;  // Exit status of a child that hit refuse_host_wide().
 
 int64_t raw_syscall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
                     uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0) {
@@ -35,12 +37,27 @@ __attribute__((no_sanitize("address", "thread"))) void raw_copy(volatile unsigne
     for (size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
+bool g_uts_isolated = false;  // Set in the host child by prepare_child().
+
+// Calls whose effect would reach beyond the child (the host's clock; its hostname unless the
+// child has its own UTS namespace) end the child with a harness error instead.
+void refuse_host_wide(uint64_t nr) {
+    bool refuse = nr == SYS_settimeofday || nr == SYS_clock_settime || nr == SYS_adjtimex ||
+                  nr == SYS_clock_adjtime || nr == SYS_reboot ||
+                  (!g_uts_isolated && (nr == SYS_sethostname || nr == SYS_setdomainname));
+    if (!refuse) return;
+    static const char kMsg[] = "difftest: program issued a host-wide syscall; refused\n";
+    (void)!::write(2, kMsg, sizeof kMsg - 1);
+    _exit(kRefusedStatus);
+}
+
 class HostSys final : public Sys {
 public:
     HostSys(int fd, unsigned char* arena) : fd_(fd), arena_(arena) {}
 
     int64_t call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                  uint64_t a5) override {
+        refuse_host_wide(nr);
         return raw_syscall(nr, a0, a1, a2, a3, a4, a5);
     }
     uint64_t scratch(size_t n) override {
@@ -127,6 +144,8 @@ struct KernelSigaction {
 void prepare_child() {
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // The runner dying must not leave the child behind.
     raw_syscall(SYS_setsid);
+    // A private hostname, so sethostname() in a program stays in the child (needs root).
+    g_uts_isolated = unshare(CLONE_NEWUTS) == 0;
     prctl(PR_SET_CHILD_SUBREAPER, 1);  // Orphans come back to us, as to Orrery's pid 1.
     raw_syscall(SYS_setgroups, 0, 0);
     raw_syscall(SYS_umask, 022);
@@ -206,6 +225,8 @@ Outcome run_on_host(const Program& program, int timeout_ms) {
     size_t start = 0;
     for (size_t nl; (nl = buffer.find('\n', start)) != std::string::npos; start = nl + 1)
         out.records.push_back(buffer.substr(start, nl - start));
+    if (out.harness_error.empty() && WIFEXITED(status) && WEXITSTATUS(status) == kRefusedStatus)
+        out.harness_error = "program issued a host-wide syscall (refused)";
     if (out.harness_error.empty())
         out.status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
     return out;
