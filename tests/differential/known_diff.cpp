@@ -2,7 +2,10 @@
 // until kernel/ is fixed (run them with --gtest_also_run_disabled_tests); then drop the prefix.
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
+
+#include <cstring>
 
 #include "difftest.h"
 
@@ -82,5 +85,21 @@ DIFFTEST(Known, DISABLED_PerProcessCpuClocks) {
     sys.ret("thread clock of self", sys.call(SYS_clock_gettime, clock(self, true), ts));
     sys.ret("process clock pid 0", sys.call(SYS_clock_gettime, clock(0, false), ts));
     sys.ret("clock of nosuch pid", sys.call(SYS_clock_gettime, clock(99999999, false), ts));
+    return 0;
+}
+
+// waitid writes its siginfo whatever the outcome (kernel/exit.c): with no child to report it
+// zeroes si_signo..si_status and returns ECHILD, and a bad infop turns ECHILD into EFAULT.
+// Orrery leaves infop alone when nothing was reaped.
+DIFFTEST(Known, DISABLED_WaitidWritesInfopEvenWithoutChildren) {
+    uint64_t info = sys.scratch(128);
+    unsigned char ones[32];
+    memset(ones, 0xff, sizeof ones);
+    sys.put(info, ones, sizeof ones);
+    sys.ret("P_ALL WEXITED|WNOHANG", sys.call(SYS_waitid, P_ALL, 0, info, WEXITED | WNOHANG, 0));
+    unsigned char got[32];
+    sys.get(info, got, sizeof got);
+    sys.bytes("infop after", got, sizeof got);
+    sys.ret("infop EFAULT", sys.call(SYS_waitid, P_ALL, 0, 0x8, WEXITED, 0));
     return 0;
 }
