@@ -87,6 +87,23 @@ TEST(ThreadSignals, ProcessSignalGoesToUnblockedThreadAndTgkillToOne) {
     }, kernel_machine(2)));
 }
 
+TEST(ThreadSignals, NewThreadInheritsTheMask) {
+    EXPECT_PASSES(run_program("tsig_inherit", [](ScriptedUser& u) {
+        uint64_t scratch = u.stack_alloc(64);
+        EXPECT_EQ(set_mask(u, SIG_SETMASK, bit(SIGUSR1) | bit(SIGPIPE), scratch), 0);
+        std::atomic<uint64_t> mask{1};
+        int64_t tid = u.clone(kThreadFlags, map_stack(u), 0, 0, 0, [&](ScriptedUser& c) {
+            uint64_t s = c.stack_alloc(8);
+            mask.store(current_mask(c, s));
+            return 0;
+        });
+        if (tid == -ENOSYS) return kNoClone;
+        while (mask.load() == 1) nap(u);
+        EXPECT_EQ(mask.load(), bit(SIGUSR1) | bit(SIGPIPE));
+        return 0;
+    }, kernel_machine(2)));
+}
+
 TEST(ThreadSignals, FatalSignalEndsAllThreads) {
     int status = run_program("tsig_fatal", [](ScriptedUser& u) {
         std::atomic<bool> ready{false};
