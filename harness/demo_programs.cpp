@@ -33,6 +33,29 @@ int demo_init(ScriptedUser& u) {
         (long)u.syscall(SYS_getpid), (long)u.syscall(SYS_getppid), (long)u.syscall(SYS_getuid),
         u.argv(0).c_str(), u.getenv("HOME").c_str());
 
+    // Who are we running on?
+    struct {
+        char f[6][65];
+    } uts;
+    uint64_t ub = u.stack_alloc(sizeof uts);
+    if (u.syscall(SYS_uname, ub) == 0) {
+        u.read(ub, &uts, sizeof uts);
+        say(u, "init: uname: %s %s %s %s %s\n", uts.f[0], uts.f[1], uts.f[2], uts.f[3], uts.f[4]);
+    }
+    uint64_t ts = u.stack_alloc(16);
+    u.syscall(SYS_clock_gettime, 0 /*REALTIME*/, ts);
+    uint64_t secs = u.read_u64(ts);
+    uint64_t t0 = u.stack_alloc(16);
+    u.syscall(SYS_clock_gettime, 1 /*MONOTONIC*/, t0);
+    uint64_t nap[2] = {0, 10'000'000};
+    u.syscall(SYS_nanosleep, u.push(nap, 16), 0);
+    uint64_t t1 = u.stack_alloc(16);
+    u.syscall(SYS_clock_gettime, 1, t1);
+    double slept = double(u.read_u64(t1) - u.read_u64(t0)) * 1e3 +
+                   double(int64_t(u.read_u64(t1 + 8)) - int64_t(u.read_u64(t0 + 8))) / 1e6;
+    say(u, "init: realtime %lu s since the epoch; nanosleep(10 ms) took %.1f ms\n",
+        (unsigned long)secs, slept);
+
     // Anonymous memory: mapped lazily, first touch faults a zeroed page in.
     const uint64_t len = 64 * 1024;
     int64_t map = u.syscall(SYS_mmap, 0, len, 3 /*RW*/, 0x22 /*PRIVATE|ANON*/, ~0ull, 0);

@@ -13,6 +13,9 @@
 #include <kernel/boot/main.h>
 #include <ostd-host/machine.h>
 
+#include <kernel/syscall/listing.h>
+#include <kernel/syscall/table.h>
+
 #include "demo_programs.h"
 
 ABSL_FLAG(std::string, mem, "256M", "emulated RAM size (e.g. 64M, 1G)");
@@ -30,7 +33,23 @@ const char kUsage[] =
     "  run [FLAGS] [-- PROGRAM ARGS...]\n"
     "           boot the kernel on the host backend and run PROGRAM as init\n"
     "           (default: the built-in scripted demo, scripted:init)\n"
+    "  syscalls [implemented|partial|enosys]\n"
+    "           print the Linux syscall table with each call's status\n"
     "Run 'orrery COMMAND --help' for the flags of a command.";
+
+// Prints the syscall table: number, name(argument kinds), status; then the counts.
+int cmd_syscalls(const std::string& filter) {
+    char line[256];
+    for (size_t i = 0; i < kernel::syscall::syscall_count(); ++i) {
+        const auto& info = kernel::syscall::syscall_at(i);
+        if (!filter.empty() && filter != kernel::syscall::status_name(info.status)) continue;
+        kernel::syscall::format_syscall_row(line, sizeof line, info);
+        printf("%s\n", line);
+    }
+    kernel::syscall::format_syscall_summary(line, sizeof line, kernel::syscall::status_counts());
+    printf("%s\n", line);
+    return 0;
+}
 
 int cmd_run(const std::vector<char*>& positional) {
     ostd::host::MachineConfig cfg;
@@ -87,6 +106,7 @@ int main(int argc, char** argv) {
     for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
     std::vector<char*> rest = absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
     if (command == "run") return cmd_run(rest);
+    if (command == "syscalls") return cmd_syscalls(rest.size() > 1 ? rest[1] : "");
     fprintf(stderr, "orrery: unknown command '%s'\n%s\n", command.c_str(), kUsage);
     return 2;
 }

@@ -4,10 +4,13 @@
 #include <ostd/common/log.h>
 #include <ostd/task/task.h>
 
+#include <kernel/lib/random.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
 #include <kernel/process/user_loop.h>
 #include <kernel/syscall/clone.h>
+#include <kernel/time/clock.h>
+#include <kernel/time/host_name.h>
 
 namespace kernel {
 namespace {
@@ -52,6 +55,9 @@ void shutdown_processes() {
 int run_init(const ostd::BootInfo& boot) {
     ProcessTable::init();
     init_clone();
+    random_init(boot.random_seed);
+    clock_init(boot.boot_wall_ns);
+    uts_init();
     if (ostd::boot_arg("trace") == "1") set_syscall_trace(true);
     std::string_view path = ostd::boot_arg("init");
     if (path.empty()) path = "scripted:init";

@@ -56,6 +56,11 @@ public:
     int64_t orig_syscall_nr = -1;
     /// Wait status this thread leaves with when it is the process's last (exit(2)).
     int exit_status = 0;
+    /// CPU time accounting by the user loop: time in user mode and in the kernel on its behalf.
+    std::atomic<uint64_t> utime_ns{0};
+    std::atomic<uint64_t> stime_ns{0};
+    /// sched_setaffinity mask (reported by sched_getaffinity).
+    uint64_t affinity = ~uint64_t{0};
 
 private:
     friend class ProcessTable;
@@ -118,6 +123,12 @@ public:
     size_t thread_count() const;
     ostd::Result<ostd::Vector<ostd::Ref<Thread>>> threads() const;
 
+    /// CPU time of the process (live + exited threads) and of its reaped children, in ns.
+    struct CpuTimes {
+        uint64_t utime = 0, stime = 0, cutime = 0, cstime = 0;
+    };
+    CpuTimes cpu_times() const;
+
     /// Children state changes (exit, stop, continue) wake waiters here.
     ostd::WaitQueue& child_wait() { return child_wait_; }
 
@@ -154,6 +165,8 @@ private:
     bool stop_pending_ = false;      // Stopped, not yet reported to wait(WUNTRACED).
     bool continue_pending_ = false;  // Continued, not yet reported to wait(WCONTINUED).
     int stop_sig_ = 0;
+    // Accumulated CPU time of exited threads and of reaped children (tree lock).
+    uint64_t dead_utime_ = 0, dead_stime_ = 0, child_utime_ = 0, child_stime_ = 0;
 };
 
 }  // namespace kernel

@@ -83,6 +83,16 @@ int Process::exit_status() const {
     ostd::MutexGuard g(st().tree_lock);
     return exit_status_;
 }
+Process::CpuTimes Process::cpu_times() const {
+    ostd::MutexGuard g(st().tree_lock);
+    CpuTimes t{dead_utime_, dead_stime_, child_utime_, child_stime_};
+    for (const auto& th : threads_) {
+        t.utime += th->utime_ns.load(std::memory_order_relaxed);
+        t.stime += th->stime_ns.load(std::memory_order_relaxed);
+    }
+    return t;
+}
+
 size_t Process::thread_count() const {
     ostd::MutexGuard g(st().tree_lock);
     return threads_.size();
@@ -320,6 +330,8 @@ void ProcessTable::exit_thread(Thread& thread, int status) {
                 break;
             }
         }
+        proc.dead_utime_ += thread.utime_ns.load(std::memory_order_relaxed);
+        proc.dead_stime_ += thread.stime_ns.load(std::memory_order_relaxed);
         s.slots[thread.tid()].thread = nullptr;
         if (thread.tid() != proc.pid_) free_pid_locked(thread.tid());
         last = proc.threads_.is_empty();
@@ -420,6 +432,8 @@ ostd::Result<WaitResult> ProcessTable::wait(Process& parent, const WaitRequest& 
                     result.value = st_word & 0x7f;
                 }
                 if (!req.nowait) {
+                    parent.child_utime_ += c.dead_utime_ + c.child_utime_;
+                    parent.child_stime_ += c.dead_stime_ + c.child_stime_;
                     c.state_ = Process::State::kReaped;
                     free_pid_locked(c.pid_);
                     parent.children_.erase(i);

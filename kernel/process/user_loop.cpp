@@ -5,6 +5,7 @@
 
 #include <ostd/common/log.h>
 #include <ostd/task/task.h>
+#include <ostd/timer/timer.h>
 #include <ostd/user/user_mode.h>
 
 #include <kernel/process/process_table.h>
@@ -102,15 +103,25 @@ int thread_main(ostd::Ref<Thread> t, ostd::UserContext start) {
     {
         ostd::UserMode um(t->process().address_space().vm_space(), start);
         t->attach_user_mode(&um);
+        uint64_t mark = ostd::time::now();
+        // Charges the time since `mark` to user or system time.
+        auto charge = [&](std::atomic<uint64_t>& counter) {
+            uint64_t now = ostd::time::now();
+            counter.fetch_add(now - mark, std::memory_order_relaxed);
+            mark = now;
+        };
         while (!t->exit_requested()) {
             ostd::ReturnReason reason = um.execute(&has_kernel_event, t.ptr());
+            charge(t->utime_ns);
             if (reason == ostd::ReturnReason::kUserSyscall) {
                 handle_syscall(*t, um);
+                charge(t->stime_ns);
                 continue;
             }
             if (reason == ostd::ReturnReason::kUserException) handle_exception(*t, um);
             if (!t->exit_requested() && g_signal_hooks && g_signal_hooks->before_user)
                 g_signal_hooks->before_user(*t, um.context(), nullptr);
+            charge(t->stime_ns);
         }
         t->attach_user_mode(nullptr);
     }

@@ -41,13 +41,15 @@ uint64_t push_timespec(ScriptedUser& u, int64_t sec, int64_t nsec) {
     return u.push(ts, sizeof ts);
 }
 
-uint64_t monotonic_ns(ScriptedUser& u) {
-    // The kernel's clock through a timed-out wait would be circular; use the host clock that
-    // the emulated clock follows only for coarse elapsed-time checks.
-    (void)u;
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+// The kernel's clock (clock_gettime through the real dispatch path).
+uint64_t clock_ns(ScriptedUser& u, clockid_t clock) {
+    uint64_t ts = u.stack_alloc(16);
+    EXPECT_EQ(u.syscall(SYS_clock_gettime, clock, ts), 0);
+    return u.read_u64(ts) * 1000000000ull + u.read_u64(ts + 8);
+}
+uint64_t push_deadline(ScriptedUser& u, uint64_t ns) {
+    return push_timespec(u, static_cast<int64_t>(ns / 1000000000ull),
+                         static_cast<int64_t>(ns % 1000000000ull));
 }
 
 // A thread running fn on its own 64 KiB stack; join() waits for it through CLEARTID.
@@ -111,18 +113,34 @@ TEST(FutexSyscalls, ErrorPaths) {
 TEST(FutexSyscalls, RelativeAndAbsoluteTimeouts) {
     int status = run_program("futex_timeouts", [](ScriptedUser& u) {
         uint64_t w = u.stack_alloc(8);
-        uint64_t t0 = monotonic_ns(u);
+        uint64_t t0 = clock_ns(u, CLOCK_MONOTONIC);
         EXPECT_EQ(u.syscall(SYS_futex, w, kWaitP, 0, push_timespec(u, 0, 30000000), 0, 0),
                   -ETIMEDOUT);
-        EXPECT_GE(monotonic_ns(u) - t0, 25000000u);
+        EXPECT_GE(clock_ns(u, CLOCK_MONOTONIC) - t0, 30000000u);
         EXPECT_EQ(u.syscall(SYS_futex, w, kWaitP, 0, push_timespec(u, 0, 0), 0, 0), -ETIMEDOUT);
-        // WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline: one in the past expires now.
+        // WAIT_BITSET takes an absolute deadline: CLOCK_MONOTONIC, or CLOCK_REALTIME with the
+        // flag. One in the past expires at once; one 30 ms ahead waits that long.
         EXPECT_EQ(u.syscall(SYS_futex, w, FUTEX_WAIT_BITSET_PRIVATE, 0, push_timespec(u, 0, 1),
                             0, FUTEX_BITSET_MATCH_ANY),
                   -ETIMEDOUT);
         EXPECT_EQ(u.syscall(SYS_futex, w, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 0,
                             push_timespec(u, 0, 1), 0, FUTEX_BITSET_MATCH_ANY),
                   -ETIMEDOUT);
+        t0 = clock_ns(u, CLOCK_MONOTONIC);
+        uint64_t at = push_deadline(u, t0 + 30000000);
+        EXPECT_EQ(u.syscall(SYS_futex, w, FUTEX_WAIT_BITSET_PRIVATE, 0, at, 0,
+                            FUTEX_BITSET_MATCH_ANY),
+                  -ETIMEDOUT);
+        EXPECT_GE(clock_ns(u, CLOCK_MONOTONIC) - t0, 30000000u);
+        uint64_t rt = clock_ns(u, CLOCK_REALTIME);
+        t0 = clock_ns(u, CLOCK_MONOTONIC);
+        at = push_deadline(u, rt + 30000000);
+        EXPECT_EQ(u.syscall(SYS_futex, w, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 0,
+                            at, 0, FUTEX_BITSET_MATCH_ANY),
+                  -ETIMEDOUT);
+        uint64_t waited = clock_ns(u, CLOCK_MONOTONIC) - t0;
+        EXPECT_GE(waited, 25000000u);
+        EXPECT_LT(waited, 5000000000u);
         return 0;
     }, kernel_machine());
     EXPECT_EQ(status, 0);

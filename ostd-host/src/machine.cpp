@@ -2,6 +2,8 @@
 #include <ostd-host/machine.h>
 
 #include <execinfo.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -97,6 +99,15 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     g_boot_info.deterministic = config.deterministic;
     g_boot_info.num_cpus = config.deterministic ? 1 : (config.cpus ? config.cpus : 1);
     g_boot_info.random_seed = config.seed;
+    if (config.deterministic) {
+        g_boot_info.boot_wall_ns = uint64_t{1767225600} * 1000000000;  // 2026-01-01T00:00:00Z
+    } else {
+        timespec ts{};
+        clock_gettime(CLOCK_REALTIME, &ts);
+        g_boot_info.boot_wall_ns = uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
+        if (config.seed == 0 && getrandom(&g_boot_info.random_seed, 8, 0) != 8)
+            g_boot_info.random_seed = g_boot_info.boot_wall_ns;
+    }
 
     detail::init_early(g_boot_info);
     // The entry runs as the first task; the machine stops when it returns or on power_off().

@@ -29,8 +29,11 @@ struct BootInfo {
     unsigned num_cpus = 1;
     /// True in deterministic mode: one CPU, virtual clock, seeded randomness.
     bool deterministic = false;
-    /// Seed for the kernel's random number generator.
+    /// Seed for the kernel's random number generator (fixed in deterministic mode).
     uint64_t random_seed = 0;
+    /// Wall-clock time at boot, ns since the Unix epoch (fixed in deterministic mode), so the
+    /// kernel's CLOCK_REALTIME is boot_wall_ns + time::now().
+    uint64_t boot_wall_ns = 0;
 };
 
 /// The BootInfo of the running machine. Valid from kernel entry until power-off.
