@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "run_program.h"
+#include <kernel/signal/signal_test_util.inc>
 
 namespace {
 
@@ -234,6 +235,42 @@ TEST(FutexSyscalls, SharedFutexWorksAcrossFork) {
         uint64_t st = u.stack_alloc(8);
         EXPECT_EQ(u.syscall(SYS_wait4, pid, st, 0, 0), pid);
         EXPECT_EQ(WEXITSTATUS(read_u32(u, st)), 42);
+        return 0;
+    }, kernel_machine(2));
+    EXPECT_EQ(status, 0);
+}
+
+TEST(FutexSyscalls, SignalsInterruptOrRestartWaits) {
+    int status = run_program("futex_signals", [](ScriptedUser& u) {
+        int64_t mem = map_rw(u, 4096);
+        uint64_t word = mem, handled = mem + 8, results = mem + 16;
+        uint64_t on_signal = u.code_address([handled](ScriptedUser& h) {
+            h.write_u64(handled, h.read_u64(handled) + 1);
+        });
+        EXPECT_EQ(sigtest::set_handler(u, SIGUSR1, on_signal), 0);
+        EXPECT_EQ(sigtest::set_handler(u, SIGUSR2, on_signal, sigtest::kSaRestart), 0);
+        ScriptedThread t = spawn(u, mem + 128, [=](ScriptedUser& c) {
+            // No SA_RESTART: EINTR.
+            c.write_u64(results, c.syscall(SYS_futex, word, kWaitP, 0, 0, 0, 0));
+            // SA_RESTART and no timeout: the wait resumes and ends with the real wake.
+            c.write_u64(results + 8, c.syscall(SYS_futex, word, kWaitP, 0, 0, 0, 0));
+            // SA_RESTART but a timeout: EINTR (Linux cannot restart it unchanged either).
+            c.write_u64(results + 16, c.syscall(SYS_futex, word, kWaitP, 0,
+                                                push_timespec(c, 10, 0), 0, 0));
+        });
+        nap(u, 30);
+        EXPECT_EQ(u.syscall(SYS_tgkill, 1, t.tid, SIGUSR1), 0);
+        nap(u, 30);
+        EXPECT_EQ(u.syscall(SYS_tgkill, 1, t.tid, SIGUSR2), 0);
+        nap(u, 30);
+        EXPECT_EQ(u.syscall(SYS_futex, word, kWakeP, 1, 0, 0, 0), 1);  // Still (again) waiting.
+        nap(u, 30);
+        EXPECT_EQ(u.syscall(SYS_tgkill, 1, t.tid, SIGUSR2), 0);
+        join(u, t);
+        EXPECT_EQ(static_cast<int64_t>(u.read_u64(results)), -EINTR);
+        EXPECT_EQ(static_cast<int64_t>(u.read_u64(results + 8)), 0);
+        EXPECT_EQ(static_cast<int64_t>(u.read_u64(results + 16)), -EINTR);
+        EXPECT_EQ(u.read_u64(handled), 3u);
         return 0;
     }, kernel_machine(2));
     EXPECT_EQ(status, 0);
