@@ -340,4 +340,21 @@ TEST(CloneSyscalls, NewThreadInheritsTheSignalMask) {
     EXPECT_EQ(status, 0);
 }
 
+TEST(CloneSyscalls, SetTidAddressWordIsClearedAndWokenAtExit) {
+    int status = run_program("set_tid_address", [](ScriptedUser& u) {
+        int64_t mem = map_rw(u, 2 * 65536);
+        uint64_t word = mem;
+        write_u32(u, word, 0xffff);  // Non-zero until the kernel clears it.
+        int64_t tid = u.clone(kThreadFlags, mem + 2 * 65536, 0, 0, 0, [word](ScriptedUser& c) {
+            EXPECT_EQ(c.syscall(SYS_set_tid_address, word), c.syscall(SYS_gettid));
+            return 0;
+        });
+        EXPECT_GT(tid, 1);
+        join(u, word);  // Returns only once the exiting thread zeroed the word and woke us.
+        EXPECT_EQ(read_u32(u, word), 0u);
+        return 0;
+    }, kernel_machine(2));
+    EXPECT_EQ(status, 0);
+}
+
 }  // namespace
