@@ -10,11 +10,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <utility>
 #include <chrono>
 #include <cstring>
 
 #include "backends.h"
+
+// sa_restorer for host handlers: what glibc's __restore_rt does.
+extern "C" void orrery_difftest_restorer();
+asm(".pushsection .text\n"
+    ".globl orrery_difftest_restorer\n"
+    ".type orrery_difftest_restorer, @function\n"
+    "orrery_difftest_restorer:\n"
+    "    mov $15, %eax\n"  // SYS_rt_sigreturn
+    "    syscall\n"
+    "    hlt\n"
+    ".popsection\n");
 
 namespace orrery::difftest {
 
@@ -22,6 +35,7 @@ namespace {
 
 constexpr size_t kArenaBytes = size_t{1} << 20;
 constexpr int kRefusedStatus = 121;  // Exit status of a child that hit refuse_host_wide().
+bool g_uts_isolated = false;  // Set in the host child by prepare_child().
 
 int64_t raw_syscall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
                     uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0) {
@@ -37,7 +51,26 @@ __attribute__((no_sanitize("address", "thread"))) void raw_copy(volatile unsigne
     for (size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
-bool g_uts_isolated = false;  // Set in the host child by prepare_child().
+// Signal handlers: host code addresses must be real functions, so each registered Handler gets
+// one of kSlots trampolines. Slots live in the child's memory (fork children inherit them) and
+// run with the Sys of whichever process took the signal.
+constexpr int kSlots = 32;
+Sys::Handler g_handlers[kSlots];
+int g_used_slots = 0;
+Sys* g_current = nullptr;  // The HostSys of this process; owned by its run/fork frame.
+
+template <int I>
+void trampoline(int sig) {
+    int saved = errno;  // raw_syscall reads errno after the syscall returns.
+    g_handlers[I](*g_current, sig);
+    errno = saved;
+}
+
+template <int... I>
+constexpr auto make_trampolines(std::integer_sequence<int, I...>) {
+    return std::array<void (*)(int), sizeof...(I)>{&trampoline<I>...};
+}
+constexpr auto kTrampolines = make_trampolines(std::make_integer_sequence<int, kSlots>{});  // Set in the host child by prepare_child().
 
 // Calls whose effect would reach beyond the child (the host's clock; its hostname unless the
 // child has its own UTS namespace) end the child with a harness error instead.
@@ -53,7 +86,7 @@ void refuse_host_wide(uint64_t nr) {
 
 class HostSys final : public Sys {
 public:
-    HostSys(int fd, unsigned char* arena) : fd_(fd), arena_(arena) {}
+    HostSys(int fd, unsigned char* arena) : fd_(fd), arena_(arena) { g_current = this; }
 
     int64_t call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                  uint64_t a5) override {
@@ -92,9 +125,19 @@ public:
         }
         return pid;
     }
+    uint64_t handler(Handler fn) override {
+        if (g_used_slots == kSlots) {
+            static const char kMsg[] = "difftest: out of signal handler slots\n";
+            (void)!::write(2, kMsg, sizeof kMsg - 1);
+            _exit(120);
+        }
+        g_handlers[g_used_slots] = std::move(fn);
+        return reinterpret_cast<uint64_t>(kTrampolines[static_cast<size_t>(g_used_slots++)]);
+    }
     const char* backend() const override { return "linux"; }
 
 protected:
+    uint64_t restorer() override { return reinterpret_cast<uint64_t>(&orrery_difftest_restorer); }
     void emit(const char* line, size_t len) override {
         // One write() per record, at most PIPE_BUF bytes: records from several processes
         // never interleave.
