@@ -203,6 +203,10 @@ void prepare_child() {
         raw_syscall(SYS_rt_sigaction, static_cast<uint64_t>(sig),
                     reinterpret_cast<uint64_t>(&dfl), 0, 8);
     }
+    // No alternate signal stack (the sanitizers install one; fork copies it).
+    stack_t no_altstack{};
+    no_altstack.ss_flags = SS_DISABLE;
+    raw_syscall(SYS_sigaltstack, reinterpret_cast<uint64_t>(&no_altstack), 0);
     uint64_t empty = 0;
     raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&empty), 0, 8);
 }
