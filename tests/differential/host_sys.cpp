@@ -1,5 +1,6 @@
 // Sys bound to the host Linux kernel: real syscalls in a forked child, ordinary host memory.
 #include <fcntl.h>
+#include <ftw.h>
 #include <sched.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,7 +15,9 @@
 #include <cerrno>
 #include <utility>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "backends.h"
 
@@ -34,6 +37,7 @@ namespace orrery::difftest {
 namespace {
 
 constexpr size_t kArenaBytes = size_t{1} << 20;
+constexpr uint64_t kTranscriptFd = 1023;
 constexpr int kRefusedStatus = 121;  // Exit status of a child that hit refuse_host_wide().
 bool g_uts_isolated = false;  // Set in the host child by prepare_child().
 
@@ -70,7 +74,7 @@ template <int... I>
 constexpr auto make_trampolines(std::integer_sequence<int, I...>) {
     return std::array<void (*)(int), sizeof...(I)>{&trampoline<I>...};
 }
-constexpr auto kTrampolines = make_trampolines(std::make_integer_sequence<int, kSlots>{});  // Set in the host child by prepare_child().
+constexpr auto kTrampolines = make_trampolines(std::make_integer_sequence<int, kSlots>{});
 
 // Calls whose effect would reach beyond the child (the host's clock; its hostname unless the
 // child has its own UTS namespace) end the child with a harness error instead.
@@ -211,6 +215,16 @@ void prepare_child() {
     raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&empty), 0, 8);
 }
 
+int remove_entry(const char* path, const struct stat*, int, struct FTW*) {
+    return ::remove(path);
+}
+
+// Removes a program's working directory and whatever it left there (depth first, no symlink
+// following).
+void remove_tree(const std::string& dir) {
+    nftw(dir.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 }  // namespace
 
 Outcome run_on_host(const Program& program, int timeout_ms) {
@@ -223,15 +237,20 @@ Outcome run_on_host(const Program& program, int timeout_ms) {
         out.harness_error = "mmap arena: " + errno_name(errno);
         return out;
     }
+    // A fresh, empty working directory per run (Orrery's init starts in a fresh file system).
+    char dir_template[] = "/tmp/orrery-difftest-XXXXXX";
+    std::string workdir = mkdtemp(dir_template) ? dir_template : "";
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         out.harness_error = "pipe: " + errno_name(errno);
+        if (!workdir.empty()) remove_tree(workdir);
         munmap(arena, kArenaBytes);
         return out;
     }
     pid_t pid = ::fork();
     if (pid < 0) {
         out.harness_error = "fork: " + errno_name(errno);
+        if (!workdir.empty()) remove_tree(workdir);
         close(fds[0]);
         close(fds[1]);
         munmap(arena, kArenaBytes);
@@ -240,7 +259,14 @@ Outcome run_on_host(const Program& program, int timeout_ms) {
     if (pid == 0) {
         close(fds[0]);
         prepare_child();
-        HostSys sys(fds[1], static_cast<unsigned char*>(arena));
+        // The transcript pipe moves out of the way (fd 1023, below RLIMIT_NOFILE) and every
+        // other inherited descriptor above stderr closes, so the program's first open() gets 3.
+        int out_fd = static_cast<int>(raw_syscall(SYS_dup3, static_cast<uint64_t>(fds[1]),
+                                                  kTranscriptFd, O_CLOEXEC));
+        if (out_fd < 0) _exit(122);
+        raw_syscall(SYS_close_range, 3, kTranscriptFd - 1, 0);
+        if (workdir.empty() || chdir(workdir.c_str()) != 0) _exit(123);
+        HostSys sys(out_fd, static_cast<unsigned char*>(arena));
         _exit(program(sys) & 0xff);
     }
     close(fds[1]);
@@ -271,6 +297,8 @@ Outcome run_on_host(const Program& program, int timeout_ms) {
     }
     kill(-pid, SIGKILL);  // Stragglers in the child's session, if a program leaked any.
     munmap(arena, kArenaBytes);
+    if (!workdir.empty()) remove_tree(workdir);
+    if (workdir.empty() && out.harness_error.empty()) out.harness_error = "mkdtemp failed";
 
     size_t start = 0;
     for (size_t nl; (nl = buffer.find('\n', start)) != std::string::npos; start = nl + 1)
