@@ -23,13 +23,14 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <string>
 #include <thread>
 
+#include <ostd-host/machine.h>
 #include <ostd-host/scripted.h>
 
+#include <kernel/boot/main.h>
 #include <kernel/syscall/table.h>
-
-#include "run_program.h"
 
 namespace {
 
@@ -63,18 +64,18 @@ double host_ns_per_op(const std::function<void()>& op, int batch) {
 void run_orrery(benchmark::State& state, const char* name,
                 const std::function<void(ScriptedUser&)>& loop, double host_ns) {
     double orrery_ns = 0;
-    ostd::host::MachineConfig config = orrery::testing::kernel_machine(1);
+    ostd::host::register_scripted_program(name, [&](ScriptedUser& u) {
+        auto t0 = Clock::now();
+        loop(u);
+        auto ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+        orrery_ns = state.iterations() ? ns / static_cast<double>(state.iterations()) : 0;
+        return 0;
+    });
+    ostd::host::MachineConfig config;
     config.mem_bytes = uint64_t{256} << 20;
-    int status = orrery::testing::run_program(
-        name,
-        [&](ScriptedUser& u) {
-            auto t0 = Clock::now();
-            loop(u);
-            auto ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
-            orrery_ns = state.iterations() ? ns / static_cast<double>(state.iterations()) : 0;
-            return 0;
-        },
-        config);
+    config.cpus = 1;
+    config.command_line = std::string("init=scripted:") + name;
+    int status = ostd::host::run_machine(config, &kernel::main);
     if (status != 0) {
         state.SkipWithError("the Orrery program did not exit cleanly");
         return;

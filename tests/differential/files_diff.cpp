@@ -1,6 +1,7 @@
 // Differential: file descriptors, regular files, directories and pipes, in a fresh working
 // directory (a temp dir on the host, Orrery init's cwd). Skipped until Orrery has the VFS.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -140,7 +141,7 @@ DIFFTEST(Files, Directories, SYS_mkdirat, SYS_unlinkat, SYS_renameat, SYS_openat
     return 0;
 }
 
-DIFFTEST(Files, PipesAndSigpipe, SYS_pipe2, SYS_read, SYS_write, SYS_close) {
+DIFFTEST(Files, Pipes, SYS_pipe2, SYS_read, SYS_write, SYS_close) {
     uint64_t fds = sys.scratch(8);
     sys.ret("pipe2", sys.call(SYS_pipe2, fds, 0));
     uint64_t r = sys.get_u32(fds), w = sys.get_u32(fds + 4);
@@ -165,7 +166,19 @@ DIFFTEST(Files, PipesAndSigpipe, SYS_pipe2, SYS_read, SYS_write, SYS_close) {
     sys.call(SYS_pipe2, fds2, O_NONBLOCK);
     sys.ret("nonblocking empty read", sys.call(SYS_read, sys.get_u32(fds2), in, 1));
     sys.ret("close read end", sys.call(SYS_close, sys.get_u32(fds2)));
+    return 0;
+}
+
+DIFFTEST(Files, WriteWithoutReadersRaisesSigpipe, SYS_pipe2, SYS_write, SYS_close,
+         SYS_rt_sigaction, SYS_kill) {
+    uint64_t fds = sys.scratch(8);
+    sys.ret("pipe2", sys.call(SYS_pipe2, fds, 0));
+    sys.ret("close read end", sys.call(SYS_close, sys.get_u32(fds)));
+    uint64_t msg = sys.put_string("ping");
+    sys.ret("ignore SIGPIPE", sys.sigaction(SIGPIPE, 1));
+    sys.ret("write (ignored)", sys.call(SYS_write, sys.get_u32(fds + 4), msg, 4));
+    sys.ret("default SIGPIPE", sys.sigaction(SIGPIPE, 0));
     sys.note("writing", "to a pipe without readers");
-    sys.ret("write", sys.call(SYS_write, sys.get_u32(fds2 + 4), msg, 4));  // SIGPIPE kills.
+    sys.ret("write", sys.call(SYS_write, sys.get_u32(fds + 4), msg, 4));  // SIGPIPE kills.
     return 0;
 }
