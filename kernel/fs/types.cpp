@@ -1,6 +1,7 @@
 // File-type conversions, the inode clock and the namespace lock.
 #include <kernel/abi/io.h>
 #include <kernel/fs/types.h>
+#include <kernel/time/clock.h>
 #include <ostd/timer/timer.h>
 
 namespace kernel::fs {
@@ -47,7 +48,7 @@ uint8_t dirent_type(FileType type) {
 }
 
 abi::Timespec current_time() {
-    uint64_t ns = ostd::time::now();
+    uint64_t ns = realtime_ns();
     return {int64_t(ns / ostd::time::kNsPerSec), int64_t(ns % ostd::time::kNsPerSec)};
 }
 

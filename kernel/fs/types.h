@@ -33,7 +33,7 @@ ostd::Result<FileType> type_from_mode(uint32_t mode);
 /// The DT_* value getdents64 reports for `type`.
 uint8_t dirent_type(FileType type);
 
-/// Timestamp for inode times: the machine clock (ns since boot) as a timespec.
+/// Timestamp for inode times: CLOCK_REALTIME (kernel/time/clock.h) as a timespec.
 abi::Timespec current_time();
 
 /// Device numbers as Linux packs them in dev_t (new_encode_dev).

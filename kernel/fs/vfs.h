@@ -21,6 +21,8 @@ struct Caller {
     const Credentials& creds;
     FdTable& fds;
     uint64_t nofile_limit = 1024;  // RLIMIT_NOFILE
+    int64_t umask = -1;            // the process umask; -1: FsContext's
+    uint32_t effective_umask() const { return umask >= 0 ? uint32_t(umask) : fs.umask(); }
 };
 
 // ---- Lookup helpers ----
@@ -95,6 +97,13 @@ ostd::Result<size_t> listxattr(const Caller& c, std::string_view path, bool foll
                                ostd::VmWriter* out);
 ostd::Result<void> removexattr(const Caller& c, std::string_view path, bool follow,
                                std::string_view name);
+
+/// The same on an open descriptor (fgetxattr and friends). EBADF.
+ostd::Result<size_t> fgetxattr(const Caller& c, int fd, std::string_view name, ostd::VmWriter* out);
+ostd::Result<void> fsetxattr(const Caller& c, int fd, std::string_view name,
+                             std::span<const std::byte> value, int flags);
+ostd::Result<size_t> flistxattr(const Caller& c, int fd, ostd::VmWriter* out);
+ostd::Result<void> fremovexattr(const Caller& c, int fd, std::string_view name);
 
 // ---- Data ----
 ostd::Result<size_t> read(const Caller& c, int fd, ostd::VmWriter& out);

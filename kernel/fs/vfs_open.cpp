@@ -91,7 +91,7 @@ Result<Path> open_create_locked(const Caller& c, const WalkBase& base, std::stri
         }
         return p;
     }
-    uint32_t perm = mode & 07777 & ~c.fs.umask();
+    uint32_t perm = mode & 07777 & ~c.effective_umask();
     NewInode spec = new_inode_spec(c, pw.dir.inode(), FileType::kRegular, perm);
     *created = true;
     return create_locked(c, pw.dir, pw.last, spec);

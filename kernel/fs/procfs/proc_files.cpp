@@ -3,8 +3,8 @@
 #include <kernel/fs/procfs/proc_files.h>
 #include <kernel/fs/procfs/proc_text.h>
 #include <kernel/fs/procfs/procfs.h>
+#include <kernel/time/host_name.h>
 #include <ostd/mm/frame.h>
-#include <ostd/sync/spinlock.h>
 #include <ostd/task/preempt.h>
 #include <ostd/timer/timer.h>
 
@@ -13,19 +13,6 @@ namespace kernel::fs::procfs {
 using ostd::Error;
 using ostd::Result;
 using ostd::String;
-
-namespace {
-ostd::SpinLock g_host_lock;
-char g_hostname[65] ORRERY_GUARDED_BY(g_host_lock) = "orrery";
-}  // namespace
-
-Result<void> set_hostname(std::string_view name) {
-    if (name.size() > 64) return Error(EINVAL, "host name too long");
-    ostd::SpinLockGuard g(g_host_lock);
-    for (size_t i = 0; i < name.size(); ++i) g_hostname[i] = name[i];
-    g_hostname[name.size()] = '\0';
-    return ostd::ok();
-}
 
 Result<String> gen_meminfo(const Path&) {
     ostd::FrameStats st = ostd::frame_stats();
@@ -109,15 +96,11 @@ Result<String> gen_mounts(const Path& at) {
 Result<String> gen_ostype(const Path&) { return String::from("Linux\n"); }
 Result<String> gen_osrelease(const Path&) { return String::from("6.1.0-orrery\n"); }
 Result<String> gen_hostname(const Path&) {
-    char copy[66];
-    {
-        ostd::SpinLockGuard g(g_host_lock);
-        size_t i = 0;
-        for (; g_hostname[i]; ++i) copy[i] = g_hostname[i];
-        copy[i] = '\n';
-        copy[i + 1] = '\0';
-    }
-    return String::from(copy);
+    char name[kUtsNameMax + 1];
+    copy_hostname(name);
+    String s = TRY(String::from(name));
+    TRY(s.push_back('\n'));
+    return s;
 }
 
 }  // namespace kernel::fs::procfs
