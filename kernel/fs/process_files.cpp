@@ -118,13 +118,19 @@ void release_files(Process& p) {
         ostd::MutexGuard g(state_lock());
         old = exchange_state(p, nullptr);
     }
+    if (old) {
+        int64_t owner = p.pid();
+        old->fds->for_each([owner](int, File& f) {
+            if (f.inode()) f.inode()->record_locks().release_owner(owner);
+        });
+    }
     drop(old);
 }
 
 vfs::Caller caller_for(Process& p, ProcessFiles& files, const Credentials& creds) {
     uint64_t nofile = p.rlimit(Resource::kNofile).cur;
     if (nofile > (uint64_t(1) << 20)) nofile = uint64_t(1) << 20;
-    return vfs::Caller{*files.fs, creds, *files.fds, nofile, int64_t(p.umask())};
+    return vfs::Caller{*files.fs, creds, *files.fds, nofile, int64_t(p.umask()), int64_t(p.pid())};
 }
 
 }  // namespace kernel::fs

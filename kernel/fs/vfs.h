@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include <kernel/abi/fcntl.h>
 #include <kernel/abi/io.h>
 #include <kernel/abi/stat.h>
 #include <kernel/fs/fd_table.h>
@@ -22,6 +23,7 @@ struct Caller {
     FdTable& fds;
     uint64_t nofile_limit = 1024;  // RLIMIT_NOFILE
     int64_t umask = -1;            // the process umask; -1: FsContext's
+    int64_t lock_owner = 0;        // record-lock owner (the pid)
     uint32_t effective_umask() const { return umask >= 0 ? uint32_t(umask) : fs.umask(); }
 };
 
@@ -116,6 +118,9 @@ ostd::Result<void> fsync(const Caller& c, int fd);
 /// fcntl(2) except record locks: DUPFD(_CLOEXEC), GETFD/SETFD, GETFL/SETFL, GETPIPE_SZ,
 /// SETPIPE_SZ. EINVAL for other commands.
 ostd::Result<int64_t> fcntl(const Caller& c, int fd, int cmd, uint64_t arg);
+/// F_GETLK / F_SETLK / F_SETLKW with a struct flock already copied in (and, for GETLK,
+/// rewritten for copy-out). EBADF (lock type vs open mode), EINVAL, EAGAIN, ERESTARTSYS.
+ostd::Result<void> record_lock(const Caller& c, int fd, int cmd, abi::Flock& fl);
 /// ioctl(2): FIONBIO and FIOCLEX/FIONCLEX here, the rest goes to the File.
 ostd::Result<int64_t> ioctl(const Caller& c, int fd, uint32_t cmd, uint64_t arg, IoctlIo& io);
 /// sendfile(2) / copy_file_range(2) through a kernel bounce buffer. `offset` null: use and

@@ -82,6 +82,55 @@ Result<int64_t> fcntl(const Caller& c, int fd, int cmd, uint64_t arg) {
     }
 }
 
+Result<void> record_lock(const Caller& c, int fd, int cmd, abi::Flock& fl) {
+    Ref<File> f = TRY(c.fds.get(fd));
+    if (f->is_path_only() || !f->inode()) return Error(EBADF);
+    LockType type;
+    switch (fl.l_type) {
+    case fc::kRdlck: type = LockType::kRead; break;
+    case fc::kWrlck: type = LockType::kWrite; break;
+    case fc::kUnlck: type = LockType::kUnlock; break;
+    default: return Error(EINVAL, "bad l_type");
+    }
+    int64_t base;
+    switch (fl.l_whence) {
+    case abi::seek::kSet: base = 0; break;
+    case abi::seek::kCur: base = int64_t(f->offset()); break;
+    case abi::seek::kEnd: base = int64_t(f->inode()->size()); break;
+    default: return Error(EINVAL, "bad l_whence");
+    }
+    int64_t start, end;
+    if (__builtin_add_overflow(base, fl.l_start, &start)) return Error(EOVERFLOW);
+    if (fl.l_len > 0) {
+        if (__builtin_add_overflow(start, fl.l_len - 1, &end)) return Error(EOVERFLOW);
+    } else if (fl.l_len < 0) {
+        end = start - 1;
+        start += fl.l_len;
+    } else {
+        end = INT64_MAX;
+    }
+    if (start < 0) return Error(EINVAL, "lock starts before the file");
+    RecordLock want{uint64_t(start), end == INT64_MAX ? UINT64_MAX : uint64_t(end), type, c.lock_owner};
+    FileLocks& locks = f->inode()->record_locks();
+    if (cmd == fc::kGetlk) {
+        if (type == LockType::kUnlock) return Error(EINVAL);
+        RecordLock other;
+        if (!locks.find_conflict(want, &other)) {
+            fl.l_type = fc::kUnlck;
+            return ostd::ok();
+        }
+        fl.l_type = other.type == LockType::kWrite ? fc::kWrlck : fc::kRdlck;
+        fl.l_whence = abi::seek::kSet;
+        fl.l_start = int64_t(other.start);
+        fl.l_len = other.end == UINT64_MAX ? 0 : int64_t(other.end - other.start + 1);
+        fl.l_pid = int32_t(other.owner);
+        return ostd::ok();
+    }
+    if (type == LockType::kRead && !f->is_readable()) return Error(EBADF, "read lock needs read access");
+    if (type == LockType::kWrite && !f->is_writable()) return Error(EBADF, "write lock needs write access");
+    return locks.set(want, cmd == fc::kSetlkw);
+}
+
 Result<int64_t> ioctl(const Caller& c, int fd, uint32_t cmd, uint64_t arg, IoctlIo& io) {
     constexpr uint32_t kFionclex = 0x5450, kFioclex = 0x5451;
     Ref<File> f = TRY(c.fds.get(fd));

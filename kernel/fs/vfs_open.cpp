@@ -153,6 +153,12 @@ Result<int> open_at(const Caller& c, int dirfd, std::string_view path, uint32_t 
                          c.nofile_limit);
 }
 
-Result<void> close(const Caller& c, int fd) { return c.fds.close(fd); }
+Result<void> close(const Caller& c, int fd) {
+    Ref<File> f = TRY(c.fds.get(fd));
+    TRY(c.fds.close(fd));
+    // POSIX: closing any descriptor of a file drops the process's record locks on it.
+    if (f->inode() && c.lock_owner) f->inode()->record_locks().release_owner(c.lock_owner);
+    return ostd::ok();
+}
 
 }  // namespace kernel::fs::vfs

@@ -34,6 +34,12 @@ Result<int64_t> sys_fcntl(SyscallContext& ctx, const SyscallArgs& a) {
     FsEnv env = TRY(fs_env(ctx));
     int cmd = a.as_int(1);
     uint64_t arg = a.args[2];
+    if (cmd == abi::fcntl::kGetlk || cmd == abi::fcntl::kSetlk || cmd == abi::fcntl::kSetlkw) {
+        abi::Flock fl = TRY(read_user<abi::Flock>(ctx, arg));
+        TRY(vfs::record_lock(env.caller(), a.as_int(0), cmd, fl));
+        if (cmd == abi::fcntl::kGetlk) TRY(write_user(ctx, arg, fl));
+        return 0;
+    }
     if (cmd == abi::fcntl::kDupfd || cmd == abi::fcntl::kDupfdCloexec ||
         cmd == abi::fcntl::kSetfd || cmd == abi::fcntl::kSetfl || cmd == abi::fcntl::kSetpipeSz)
         arg = a.as_uint(2);  // int arguments: upper bits are garbage
