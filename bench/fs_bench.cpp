@@ -33,7 +33,8 @@ void in_orrery(Body&& body) {
     orrery::testing::run_in_kernel(
         [&] {
             kernel::fs::register_builtin_filesystems();
-            auto ns = MUST(kernel::fs::MountNamespace::create(MUST(kernel::fs::tmpfs::create(0, 0755))));
+            auto ns =
+                MUST(kernel::fs::MountNamespace::create(MUST(kernel::fs::tmpfs::create(0, 0755))));
             auto fs = MUST(kernel::fs::FsContext::create(ns));
             auto fds = MUST(kernel::fs::FdTable::create());
             kernel::Credentials root = kernel::Credentials::root();
@@ -57,13 +58,15 @@ void BM_OpenClose_Orrery(benchmark::State& state) {
     in_orrery([&](const vfs::Caller& c) {
         MUST(vfs::mkdir_at(c, kCwd, "/d", 0755));
         MUST(vfs::close(c, MUST(vfs::open_at(c, kCwd, "/d/f", o::kCreat | o::kWronly, 0644))));
-        for (auto _ : state) MUST(vfs::close(c, MUST(vfs::open_at(c, kCwd, "/d/f", o::kRdonly, 0))));
+        for (auto _ : state)
+            MUST(vfs::close(c, MUST(vfs::open_at(c, kCwd, "/d/f", o::kRdonly, 0))));
     });
 }
 void BM_OpenClose_Host(benchmark::State& state) {
     std::string f = host_dir() + "/oc";
     close(open(f.c_str(), O_CREAT | O_WRONLY, 0644));
-    for (auto _ : state) close(open(f.c_str(), O_RDONLY));
+    for (auto _ : state)
+        close(open(f.c_str(), O_RDONLY));
     unlink(f.c_str());
 }
 BENCHMARK(BM_OpenClose_Orrery);
@@ -73,14 +76,16 @@ void BM_Stat_Orrery(benchmark::State& state) {
     in_orrery([&](const vfs::Caller& c) {
         MUST(vfs::mkdir_at(c, kCwd, "/d", 0755));
         MUST(vfs::close(c, MUST(vfs::open_at(c, kCwd, "/d/f", o::kCreat | o::kWronly, 0644))));
-        for (auto _ : state) benchmark::DoNotOptimize(MUST(vfs::stat_at(c, kCwd, "/d/f", 0)));
+        for (auto _ : state)
+            benchmark::DoNotOptimize(MUST(vfs::stat_at(c, kCwd, "/d/f", 0)));
     });
 }
 void BM_Stat_Host(benchmark::State& state) {
     std::string f = host_dir() + "/st";
     close(open(f.c_str(), O_CREAT | O_WRONLY, 0644));
     struct stat st;
-    for (auto _ : state) benchmark::DoNotOptimize(stat(f.c_str(), &st));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(stat(f.c_str(), &st));
     unlink(f.c_str());
 }
 BENCHMARK(BM_Stat_Orrery);
@@ -118,7 +123,8 @@ void BM_Pwrite4K_Host(benchmark::State& state) {
     std::string f = host_dir() + "/w";
     int fd = open(f.c_str(), O_CREAT | O_RDWR, 0644);
     char buf[4096] = {};
-    for (auto _ : state) benchmark::DoNotOptimize(pwrite(fd, buf, sizeof buf, 0));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(pwrite(fd, buf, sizeof buf, 0));
     close(fd);
     unlink(f.c_str());
 }
@@ -142,7 +148,8 @@ void BM_Pread4K_Host(benchmark::State& state) {
     int fd = open(f.c_str(), O_CREAT | O_RDWR, 0644);
     char buf[4096] = {};
     benchmark::DoNotOptimize(pwrite(fd, buf, sizeof buf, 0));
-    for (auto _ : state) benchmark::DoNotOptimize(pread(fd, buf, sizeof buf, 0));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(pread(fd, buf, sizeof buf, 0));
     close(fd);
     unlink(f.c_str());
 }
@@ -170,7 +177,8 @@ void BM_Getdents1000_Orrery(benchmark::State& state) {
 void BM_Getdents1000_Host(benchmark::State& state) {
     std::string d = host_dir() + "/g";
     mkdir(d.c_str(), 0755);
-    for (int i = 0; i < 1000; ++i) close(open((d + "/entry" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0644));
+    for (int i = 0; i < 1000; ++i)
+        close(open((d + "/entry" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0644));
     int fd = open(d.c_str(), O_RDONLY | O_DIRECTORY);
     static char buf[32768];
     for (auto _ : state) {
@@ -179,7 +187,8 @@ void BM_Getdents1000_Host(benchmark::State& state) {
         }
     }
     close(fd);
-    for (int i = 0; i < 1000; ++i) unlink((d + "/entry" + std::to_string(i)).c_str());
+    for (int i = 0; i < 1000; ++i)
+        unlink((d + "/entry" + std::to_string(i)).c_str());
     rmdir(d.c_str());
 }
 BENCHMARK(BM_Getdents1000_Orrery);
@@ -215,7 +224,8 @@ void BM_PipePingPong_Host(benchmark::State& state) {
     if (pipe(a) || pipe(b)) return;
     std::thread echo([&] {
         char x;
-        while (read(a[0], &x, 1) == 1) benchmark::DoNotOptimize(write(b[1], &x, 1));
+        while (read(a[0], &x, 1) == 1)
+            benchmark::DoNotOptimize(write(b[1], &x, 1));
     });
     char x = 1;
     for (auto _ : state) {

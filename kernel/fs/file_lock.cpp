@@ -7,7 +7,9 @@ using ostd::Error;
 using ostd::Result;
 
 namespace {
-bool overlaps(const RecordLock& a, const RecordLock& b) { return a.start <= b.end && b.start <= a.end; }
+bool overlaps(const RecordLock& a, const RecordLock& b) {
+    return a.start <= b.end && b.start <= a.end;
+}
 }  // namespace
 
 bool FileLocks::conflicts_locked(const RecordLock& want, RecordLock* out) {
@@ -35,8 +37,10 @@ Result<void> FileLocks::apply_locked(const RecordLock& want) {
             MUST(next.push_back(l));
             continue;
         }
-        if (l.start < want.start) MUST(next.push_back(RecordLock{l.start, want.start - 1, l.type, l.owner}));
-        if (l.end > want.end) MUST(next.push_back(RecordLock{want.end + 1, l.end, l.type, l.owner}));
+        if (l.start < want.start)
+            MUST(next.push_back(RecordLock{l.start, want.start - 1, l.type, l.owner}));
+        if (l.end > want.end)
+            MUST(next.push_back(RecordLock{want.end + 1, l.end, l.type, l.owner}));
     }
     if (want.type != LockType::kUnlock) MUST(next.push_back(want));
     locks_ = std::move(next);

@@ -17,7 +17,9 @@ namespace o = abi::open;
 namespace fc = abi::fcntl;
 constexpr int kCwd = abi::at::kFdcwd;
 
-abi::Flock lk(int16_t type, int64_t start, int64_t len) { return abi::Flock{type, 0, start, len, 0}; }
+abi::Flock lk(int16_t type, int64_t start, int64_t len) {
+    return abi::Flock{type, 0, start, len, 0};
+}
 
 TEST(RecordLocks, ConflictsSplitsAndGetlk) {
     in_kernel([] {
@@ -69,28 +71,30 @@ TEST(RecordLocks, ConflictsSplitsAndGetlk) {
 }
 
 TEST(RecordLocks, SetlkwWaitsForRelease) {
-    orrery::testing::run_in_kernel([] {
-        World w = World::make();
-        vfs::Caller a{*w.fs, w.creds, *w.fds, 1024, -1, 100};
-        vfs::Caller b{*w.fs, w.creds, *w.fds, 1024, -1, 200};
-        put_file(a, "/f", "");
-        int fd = MUST(vfs::open_at(a, kCwd, "/f", o::kRdwr, 0));
-        abi::Flock l = lk(fc::kWrlck, 0, 0);
-        MUST(vfs::record_lock(a, fd, fc::kSetlk, l));
-        std::atomic<bool> got{false};
-        auto t = MUST(ostd::spawn([&] {
-            abi::Flock m = lk(fc::kWrlck, 0, 0);
-            MUST(vfs::record_lock(b, fd, fc::kSetlkw, m));
-            got = true;
-            return 0;
-        }));
-        ostd::sleep_for(2 * ostd::time::kNsPerMs);
-        EXPECT_FALSE(got.load());
-        abi::Flock u = lk(fc::kUnlck, 0, 0);
-        MUST(vfs::record_lock(a, fd, fc::kSetlk, u));
-        MUST(t->join());
-        EXPECT_TRUE(got.load());
-    }, orrery::testing::small_machine(2));
+    orrery::testing::run_in_kernel(
+        [] {
+            World w = World::make();
+            vfs::Caller a{*w.fs, w.creds, *w.fds, 1024, -1, 100};
+            vfs::Caller b{*w.fs, w.creds, *w.fds, 1024, -1, 200};
+            put_file(a, "/f", "");
+            int fd = MUST(vfs::open_at(a, kCwd, "/f", o::kRdwr, 0));
+            abi::Flock l = lk(fc::kWrlck, 0, 0);
+            MUST(vfs::record_lock(a, fd, fc::kSetlk, l));
+            std::atomic<bool> got{false};
+            auto t = MUST(ostd::spawn([&] {
+                abi::Flock m = lk(fc::kWrlck, 0, 0);
+                MUST(vfs::record_lock(b, fd, fc::kSetlkw, m));
+                got = true;
+                return 0;
+            }));
+            ostd::sleep_for(2 * ostd::time::kNsPerMs);
+            EXPECT_FALSE(got.load());
+            abi::Flock u = lk(fc::kUnlck, 0, 0);
+            MUST(vfs::record_lock(a, fd, fc::kSetlk, u));
+            MUST(t->join());
+            EXPECT_TRUE(got.load());
+        },
+        orrery::testing::small_machine(2));
 }
 
 }  // namespace

@@ -129,7 +129,6 @@ protected:
     /// Records a new size and block count (file systems call it after data changes).
     void update_size(uint64_t size, uint64_t blocks);
 
-
 private:
     SuperBlock* sb_;  // not owned, see super_block()
     uint64_t ino_;

@@ -3,8 +3,8 @@
 
 #include <kernel/abi/fcntl.h>
 #include <kernel/fs/devfs/devfs.h>
-#include <kernel/fs/procfs/procfs.h>
 #include <kernel/fs/process_files.h>
+#include <kernel/fs/procfs/procfs.h>
 #include <kernel/fs/tmpfs/tmpfs.h>
 #include <ostd/sync/mutex.h>
 
@@ -26,7 +26,9 @@ ostd::Mutex& state_lock() {
     return m;
 }
 
-std::atomic_ref<void*> slot(Process& p) { return std::atomic_ref<void*>(p.files_state); }
+std::atomic_ref<void*> slot(Process& p) {
+    return std::atomic_ref<void*>(p.files_state);
+}
 
 /// Publishes `files` as p's state (taking over one reference) and returns the old one.
 ProcessFiles* exchange_state(Process& p, ProcessFiles* files) {

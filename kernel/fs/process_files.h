@@ -18,7 +18,8 @@ public:
 private:
     template <typename T, typename... A>
     friend ostd::Result<ostd::Ref<T>> ostd::try_make_ref(A&&...);
-    ProcessFiles(ostd::Ref<FdTable> f, ostd::Ref<FsContext> c) : fds(std::move(f)), fs(std::move(c)) {}
+    ProcessFiles(ostd::Ref<FdTable> f, ostd::Ref<FsContext> c)
+        : fds(std::move(f)), fs(std::move(c)) {}
 };
 
 /// A fresh namespace: tmpfs root (mode 0755), devtmpfs on /dev, proc on /proc. Unpacks

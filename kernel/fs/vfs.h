@@ -61,16 +61,15 @@ inline constexpr uint32_t kRenameNoreplace = 1;
 inline constexpr uint32_t kRenameExchange = 2;
 inline constexpr uint32_t kRenameWhiteout = 4;
 /// renameat2(2) with RENAME_NOREPLACE / RENAME_EXCHANGE.
-ostd::Result<void> rename_at(const Caller& c, int olddirfd, std::string_view oldpath,
-                             int newdirfd, std::string_view newpath, uint32_t flags);
+ostd::Result<void> rename_at(const Caller& c, int olddirfd, std::string_view oldpath, int newdirfd,
+                             std::string_view newpath, uint32_t flags);
 
 // ---- Attributes ----
 abi::Stat stat_of(const Inode& inode);
-ostd::Result<abi::Stat> stat_at(const Caller& c, int dirfd, std::string_view path,
-                                uint32_t flags);
+ostd::Result<abi::Stat> stat_at(const Caller& c, int dirfd, std::string_view path, uint32_t flags);
 ostd::Result<abi::Stat> fstat(const Caller& c, int fd);
-ostd::Result<abi::Statx> statx_at(const Caller& c, int dirfd, std::string_view path,
-                                  uint32_t flags, uint32_t mask);
+ostd::Result<abi::Statx> statx_at(const Caller& c, int dirfd, std::string_view path, uint32_t flags,
+                                  uint32_t mask);
 /// faccessat2(2); AT_EACCESS uses effective ids (the default uses real ids).
 ostd::Result<void> access_at(const Caller& c, int dirfd, std::string_view path, int mode,
                              uint32_t flags);

@@ -260,8 +260,8 @@ Result<void> remove_on(const Caller& c, const Path& p, std::string_view name) {
 
 }  // namespace
 
-Result<size_t> getxattr(const Caller& c, std::string_view path, bool follow,
-                        std::string_view name, ostd::VmWriter* out) {
+Result<size_t> getxattr(const Caller& c, std::string_view path, bool follow, std::string_view name,
+                        ostd::VmWriter* out) {
     return get_on(c, TRY(xattr_target(c, path, follow)), name, out);
 }
 Result<void> setxattr(const Caller& c, std::string_view path, bool follow, std::string_view name,
@@ -269,8 +269,7 @@ Result<void> setxattr(const Caller& c, std::string_view path, bool follow, std::
     if (flags & ~3) return Error(EINVAL, "bad xattr flags");
     return set_on(c, TRY(xattr_target(c, path, follow)), name, value, flags);
 }
-Result<size_t> listxattr(const Caller& c, std::string_view path, bool follow,
-                         ostd::VmWriter* out) {
+Result<size_t> listxattr(const Caller& c, std::string_view path, bool follow, ostd::VmWriter* out) {
     return TRY(xattr_target(c, path, follow)).inode().list_xattr(out);
 }
 Result<void> removexattr(const Caller& c, std::string_view path, bool follow,

@@ -45,8 +45,9 @@ Result<int64_t> sys_chown(SyscallContext& ctx, const SyscallArgs& a) {
     return sys_fchownat(ctx, b);
 }
 Result<int64_t> sys_lchown(SyscallContext& ctx, const SyscallArgs& a) {
-    SyscallArgs b{a.nr,
-                  {uint64_t(int64_t(kCwd)), a.args[0], a.args[1], a.args[2], abi::at::kSymlinkNofollow}};
+    SyscallArgs b{
+        a.nr,
+        {uint64_t(int64_t(kCwd)), a.args[0], a.args[1], a.args[2], abi::at::kSymlinkNofollow}};
     return sys_fchownat(ctx, b);
 }
 Result<int64_t> sys_fchown(SyscallContext& ctx, const SyscallArgs& a) {
@@ -98,8 +99,12 @@ Result<int64_t> sys_fsync(SyscallContext& ctx, const SyscallArgs& a) {
     TRY(vfs::fsync(env.caller(), a.as_int(0)));
     return 0;
 }
-Result<int64_t> sys_fdatasync(SyscallContext& ctx, const SyscallArgs& a) { return sys_fsync(ctx, a); }
-Result<int64_t> sys_syncfs(SyscallContext& ctx, const SyscallArgs& a) { return sys_fsync(ctx, a); }
+Result<int64_t> sys_fdatasync(SyscallContext& ctx, const SyscallArgs& a) {
+    return sys_fsync(ctx, a);
+}
+Result<int64_t> sys_syncfs(SyscallContext& ctx, const SyscallArgs& a) {
+    return sys_fsync(ctx, a);
+}
 Result<int64_t> sys_sync(SyscallContext&, const SyscallArgs&) {
     return 0;  // in-memory file systems only: nothing to write back
 }
@@ -127,7 +132,8 @@ Result<int64_t> do_get(SyscallContext& ctx, const SyscallArgs& a, Target t) {
     size_t size = a.args[3] > kXattrSizeMax ? kXattrSizeMax : size_t(a.args[3]);
     ostd::Vector<std::byte> buf;
     TRY(buf.reserve(size));
-    for (size_t i = 0; i < size; ++i) MUST(buf.push_back(std::byte{0}));
+    for (size_t i = 0; i < size; ++i)
+        MUST(buf.push_back(std::byte{0}));
     ostd::VmWriter w = ostd::VmWriter::from_kernel(buf.span());
     ostd::VmWriter* out = size ? &w : nullptr;
     size_t n;
@@ -149,13 +155,15 @@ Result<int64_t> do_set(SyscallContext& ctx, const SyscallArgs& a, Target t) {
     size_t size = size_t(a.args[3]);
     ostd::Vector<std::byte> buf;
     TRY(buf.reserve(size));
-    for (size_t i = 0; i < size; ++i) MUST(buf.push_back(std::byte{0}));
+    for (size_t i = 0; i < size; ++i)
+        MUST(buf.push_back(std::byte{0}));
     if (size) TRY(copy_from_user(ctx, a.args[2], buf.data(), size));
     if (t == Target::kFd) {
         TRY(vfs::fsetxattr(c, a.as_int(0), name.view(), buf.span(), a.as_int(4)));
     } else {
         ostd::String path = TRY(path_arg(ctx, a.args[0]));
-        TRY(vfs::setxattr(c, path.view(), t == Target::kPath, name.view(), buf.span(), a.as_int(4)));
+        TRY(vfs::setxattr(c, path.view(), t == Target::kPath, name.view(), buf.span(),
+                          a.as_int(4)));
     }
     return 0;
 }
@@ -166,7 +174,8 @@ Result<int64_t> do_list(SyscallContext& ctx, const SyscallArgs& a, Target t) {
     size_t size = a.args[2] > kXattrSizeMax ? kXattrSizeMax : size_t(a.args[2]);
     ostd::Vector<std::byte> buf;
     TRY(buf.reserve(size));
-    for (size_t i = 0; i < size; ++i) MUST(buf.push_back(std::byte{0}));
+    for (size_t i = 0; i < size; ++i)
+        MUST(buf.push_back(std::byte{0}));
     ostd::VmWriter w = ostd::VmWriter::from_kernel(buf.span());
     ostd::VmWriter* out = size ? &w : nullptr;
     size_t n;
@@ -195,17 +204,41 @@ Result<int64_t> do_remove(SyscallContext& ctx, const SyscallArgs& a, Target t) {
 
 }  // namespace
 
-Result<int64_t> sys_getxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_get(ctx, a, Target::kPath); }
-Result<int64_t> sys_lgetxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_get(ctx, a, Target::kLink); }
-Result<int64_t> sys_fgetxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_get(ctx, a, Target::kFd); }
-Result<int64_t> sys_setxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_set(ctx, a, Target::kPath); }
-Result<int64_t> sys_lsetxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_set(ctx, a, Target::kLink); }
-Result<int64_t> sys_fsetxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_set(ctx, a, Target::kFd); }
-Result<int64_t> sys_listxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_list(ctx, a, Target::kPath); }
-Result<int64_t> sys_llistxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_list(ctx, a, Target::kLink); }
-Result<int64_t> sys_flistxattr(SyscallContext& ctx, const SyscallArgs& a) { return do_list(ctx, a, Target::kFd); }
-Result<int64_t> sys_removexattr(SyscallContext& ctx, const SyscallArgs& a) { return do_remove(ctx, a, Target::kPath); }
-Result<int64_t> sys_lremovexattr(SyscallContext& ctx, const SyscallArgs& a) { return do_remove(ctx, a, Target::kLink); }
-Result<int64_t> sys_fremovexattr(SyscallContext& ctx, const SyscallArgs& a) { return do_remove(ctx, a, Target::kFd); }
+Result<int64_t> sys_getxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_get(ctx, a, Target::kPath);
+}
+Result<int64_t> sys_lgetxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_get(ctx, a, Target::kLink);
+}
+Result<int64_t> sys_fgetxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_get(ctx, a, Target::kFd);
+}
+Result<int64_t> sys_setxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_set(ctx, a, Target::kPath);
+}
+Result<int64_t> sys_lsetxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_set(ctx, a, Target::kLink);
+}
+Result<int64_t> sys_fsetxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_set(ctx, a, Target::kFd);
+}
+Result<int64_t> sys_listxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_list(ctx, a, Target::kPath);
+}
+Result<int64_t> sys_llistxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_list(ctx, a, Target::kLink);
+}
+Result<int64_t> sys_flistxattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_list(ctx, a, Target::kFd);
+}
+Result<int64_t> sys_removexattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_remove(ctx, a, Target::kPath);
+}
+Result<int64_t> sys_lremovexattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_remove(ctx, a, Target::kLink);
+}
+Result<int64_t> sys_fremovexattr(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_remove(ctx, a, Target::kFd);
+}
 
 }  // namespace kernel::syscall

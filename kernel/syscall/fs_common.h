@@ -26,5 +26,4 @@ enum class EmptyPath : bool { kReject = false, kAllow = true };
 ostd::Result<ostd::String> path_arg(SyscallContext& ctx, uint64_t uaddr,
                                     EmptyPath empty = EmptyPath::kReject);
 
-
 }  // namespace kernel::syscall

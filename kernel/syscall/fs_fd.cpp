@@ -25,9 +25,9 @@ Result<int64_t> sys_dup3(SyscallContext& ctx, const SyscallArgs& a) {
     if (flags & ~o::kCloexec) return Error(EINVAL, "bad dup3 flags");
     FsEnv env = TRY(fs_env(ctx));
     auto c = env.caller();
-    return TRY(env.files->fds->dup3(a.as_int(0), a.as_int(1),
-                                    (flags & o::kCloexec) ? fs::CloseOnExec::kYes : fs::CloseOnExec::kNo,
-                                    c.nofile_limit));
+    return TRY(env.files->fds->dup3(
+        a.as_int(0), a.as_int(1),
+        (flags & o::kCloexec) ? fs::CloseOnExec::kYes : fs::CloseOnExec::kNo, c.nofile_limit));
 }
 
 Result<int64_t> sys_fcntl(SyscallContext& ctx, const SyscallArgs& a) {

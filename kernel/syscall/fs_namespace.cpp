@@ -50,22 +50,23 @@ Result<int64_t> sys_renameat(SyscallContext& ctx, const SyscallArgs& a) {
     return sys_renameat2(ctx, b);
 }
 Result<int64_t> sys_rename(SyscallContext& ctx, const SyscallArgs& a) {
-    SyscallArgs b{a.nr, {uint64_t(int64_t(kCwd)), a.args[0], uint64_t(int64_t(kCwd)), a.args[1], 0}};
+    SyscallArgs b{a.nr,
+                  {uint64_t(int64_t(kCwd)), a.args[0], uint64_t(int64_t(kCwd)), a.args[1], 0}};
     return sys_renameat2(ctx, b);
 }
 
 Result<int64_t> sys_linkat(SyscallContext& ctx, const SyscallArgs& a) {
     FsEnv env = TRY(fs_env(ctx));
     uint32_t flags = a.as_uint(4);
-    ostd::String from = TRY(path_arg(ctx, a.args[1], (flags & abi::at::kEmptyPath)
-                                                         ? EmptyPath::kAllow
-                                                         : EmptyPath::kReject));
+    ostd::String from = TRY(path_arg(
+        ctx, a.args[1], (flags & abi::at::kEmptyPath) ? EmptyPath::kAllow : EmptyPath::kReject));
     ostd::String to = TRY(path_arg(ctx, a.args[3]));
     TRY(vfs::link_at(env.caller(), a.as_int(0), from.view(), a.as_int(2), to.view(), flags));
     return 0;
 }
 Result<int64_t> sys_link(SyscallContext& ctx, const SyscallArgs& a) {
-    SyscallArgs b{a.nr, {uint64_t(int64_t(kCwd)), a.args[0], uint64_t(int64_t(kCwd)), a.args[1], 0}};
+    SyscallArgs b{a.nr,
+                  {uint64_t(int64_t(kCwd)), a.args[0], uint64_t(int64_t(kCwd)), a.args[1], 0}};
     return sys_linkat(ctx, b);
 }
 

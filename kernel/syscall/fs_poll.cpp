@@ -27,10 +27,14 @@ Result<uint64_t> timeout_from_timespec(SyscallContext& ctx, uint64_t uts) {
     return uint64_t(ts.tv_sec) * kNs + uint64_t(ts.tv_nsec);
 }
 
-uint64_t timeout_from_ms(int ms) { return ms < 0 ? ostd::kNoTimeout : uint64_t(ms) * 1'000'000; }
+uint64_t timeout_from_ms(int ms) {
+    return ms < 0 ? ostd::kNoTimeout : uint64_t(ms) * 1'000'000;
+}
 
 /// Interrupted waits: poll and select are not restarted after a handler (ERESTARTNOHAND).
-Error interrupted(Error e) { return e.code() == EINTR ? Error(ERESTARTNOHAND) : e; }
+Error interrupted(Error e) {
+    return e.code() == EINTR ? Error(ERESTARTNOHAND) : e;
+}
 
 Result<int64_t> do_poll(SyscallContext& ctx, uint64_t ufds, uint64_t nfds, uint64_t timeout_ns) {
     FsEnv env = TRY(fs_env(ctx));
@@ -38,7 +42,8 @@ Result<int64_t> do_poll(SyscallContext& ctx, uint64_t ufds, uint64_t nfds, uint6
     if (nfds > c.nofile_limit) return Error(EINVAL, "nfds over RLIMIT_NOFILE");
     ostd::Vector<abi::Pollfd> fds;
     TRY(fds.reserve(nfds));
-    for (size_t i = 0; i < nfds; ++i) MUST(fds.push_back(abi::Pollfd{}));
+    for (size_t i = 0; i < nfds; ++i)
+        MUST(fds.push_back(abi::Pollfd{}));
     if (nfds) TRY(copy_from_user(ctx, ufds, fds.data(), nfds * sizeof(abi::Pollfd)));
     auto n = vfs::poll(c, fds.span(), timeout_ns);
     if (n.is_error()) return interrupted(n.error());
@@ -63,8 +68,8 @@ constexpr uint32_t kInSet = pl::kIn | pl::kRdnorm | pl::kRdband | pl::kHup | pl:
 constexpr uint32_t kOutSet = pl::kOut | pl::kWrnorm | pl::kWrband | pl::kErr;
 constexpr uint32_t kExSet = pl::kPri;
 
-Result<int64_t> do_select(SyscallContext& ctx, int nfds, uint64_t uin, uint64_t uout,
-                          uint64_t uex, uint64_t timeout_ns) {
+Result<int64_t> do_select(SyscallContext& ctx, int nfds, uint64_t uin, uint64_t uout, uint64_t uex,
+                          uint64_t timeout_ns) {
     if (nfds < 0) return Error(EINVAL, "negative nfds");
     FsEnv env = TRY(fs_env(ctx));
     auto c = env.caller();
@@ -74,7 +79,8 @@ Result<int64_t> do_select(SyscallContext& ctx, int nfds, uint64_t uin, uint64_t 
     uint64_t addrs[3] = {uin, uout, uex};
     for (int s = 0; s < 3; ++s) {
         TRY(sets[s].reserve(words));
-        for (size_t i = 0; i < words; ++i) MUST(sets[s].push_back(0));
+        for (size_t i = 0; i < words; ++i)
+            MUST(sets[s].push_back(0));
         if (addrs[s] && words) TRY(copy_from_user(ctx, addrs[s], sets[s].data(), words * 8));
     }
     ostd::Vector<abi::Pollfd> fds;
@@ -91,7 +97,8 @@ Result<int64_t> do_select(SyscallContext& ctx, int nfds, uint64_t uin, uint64_t 
     auto n = vfs::poll(c, fds.span(), timeout_ns);
     if (n.is_error()) return interrupted(n.error());
     for (auto& s : sets)
-        for (uint64_t& w : s) w = 0;
+        for (uint64_t& w : s)
+            w = 0;
     int64_t count = 0;
     for (const abi::Pollfd& p : fds) {
         uint32_t want = uint16_t(p.events), got = uint16_t(p.revents);
@@ -156,10 +163,12 @@ Result<int64_t> sys_epoll_wait(SyscallContext& ctx, const SyscallArgs& a) {
     FsEnv env = TRY(fs_env(ctx));
     ostd::Vector<abi::EpollEvent> out;
     TRY(out.reserve(size_t(max)));
-    for (int i = 0; i < max; ++i) MUST(out.push_back(abi::EpollEvent{}));
+    for (int i = 0; i < max; ++i)
+        MUST(out.push_back(abi::EpollEvent{}));
     auto n = vfs::epoll_wait(env.caller(), a.as_int(0), out.span(), timeout_from_ms(a.as_int(3)));
     if (n.is_error()) return n.error();
-    if (n.value()) TRY(copy_to_user(ctx, a.args[1], out.data(), size_t(n.value()) * sizeof(abi::EpollEvent)));
+    if (n.value())
+        TRY(copy_to_user(ctx, a.args[1], out.data(), size_t(n.value()) * sizeof(abi::EpollEvent)));
     return n.value();
 }
 Result<int64_t> sys_epoll_pwait(SyscallContext& ctx, const SyscallArgs& a) {

@@ -14,7 +14,9 @@ namespace {
 
 constexpr uint64_t kMaxRw = 0x7ffff000;  // MAX_RW_COUNT
 
-uint64_t clamp(uint64_t n) { return n > kMaxRw ? kMaxRw : n; }
+uint64_t clamp(uint64_t n) {
+    return n > kMaxRw ? kMaxRw : n;
+}
 
 enum class Dir { kRead, kWrite };
 
@@ -42,7 +44,8 @@ Result<int64_t> vectored(SyscallContext& ctx, Dir dir, int fd, uint64_t iov, int
     size_t done = 0;
     for (int64_t base = 0; base < cnt; base += 64) {
         size_t n = size_t(cnt - base < 64 ? cnt - base : 64);
-        TRY(copy_from_user(ctx, iov + uint64_t(base) * sizeof(abi::Iovec), vecs, n * sizeof vecs[0]));
+        TRY(copy_from_user(ctx, iov + uint64_t(base) * sizeof(abi::Iovec), vecs,
+                           n * sizeof vecs[0]));
         for (size_t i = 0; i < n; ++i) {
             if (int64_t(vecs[i].iov_len) < 0) return Error(EINVAL, "negative iov_len");
             total += vecs[i].iov_len;
@@ -51,7 +54,8 @@ Result<int64_t> vectored(SyscallContext& ctx, Dir dir, int fd, uint64_t iov, int
         for (size_t i = 0; i < n; ++i) {
             uint64_t len = clamp(vecs[i].iov_len);
             if (len == 0) continue;
-            auto r = one(ctx, c, dir, fd, vecs[i].iov_base, len, off >= 0 ? off + int64_t(done) : -1);
+            auto r =
+                one(ctx, c, dir, fd, vecs[i].iov_base, len, off >= 0 ? off + int64_t(done) : -1);
             if (r.is_error()) {
                 if (done) return int64_t(done);
                 return r.release_error();
@@ -139,8 +143,8 @@ Result<int64_t> sys_copy_file_range(SyscallContext& ctx, const SyscallArgs& a) {
         out_off = TRY(read_user<int64_t>(ctx, a.args[3]));
         pout = &out_off;
     }
-    size_t n = TRY(vfs::copy_file_range(env.caller(), a.as_int(0), pin, a.as_int(2), pout,
-                                        clamp(a.args[4])));
+    size_t n = TRY(
+        vfs::copy_file_range(env.caller(), a.as_int(0), pin, a.as_int(2), pout, clamp(a.args[4])));
     if (pin) TRY(write_user(ctx, a.args[1], in_off));
     if (pout) TRY(write_user(ctx, a.args[3], out_off));
     return int64_t(n);

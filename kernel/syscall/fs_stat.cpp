@@ -15,9 +15,8 @@ namespace {
 Result<int64_t> do_stat(SyscallContext& ctx, int dirfd, uint64_t upath, uint64_t ubuf,
                         uint32_t flags) {
     FsEnv env = TRY(fs_env(ctx));
-    ostd::String path = TRY(path_arg(ctx, upath, (flags & abi::at::kEmptyPath)
-                                                     ? EmptyPath::kAllow
-                                                     : EmptyPath::kReject));
+    ostd::String path = TRY(path_arg(
+        ctx, upath, (flags & abi::at::kEmptyPath) ? EmptyPath::kAllow : EmptyPath::kReject));
     abi::Stat st = TRY(vfs::stat_at(env.caller(), dirfd, path.view(), flags));
     TRY(write_user(ctx, ubuf, st));
     return 0;
@@ -43,9 +42,8 @@ Result<int64_t> sys_fstat(SyscallContext& ctx, const SyscallArgs& a) {
 Result<int64_t> sys_statx(SyscallContext& ctx, const SyscallArgs& a) {
     FsEnv env = TRY(fs_env(ctx));
     uint32_t flags = a.as_uint(2);
-    ostd::String path = TRY(path_arg(ctx, a.args[1], (flags & abi::at::kEmptyPath)
-                                                         ? EmptyPath::kAllow
-                                                         : EmptyPath::kReject));
+    ostd::String path = TRY(path_arg(
+        ctx, a.args[1], (flags & abi::at::kEmptyPath) ? EmptyPath::kAllow : EmptyPath::kReject));
     abi::Statx sx = TRY(vfs::statx_at(env.caller(), a.as_int(0), path.view(), flags, a.as_uint(3)));
     TRY(write_user(ctx, a.args[4], sx));
     return 0;
@@ -55,9 +53,8 @@ namespace {
 Result<int64_t> do_access(SyscallContext& ctx, int dirfd, uint64_t upath, int mode,
                           uint32_t flags) {
     FsEnv env = TRY(fs_env(ctx));
-    ostd::String path = TRY(path_arg(ctx, upath, (flags & abi::at::kEmptyPath)
-                                                     ? EmptyPath::kAllow
-                                                     : EmptyPath::kReject));
+    ostd::String path = TRY(path_arg(
+        ctx, upath, (flags & abi::at::kEmptyPath) ? EmptyPath::kAllow : EmptyPath::kReject));
     TRY(vfs::access_at(env.caller(), dirfd, path.view(), mode, flags));
     return 0;
 }

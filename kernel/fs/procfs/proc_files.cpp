@@ -21,11 +21,12 @@ Result<String> gen_meminfo(const Path&) {
     TRY(appendf(s, "MemTotal:       %8llu kB\n", total));
     TRY(appendf(s, "MemFree:        %8llu kB\n", free));
     TRY(appendf(s, "MemAvailable:   %8llu kB\n", free));
-    const char* zero[] = {"Buffers", "Cached", "SwapCached", "Active", "Inactive", "SwapTotal",
-                          "SwapFree", "Dirty", "Writeback", "Mapped", "Shmem"};
+    const char* zero[] = {"Buffers",  "Cached", "SwapCached", "Active", "Inactive", "SwapTotal",
+                          "SwapFree", "Dirty",  "Writeback",  "Mapped", "Shmem"};
     for (const char* name : zero) {
         TRY(appendf(s, "%s:", name));
-        for (size_t pad = __builtin_strlen(name) + 1; pad < 16; ++pad) TRY(s.push_back(' '));
+        for (size_t pad = __builtin_strlen(name) + 1; pad < 16; ++pad)
+            TRY(s.push_back(' '));
         TRY(appendf(s, "%8d kB\n", 0));
     }
     return s;
@@ -40,7 +41,8 @@ Result<String> gen_cpuinfo(const Path&) {
         TRY(appendf(s, "cpu family\t: 6\nmodel\t\t: 0\n"));
         TRY(appendf(s, "model name\t: Orrery virtual CPU\n"));
         TRY(appendf(s, "cpu MHz\t\t: 1000.000\n"));
-        TRY(appendf(s, "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\n", n, i, n));
+        TRY(appendf(s, "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\n", n, i,
+                    n));
         TRY(appendf(s, "flags\t\t: fpu tsc sse sse2\n"));
         TRY(appendf(s, "bogomips\t: 2000.00\n\n"));
     }
@@ -82,8 +84,8 @@ Result<String> gen_mounts(const Path& at) {
     for (const ostd::Ref<Mount>& m : ns->mounts()) {
         String where;
         if (m->parent())
-            where = TRY(path_string_locked(root, Path{ostd::Ref<Mount>(*m->parent()),
-                                                      ostd::Ref<Dentry>(*m->mountpoint())}));
+            where = TRY(path_string_locked(
+                root, Path{ostd::Ref<Mount>(*m->parent()), ostd::Ref<Dentry>(*m->mountpoint())}));
         else
             TRY(where.append("/"));
         std::string_view type = m->super_block().type_name();
@@ -93,8 +95,12 @@ Result<String> gen_mounts(const Path& at) {
     return s;
 }
 
-Result<String> gen_ostype(const Path&) { return String::from("Linux\n"); }
-Result<String> gen_osrelease(const Path&) { return String::from("6.1.0-orrery\n"); }
+Result<String> gen_ostype(const Path&) {
+    return String::from("Linux\n");
+}
+Result<String> gen_osrelease(const Path&) {
+    return String::from("6.1.0-orrery\n");
+}
 Result<String> gen_hostname(const Path&) {
     char name[kUtsNameMax + 1];
     copy_hostname(name);

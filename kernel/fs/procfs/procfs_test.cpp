@@ -22,7 +22,8 @@ public:
         visit(ctx, 42);
     }
     ostd::Result<ostd::String> read_file(int pid, std::string_view name) override {
-        if (name == "cmdline") return ostd::String::from(pid == 42 ? std::string_view("sh\0-c\0", 6) : "init");
+        if (name == "cmdline")
+            return ostd::String::from(pid == 42 ? std::string_view("sh\0-c\0", 6) : "init");
         if (name == "stat") return ostd::String::from("42 (sh) S 1 42 42 0 -1\n");
         return ostd::Error(ENOENT);
     }
