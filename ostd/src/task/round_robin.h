@@ -15,7 +15,7 @@ namespace ostd::detail {
 /// Every queued task's affinity includes the owning CPU. Each level is a singly-linked FIFO
 /// through SchedEntity::rq_next: queueing and picking are a handful of stores.
 class RunQueue {
-public:
+  public:
     /// Precondition: `task` is on no run queue.
     void enqueue(Task& task, EnqueueReason reason) {
         SchedEntity& e = task.sched_entity();
@@ -82,7 +82,7 @@ public:
         count_.store(0, std::memory_order_relaxed);
     }
 
-private:
+  private:
     struct Level {
         SchedEntity* head = nullptr;
         SchedEntity* tail = nullptr;

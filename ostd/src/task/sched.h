@@ -47,7 +47,7 @@ inline Scheduler* custom_scheduler() {
 }
 
 class Sched {
-public:
+  public:
     /// Sleeps until unpark(), an interrupt() (if interruptible) or `deadline_ns` (time::now()
     /// value; UINT64_MAX: none). May return early or spuriously: callers loop on their own
     /// condition. Precondition: task context that may sleep.
@@ -88,7 +88,7 @@ public:
     [[noreturn]] static void power_off(int status);
     static bool is_running();
 
-private:
+  private:
     using Registry = IntrusiveList<Task, &Task::all_link_>;
     static Registry& registry();
     static void task_entry(void* create_arg, void* switch_arg);
