@@ -16,6 +16,7 @@
 #include "hal/console.h"
 #include "hal/machine.h"
 #include "cpu.h"
+#include "native_engine.h"
 #include "ram.h"
 #include "task/sched.h"
 
@@ -112,16 +113,20 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     detail::init_early(g_boot_info);
     // The entry runs as the first task; the machine stops when it returns or on power_off().
     detail::Sched::start(entry, g_boot_info);
+    native::machine_start();
     std::vector<std::thread> cpus;
     cpus.reserve(g_boot_info.num_cpus);
     for (unsigned i = 0; i < g_boot_info.num_cpus; ++i) {
         cpus.emplace_back([i] {
             set_current_cpu(static_cast<int>(i));
+            native::vcpu_start();
             detail::Sched::cpu_main(i);
+            native::vcpu_stop();
             set_current_cpu(-1);
         });
     }
     for (auto& t : cpus) t.join();
+    native::machine_stop();
     int status = detail::Sched::finish();
     detail::shutdown_late();
 
