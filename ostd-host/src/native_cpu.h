@@ -16,7 +16,8 @@ namespace ostd::host::native {
 /// Size and alignment of a vCPU's alternate signal stack; its lowest page is the VcpuHeader.
 inline constexpr size_t kAltStackSize = size_t{1} << 20;
 /// The host signal that preempts long-running user code.
-inline constexpr int kPreemptSignal = 40;  // SIGRTMIN + 6 on glibc: unused by the runtime.
+/// SIGRTMIN + 6 on glibc, unused by the runtime; also hard-coded in native_entry.S.
+inline constexpr int kPreemptSignal = 40;
 
 /// Why native user code stopped (what the signal handler saw).
 enum class ExitKind : int {

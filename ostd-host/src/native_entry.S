@@ -9,6 +9,7 @@
 #define HDR_USE_FSGSBASE 16
 #define ALT_STACK_MASK -0x100000 /* ~(kAltStackSize - 1) */
 #define SYS_RT_SIGRETURN 15
+#define PREEMPT_SIGNAL 40         /* kPreemptSignal */
 #define SYS_ARCH_PRCTL 158
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
@@ -101,7 +102,13 @@ orrery_native_signal:
     pop %rsi
     pop %rdi
     jmp orrery_native_signal_user
-3:  jmp orrery_native_signal_host
+    // Not user code. A preemption tick is simply dropped, here in assembly: it may have landed
+    // in orrery_native_enter after the user's FS base was loaded, where C++ (stack-protector
+    // canaries and sanitizers read FS) must not run.
+3:  cmp $PREEMPT_SIGNAL, %edi
+    je 5f
+    jmp orrery_native_signal_host
+5:  ret
     .cfi_endproc
     .size orrery_native_signal, . - orrery_native_signal
 

@@ -4,6 +4,8 @@
 #include "native_window.h"
 
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <cstdio>
@@ -36,9 +38,16 @@ struct Window {
 };
 Window g_win;
 
-void* map_none(uint64_t start, uint64_t len) {
-    return mmap(reinterpret_cast<void*>(start), len, PROT_NONE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+// Window mappings go straight to the host kernel: only uninstrumented user code touches these
+// addresses, so the sanitizer runtimes' mmap interceptors (shadow resets) are pure cost.
+bool raw_mmap(uint64_t start, uint64_t len, int prot, int flags, int fd, uint64_t offset) {
+    long r = syscall(SYS_mmap, start, len, prot, flags, fd, offset);
+    return r == static_cast<long>(start);
+}
+
+bool map_none(uint64_t start, uint64_t len) {
+    return raw_mmap(start, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                    -1, 0);
 }
 
 /// True if any existing mapping of this process overlaps the window.
@@ -80,10 +89,7 @@ void evict_pages_locked(uint64_t first, uint64_t last) {
 
 void evict_all_locked() {
     ++g_win.generation;
-    if (g_win.resident_count == 0) return;
-    map_none(kWindowStart, kWindowBytes);
-    std::fill(g_win.bits.begin(), g_win.bits.end(), 0);
-    g_win.resident_count = 0;
+    if (g_win.resident_count != 0) evict_pages_locked(0, kWindowPages);
 }
 
 }  // namespace
@@ -98,7 +104,7 @@ bool window_start() {
         return false;
     }
     // MAP_FIXED (not _NOREPLACE, which TSan mishandles): the range was checked free above.
-    if (map_none(kWindowStart, kWindowBytes) == MAP_FAILED) return false;
+    if (!map_none(kWindowStart, kWindowBytes)) return false;
     g_win.bits.assign(kWindowPages / 64 + 1, 0);
     g_win.resident_count = 0;
     g_win.has_resident = false;
@@ -111,7 +117,7 @@ bool window_start() {
 void window_stop() {
     std::lock_guard<std::mutex> lk(g_win.mu);
     if (!g_win.active) return;
-    munmap(reinterpret_cast<void*>(kWindowStart), kWindowBytes);
+    syscall(SYS_munmap, kWindowStart, kWindowBytes);
     g_win.bits.clear();
     g_win.resident_count = 0;
     g_win.has_resident = false;
@@ -177,10 +183,9 @@ bool install_page(VmSpace& space, Vaddr va, bool write, bool fetch, bool* presen
         std::lock_guard<std::mutex> lk(g_win.mu);
         // A flush since the query may have changed or freed what we saw: look again.
         if (g_win.generation != gen) continue;
-        void* m = mmap(reinterpret_cast<void*>(page.value()), kPageSize, prot,
-                       MAP_SHARED | MAP_FIXED, ram_fd(), static_cast<off_t>(
-                           mapped->frame.paddr().value()));
-        if (m == MAP_FAILED) return false;
+        if (!raw_mmap(page.value(), kPageSize, prot, MAP_SHARED | MAP_FIXED, ram_fd(),
+                      mapped->frame.paddr().value()))
+            return false;
         uint64_t idx = (page.value() - kWindowStart) / kPageSize;
         uint64_t bit = uint64_t{1} << (idx % 64);
         if (!(g_win.bits[idx / 64] & bit)) {
