@@ -4,7 +4,6 @@
 #include "native_cpu.h"
 
 #include <asm/prctl.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/auxv.h>
@@ -104,13 +103,11 @@ void watchdog_main() {
 }
 
 bool install_seccomp_filter() {
-    // Trap every syscall whose instruction pointer lies in [kUserStart, kUserEnd); allow the rest.
+    // Trap every syscall whose instruction pointer lies in [kUserStart, kUserEnd), whatever its
+    // ABI (int 0x80 from the window is trapped too); allow the rest.
     const uint32_t lo = static_cast<uint32_t>(kUserStart.value());
     const uint32_t hi = static_cast<uint32_t>(kUserEnd.value());
     sock_filter prog[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, instruction_pointer) + 4),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),

@@ -7,12 +7,15 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <atomic>
 #include <cstring>
 #include <initializer_list>
 #include <vector>
 
 #include "kernel_env.h"
+#include "native_cpu.h"
 #include "native_window.h"
 
 namespace {
@@ -361,6 +364,84 @@ TEST(NativeUser, UnmapAndRemapIsSeenAfterTlbFlush) {
         ASSERT_EQ(um.execute(), ReturnReason::kUserException);
         EXPECT_EQ(um.context().exception().fault_addr.value(), kData);
     });
+}
+
+}  // namespace
+
+namespace {
+
+TEST(NativeUser, PendingKernelEventStopsBeforeEntry) {
+    run_in_kernel([] {
+        // Would store to kData if it ran; it must not run at all.
+        auto space = program(cat({{0xc7, 0x04, 0x25, 0, 0, 0, 0x50, 7, 0, 0, 0}, kExit}));
+        ostd::Frame data = map_bytes(*space, kData, u64_bytes(5), PageFlags::kRW);
+        ostd::UserMode um(*space, start());
+        ASSERT_EQ(um.execute([](void*) { return true; }, nullptr), ReturnReason::kKernelEvent);
+        EXPECT_EQ(um.context().regs().rip, kCode);
+        EXPECT_EQ(frame_u64(data), 5u);
+        ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
+        EXPECT_EQ(frame_u64(data), 7u);
+    });
+}
+
+TEST(NativeUser, StackAndFpuStateSurviveSyscalls) {
+    run_in_kernel([] {
+        // xmm0 = 0x77 and a pushed 0x55 before syscall(1000); both read back after it. The
+        // kernel side runs C++ with its own FPU state in between.
+        auto space = program(cat({{0x48, 0xc7, 0xc0, 0x77, 0, 0, 0},   // mov rax, 0x77
+                                  {0x66, 0x48, 0x0f, 0x6e, 0xc0},      // movq xmm0, rax
+                                  {0x6a, 0x55},                        // push 0x55
+                                  mov_eax(1000), kSyscall,
+                                  {0x66, 0x48, 0x0f, 0x7e, 0xc7},      // movq rdi, xmm0
+                                  {0x5e},                              // pop rsi
+                                  mov_eax(kSysExit), kSyscall}));
+        ostd::UserMode um(*space, start());
+        ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
+        EXPECT_EQ(um.context().regs().rsp, kStackTop - 72);
+        ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
+        EXPECT_EQ(um.context().syscall_nr(), kSysExit);
+        EXPECT_EQ(um.context().regs().rdi, 0x77u);
+        EXPECT_EQ(um.context().regs().rsi, 0x55u);
+    });
+}
+
+TEST(NativeUser, BothSyscallTrapsWork) {
+    // The engine defaults to Syscall User Dispatch; the seccomp filter is the other trap.
+    for (const char* mode : {"seccomp", "sud"}) {
+        setenv("ORRERY_NATIVE_TRAP", mode, 1);
+        run_in_kernel([mode] {
+            using ostd::host::native::TrapMode;
+            EXPECT_EQ(ostd::host::native::trap_mode(),
+                      strcmp(mode, "seccomp") == 0 ? TrapMode::kSeccomp : TrapMode::kUserDispatch);
+            // 3 round trips, then exit with the sum of the results.
+            auto space = program(cat({mov_eax(1000), kSyscall,
+                                      {0x48, 0x89, 0xc3},  // mov rbx, rax
+                                      mov_eax(1000), kSyscall,
+                                      {0x48, 0x01, 0xc3},  // add rbx, rax
+                                      {0x48, 0x89, 0xd8},  // mov rax, rbx
+                                      kExit}));
+            ostd::UserMode um(*space, start());
+            for (uint64_t ret : {20, 22}) {
+                ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
+                EXPECT_EQ(um.context().syscall_nr(), 1000u);
+                um.context().set_syscall_ret(ret);
+            }
+            ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
+            EXPECT_EQ(um.context().syscall_arg(0), 42u);
+        });
+        unsetenv("ORRERY_NATIVE_TRAP");
+    }
+}
+
+TEST(NativeUserDeathTest, HostCrashOutsideTheWindowStillReports) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_DEATH(run_in_kernel([] {
+                     auto space = program(cat({mov_eax(1000), kSyscall}));
+                     ostd::UserMode um(*space, start());
+                     (void)um.execute();  // Handlers installed and user code has run.
+                     *reinterpret_cast<volatile int*>(uintptr_t{0x10}) = 1;
+                 }),
+                 "SEGV");
 }
 
 }  // namespace
