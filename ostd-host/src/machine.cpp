@@ -110,10 +110,10 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
             g_boot_info.random_seed = g_boot_info.boot_wall_ns;
     }
 
+    native::machine_start();
     detail::init_early(g_boot_info);
     // The entry runs as the first task; the machine stops when it returns or on power_off().
     detail::Sched::start(entry, g_boot_info);
-    native::machine_start();
     std::vector<std::thread> cpus;
     cpus.reserve(g_boot_info.num_cpus);
     for (unsigned i = 0; i < g_boot_info.num_cpus; ++i) {

@@ -13,6 +13,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -51,8 +52,10 @@ struct KernelSigaction {
 };
 constexpr unsigned long kSaRestorer = 0x04000000;
 
-constexpr int kHandledSignals[] = {SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, kPreemptSignal};
+constexpr int kHandledSignals[] = {SIGSYS, SIGSEGV, SIGBUS,        SIGILL,
+                                   SIGFPE, SIGTRAP, kPreemptSignal};
 constexpr uint64_t kWatchdogPeriodMs = 4;
+constexpr uint64_t kMaxWatchdogPeriodMs = 64;
 
 }  // namespace
 
@@ -85,20 +88,30 @@ void watchdog_main() {
     std::vector<std::pair<VcpuHeader*, uint64_t>> seen;
     std::unique_lock<std::mutex> lk(g_watchdog.mu);
     const pid_t pid = getpid();
+    uint64_t period_ms = kWatchdogPeriodMs;
     while (g_watchdog.running) {
-        g_watchdog.cv.wait_for(lk, std::chrono::milliseconds(kWatchdogPeriodMs));
+        g_watchdog.cv.wait_for(lk, std::chrono::milliseconds(period_ms));
         if (!g_watchdog.running) break;
         std::vector<std::pair<VcpuHeader*, uint64_t>> now;
+        bool user_activity = false;
         for (VcpuHeader* h : g_watchdog.vcpus) {
             uint64_t entries = h->entries.load(std::memory_order_acquire);
             bool in_user = h->in_user.load(std::memory_order_acquire) != 0;
-            // Still in the same user-mode stint as one period ago: interrupt it.
-            for (auto& [old_h, old_entries] : seen)
-                if (old_h == h && old_entries == entries && in_user)
+            for (auto& [old_h, old_entries] : seen) {
+                if (old_h != h) continue;
+                // Still in the same user-mode stint as one period ago: interrupt it.
+                if (old_entries == entries && in_user)
                     syscall(SYS_tgkill, pid, h->tid, kPreemptSignal);
+                if (old_entries != entries) user_activity = true;
+            }
+            user_activity |= in_user;
             now.emplace_back(h, entries);
         }
         seen.swap(now);
+        // No native user code lately (a scripted or kernel-only machine): back off, so the
+        // watchdog costs nothing; the first busy stint is still cut within kMaxWatchdogPeriodMs.
+        period_ms =
+            user_activity ? kWatchdogPeriodMs : std::min(period_ms * 2, kMaxWatchdogPeriodMs);
     }
 }
 
@@ -133,13 +146,15 @@ bool install_user_dispatch() {
 
 }  // namespace
 
-TrapMode trap_mode() { return g_trap_mode; }
+TrapMode trap_mode() {
+    return g_trap_mode;
+}
 
 bool signals_start() {
     if (g_installed) return true;
     const char* mode = getenv("ORRERY_NATIVE_TRAP");
-    g_trap_mode = (mode && strcmp(mode, "seccomp") == 0) ? TrapMode::kSeccomp
-                                                          : TrapMode::kUserDispatch;
+    g_trap_mode =
+        (mode && strcmp(mode, "seccomp") == 0) ? TrapMode::kSeccomp : TrapMode::kUserDispatch;
     KernelSigaction act{};
     act.handler = reinterpret_cast<void*>(&orrery_native_signal);
     // SA_NODEFER and an empty mask: leaving a handler through orrery_native_resume_host() must
@@ -172,11 +187,14 @@ void signals_stop() {
         g_watchdog.cv.notify_all();
     }
     g_watchdog.thread.join();
-    for (int sig : kHandledSignals) raw_sigaction(sig, &g_previous[sig], nullptr);
+    for (int sig : kHandledSignals)
+        raw_sigaction(sig, &g_previous[sig], nullptr);
     g_installed = false;
 }
 
-__attribute__((noinline)) VcpuHeader* current_vcpu() { return t_vcpu; }
+__attribute__((noinline)) VcpuHeader* current_vcpu() {
+    return t_vcpu;
+}
 
 void vcpu_start() {
     if (!g_installed) return;
@@ -208,12 +226,13 @@ void vcpu_start() {
     }
     sigset_t mask;
     pthread_sigmask(SIG_SETMASK, nullptr, &mask);
-    for (int sig : kHandledSignals) sigdelset(&mask, sig);
+    for (int sig : kHandledSignals)
+        sigdelset(&mask, sig);
     pthread_sigmask(SIG_SETMASK, &mask, nullptr);
     memcpy(&h->user_sigmask, &mask, sizeof(h->user_sigmask));
 
-    bool trapped = g_trap_mode == TrapMode::kUserDispatch ? install_user_dispatch()
-                                                          : install_seccomp_filter();
+    bool trapped =
+        g_trap_mode == TrapMode::kUserDispatch ? install_user_dispatch() : install_seccomp_filter();
     if (!trapped && g_trap_mode == TrapMode::kUserDispatch) {
         g_trap_mode = TrapMode::kSeccomp;  // Older host kernel: fall back.
         trapped = install_seccomp_filter();

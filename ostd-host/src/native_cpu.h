@@ -39,19 +39,22 @@ inline constexpr size_t kXsaveBytes = 16384;
 /// Lives at the bottom of the vCPU's alternate signal stack (aligned to kAltStackSize).
 /// Offsets of the first fields are used by native_entry.S: keep them in sync.
 struct VcpuHeader {
-    uint64_t host_fs;        // 0: the vCPU thread's own FS base.
-    uint64_t user_fs;        // 8: FS base of the interrupted user code (set by the prologue).
-    uint64_t use_fsgsbase;   // 16: 1 if wrfsbase/rdfsbase are usable, else arch_prctl.
-    ExitState* exit;         // 24: the engine running user code on this vCPU, or null.
-    std::atomic<uint32_t> in_user;   // 1 while user code runs (read by the watchdog).
-    std::atomic<uint64_t> entries;   // Count of user-mode entries (watchdog progress check).
+    uint64_t host_fs;       // 0: the vCPU thread's own FS base.
+    uint64_t user_fs;       // 8: FS base of the interrupted user code (set by the prologue).
+    uint64_t use_fsgsbase;  // 16: 1 if wrfsbase/rdfsbase are usable, else arch_prctl.
+    ExitState* exit;        // 24: the engine running user code on this vCPU, or null.
+    std::atomic<uint32_t> in_user;  // 1 while user code runs (read by the watchdog).
+    std::atomic<uint64_t> entries;  // Count of user-mode entries (watchdog progress check).
     int tid;
-    stack_t altstack;        // This altstack, as rt_sigreturn must re-install it.
+    stack_t altstack;  // This altstack, as rt_sigreturn must re-install it.
     stack_t previous_altstack;
-    uint64_t user_sigmask;   // Signal mask user code runs with (kernel sigset, 64 signals).
-    uint16_t cs, ss;         // Host user code/stack selectors for the sigreturn frame.
+    uint64_t user_sigmask;  // Signal mask user code runs with (kernel sigset, 64 signals).
+    uint16_t cs, ss;        // Host user code/stack selectors for the sigreturn frame.
 };
 static_assert(sizeof(VcpuHeader) <= 4096);
+static_assert(offsetof(VcpuHeader, host_fs) == 0 && offsetof(VcpuHeader, user_fs) == 8 &&
+                  offsetof(VcpuHeader, use_fsgsbase) == 16 && offsetof(VcpuHeader, in_user) == 32,
+              "native_entry.S hard-codes these offsets");
 
 /// Process-wide setup at machine start: signal handlers (raw rt_sigaction, chaining to what was
 /// there) and the preemption watchdog. Returns false (native code unavailable) on failure.

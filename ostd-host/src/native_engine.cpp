@@ -22,7 +22,9 @@ bool g_available = false;
 constexpr int kMaxLazyRetries = 8;
 }  // namespace
 
-bool native_engine_available() { return g_available; }
+bool native_engine_available() {
+    return g_available;
+}
 
 NativeEngine::NativeEngine(UserMode& mode) : mode_(mode) {
     xsave_raw_ = static_cast<std::byte*>(aligned_alloc(64, host::native::kXsaveBytes));
@@ -30,7 +32,9 @@ NativeEngine::NativeEngine(UserMode& mode) : mode_(mode) {
     exit_.regs = &mode_.context().regs();
 }
 
-NativeEngine::~NativeEngine() { free(xsave_raw_); }
+NativeEngine::~NativeEngine() {
+    free(xsave_raw_);
+}
 
 ReturnReason NativeEngine::fetch_fault() {
     mode_.context().set_exception({ExceptionKind::kPageFault,
@@ -114,9 +118,8 @@ ReturnReason NativeEngine::execute(bool (*has_kernel_event)(void*), void* arg) {
             last_fault = addr;
             // Still faulting after installing the page repeatedly: it is mapped, report it.
             bool present = retries >= kMaxLazyRetries;
-            if (!present &&
-                host::native::install_page(mode_.vm_space(), e.fault_addr, e.is_write(),
-                                           e.is_fetch(), &present))
+            if (!present && host::native::install_page(mode_.vm_space(), e.fault_addr, e.is_write(),
+                                                       e.is_fetch(), &present))
                 continue;
             // The kernel's view: P is whether its page table maps the page, not the window.
             if (present)
@@ -129,9 +132,13 @@ ReturnReason NativeEngine::execute(bool (*has_kernel_event)(void*), void* arg) {
         // A safe point: a pending tick may switch to another task here.
         preempt_enable();
         switch (kind) {
-            case ExitKind::kSyscall: return ReturnReason::kUserSyscall;
-            case ExitKind::kException: ctx.set_exception(exit_.exception); return ReturnReason::kUserException;
-            case ExitKind::kPreempted: continue;
+            case ExitKind::kSyscall:
+                return ReturnReason::kUserSyscall;
+            case ExitKind::kException:
+                ctx.set_exception(exit_.exception);
+                return ReturnReason::kUserException;
+            case ExitKind::kPreempted:
+                continue;
         }
         panic("native engine: unknown exit kind %d", static_cast<int>(kind));
     }
@@ -142,6 +149,9 @@ ReturnReason NativeEngine::execute(bool (*has_kernel_event)(void*), void* arg) {
 namespace ostd::host::native {
 
 void machine_start() {
+    // ORRERY_NATIVE=off leaves the host untouched (no window, handlers or syscall trap).
+    const char* knob = getenv("ORRERY_NATIVE");
+    if (knob && strcmp(knob, "off") == 0) return;
     if (!window_start()) return;
     if (!signals_start()) {
         window_stop();

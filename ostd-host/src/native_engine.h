@@ -11,6 +11,8 @@
 
 namespace ostd::detail {
 
+/// One per UserMode. Limits: the FPU/SSE/AVX state lives here, not in UserContext, so a copied
+/// context (fork) starts with a clean FPU; gs_base is not loaded (x86-64 Linux leaves it 0).
 class NativeEngine {
 public:
     explicit NativeEngine(UserMode& mode);

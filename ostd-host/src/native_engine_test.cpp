@@ -20,11 +20,11 @@
 
 namespace {
 
+using orrery::testing::run_in_kernel;
+using orrery::testing::small_machine;
 using ostd::ExceptionKind;
 using ostd::PageFlags;
 using ostd::ReturnReason;
-using orrery::testing::run_in_kernel;
-using orrery::testing::small_machine;
 
 constexpr uint64_t kCode = 0x400000;
 constexpr uint64_t kData = 0x50000000;
@@ -72,10 +72,13 @@ ostd::UserContext start() {
 
 Bytes cat(std::initializer_list<Bytes> parts) {
     Bytes out;
-    for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+    for (const Bytes& p : parts)
+        out.insert(out.end(), p.begin(), p.end());
     return out;
 }
-Bytes mov_eax(uint32_t v) { return {0xb8, uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)}; }
+Bytes mov_eax(uint32_t v) {
+    return {0xb8, uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
+}
 const Bytes kSyscall = {0x0f, 0x05};
 const Bytes kMovRdiRax = {0x48, 0x89, 0xc7};
 const Bytes kExit = cat({kMovRdiRax, mov_eax(kSysExit), kSyscall});  // exit(rax)
@@ -83,20 +86,21 @@ const Bytes kExit = cat({kMovRdiRax, mov_eax(kSysExit), kSyscall});  // exit(rax
 TEST(NativeUser, SyscallRoundTripWithArguments) {
     run_in_kernel([] {
         auto space = program(cat({mov_eax(1000),
-                                  {0xbf, 1, 0, 0, 0},              // mov edi, 1
-                                  {0xbe, 2, 0, 0, 0},              // mov esi, 2
-                                  {0xba, 3, 0, 0, 0},              // mov edx, 3
-                                  {0x41, 0xba, 4, 0, 0, 0},        // mov r10d, 4
-                                  {0x41, 0xb8, 5, 0, 0, 0},        // mov r8d, 5
-                                  {0x41, 0xb9, 6, 0, 0, 0},        // mov r9d, 6
+                                  {0xbf, 1, 0, 0, 0},        // mov edi, 1
+                                  {0xbe, 2, 0, 0, 0},        // mov esi, 2
+                                  {0xba, 3, 0, 0, 0},        // mov edx, 3
+                                  {0x41, 0xba, 4, 0, 0, 0},  // mov r10d, 4
+                                  {0x41, 0xb8, 5, 0, 0, 0},  // mov r8d, 5
+                                  {0x41, 0xb9, 6, 0, 0, 0},  // mov r9d, 6
                                   kSyscall,
-                                  {0x48, 0x83, 0xc0, 0x01},        // add rax, 1
+                                  {0x48, 0x83, 0xc0, 0x01},  // add rax, 1
                                   kExit}));
         ostd::UserMode um(*space, start());
         ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
         auto& ctx = um.context();
         EXPECT_EQ(ctx.syscall_nr(), 1000u);
-        for (unsigned i = 0; i < 6; ++i) EXPECT_EQ(ctx.syscall_arg(i), i + 1);
+        for (unsigned i = 0; i < 6; ++i)
+            EXPECT_EQ(ctx.syscall_arg(i), i + 1);
         EXPECT_EQ(ctx.regs().rip, kCode + 40);  // Just past the syscall instruction.
         EXPECT_EQ(ctx.regs().rcx, ctx.regs().rip);
         ctx.set_syscall_ret(41);
@@ -114,17 +118,19 @@ TEST(NativeUser, RegistersPreservedAcrossSyscall) {
         ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
         ostd::GeneralRegs& r = um.context().regs();
         ASSERT_EQ(r.rax, 1001u);
-        uint64_t* regs[] = {&r.rbx, &r.rdx, &r.rsi, &r.rdi, &r.rbp, &r.r8,  &r.r9,
-                            &r.r10, &r.r12, &r.r13, &r.r14, &r.r15};
+        uint64_t* regs[] = {&r.rbx, &r.rdx, &r.rsi, &r.rdi, &r.rbp, &r.r8,
+                            &r.r9,  &r.r10, &r.r12, &r.r13, &r.r14, &r.r15};
         uint64_t v = 0x1111111111111111;
-        for (uint64_t* p : regs) *p = v++;
+        for (uint64_t* p : regs)
+            *p = v++;
         r.rsp -= 8;
         const uint64_t rsp = r.rsp;
         r.rflags = 0x202 | 0x1;  // CF set: flags come back too (r11).
         ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
         EXPECT_EQ(r.rax, 1002u);
         v = 0x1111111111111111;
-        for (uint64_t* p : regs) EXPECT_EQ(*p, v++);
+        for (uint64_t* p : regs)
+            EXPECT_EQ(*p, v++);
         EXPECT_EQ(r.rsp, rsp);
         EXPECT_EQ(r.r11 & 0x1, 0x1u);
     });
@@ -236,10 +242,10 @@ TEST(NativeUser, CpuExceptions) {
             ExceptionKind kind;
             uint64_t rip_offset;
         } cases[] = {
-            {{0x0f, 0x0b}, ExceptionKind::kInvalidOpcode, 0},                   // ud2
-            {{0x31, 0xc9, 0xf7, 0xf1}, ExceptionKind::kDivideError, 2},         // div ecx (0)
-            {{0xcc}, ExceptionKind::kBreakpoint, 1},                            // int3
-            {{0xf4}, ExceptionKind::kGeneralProtection, 0},                     // hlt
+            {{0x0f, 0x0b}, ExceptionKind::kInvalidOpcode, 0},            // ud2
+            {{0x31, 0xc9, 0xf7, 0xf1}, ExceptionKind::kDivideError, 2},  // div ecx (0)
+            {{0xcc}, ExceptionKind::kBreakpoint, 1},                     // int3
+            {{0xf4}, ExceptionKind::kGeneralProtection, 0},              // hlt
         };
         for (const Case& c : cases) {
             auto space = program(c.code);
@@ -257,7 +263,8 @@ Bytes counting_loop(uint32_t n) {
                 {0xf0, 0x48, 0xff, 0x04, 0x25, 0, 0, 0, 0x50},  // lock inc qword [kData]
                 {0xff, 0xc9},                                   // dec ecx
                 {0x75, 0xf3},                                   // jnz back
-                mov_eax(kSysExit), kSyscall});
+                mov_eax(kSysExit),
+                kSyscall});
 }
 
 TEST(NativeUser, TwoThreadsOfOneVmSpaceOnTwoCpus) {
@@ -271,8 +278,7 @@ TEST(NativeUser, TwoThreadsOfOneVmSpaceOnTwoCpus) {
                 ostd::UserMode um(*space, start());
                 for (;;) {
                     ReturnReason r = um.execute();
-                    if (r == ReturnReason::kUserSyscall &&
-                        um.context().syscall_nr() == kSysExit) {
+                    if (r == ReturnReason::kUserSyscall && um.context().syscall_nr() == kSysExit) {
                         exits.fetch_add(1);
                         return;
                     }
@@ -283,7 +289,8 @@ TEST(NativeUser, TwoThreadsOfOneVmSpaceOnTwoCpus) {
             for (uint64_t cpu = 0; cpu < 2; ++cpu)
                 tasks.push_back(MUST(ostd::Task::spawn(
                     ostd::TaskOptions::from_void(body).name("thread").affinity(1u << cpu))));
-            for (auto& t : tasks) MUST(t->join());
+            for (auto& t : tasks)
+                MUST(t->join());
             EXPECT_EQ(exits.load(), 2);
             EXPECT_EQ(frame_u64(counter), 2u * kIters);
         },
@@ -292,8 +299,10 @@ TEST(NativeUser, TwoThreadsOfOneVmSpaceOnTwoCpus) {
 
 // Reads [kData] and reports it with syscall 1000, forever.
 const Bytes kReportLoop = cat({{0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0x50},  // mov rax, [kData]
-                               kMovRdiRax, mov_eax(1000), kSyscall,
-                               {0xeb, 0xec}});                            // jmp start
+                               kMovRdiRax,
+                               mov_eax(1000),
+                               kSyscall,
+                               {0xeb, 0xec}});  // jmp start
 
 TEST(NativeUser, TwoVmSpacesAlternateInTheWindow) {
     run_in_kernel([] {
@@ -330,10 +339,10 @@ TEST(NativeUser, TwoVmSpacesOnTwoCpusTakeTurns) {
                     }
                 }
             };
-            auto ta = MUST(ostd::Task::spawn(
-                ostd::TaskOptions::from_void([&] { run(a.ptr()); }).affinity(1)));
-            auto tb = MUST(ostd::Task::spawn(
-                ostd::TaskOptions::from_void([&] { run(b.ptr()); }).affinity(2)));
+            auto ta = MUST(
+                ostd::Task::spawn(ostd::TaskOptions::from_void([&] { run(a.ptr()); }).affinity(1)));
+            auto tb = MUST(
+                ostd::Task::spawn(ostd::TaskOptions::from_void([&] { run(b.ptr()); }).affinity(2)));
             MUST(ta->join());
             MUST(tb->join());
             EXPECT_EQ(frame_u64(ca), 3u * kIters);
@@ -388,13 +397,15 @@ TEST(NativeUser, StackAndFpuStateSurviveSyscalls) {
     run_in_kernel([] {
         // xmm0 = 0x77 and a pushed 0x55 before syscall(1000); both read back after it. The
         // kernel side runs C++ with its own FPU state in between.
-        auto space = program(cat({{0x48, 0xc7, 0xc0, 0x77, 0, 0, 0},   // mov rax, 0x77
-                                  {0x66, 0x48, 0x0f, 0x6e, 0xc0},      // movq xmm0, rax
-                                  {0x6a, 0x55},                        // push 0x55
-                                  mov_eax(1000), kSyscall,
-                                  {0x66, 0x48, 0x0f, 0x7e, 0xc7},      // movq rdi, xmm0
-                                  {0x5e},                              // pop rsi
-                                  mov_eax(kSysExit), kSyscall}));
+        auto space = program(cat({{0x48, 0xc7, 0xc0, 0x77, 0, 0, 0},  // mov rax, 0x77
+                                  {0x66, 0x48, 0x0f, 0x6e, 0xc0},     // movq xmm0, rax
+                                  {0x6a, 0x55},                       // push 0x55
+                                  mov_eax(1000),
+                                  kSyscall,
+                                  {0x66, 0x48, 0x0f, 0x7e, 0xc7},  // movq rdi, xmm0
+                                  {0x5e},                          // pop rsi
+                                  mov_eax(kSysExit),
+                                  kSyscall}));
         ostd::UserMode um(*space, start());
         ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
         EXPECT_EQ(um.context().regs().rsp, kStackTop - 72);
@@ -402,6 +413,33 @@ TEST(NativeUser, StackAndFpuStateSurviveSyscalls) {
         EXPECT_EQ(um.context().syscall_nr(), kSysExit);
         EXPECT_EQ(um.context().regs().rdi, 0x77u);
         EXPECT_EQ(um.context().regs().rsi, 0x55u);
+    });
+}
+
+TEST(NativeUser, JumpsOutOfTheWindowAreUserFaults) {
+    run_in_kernel([] {
+        struct Case {
+            Bytes code;
+            uint64_t target;
+        } cases[] = {
+            {{0x31, 0xc0, 0xff, 0xd0}, 0},                             // xor eax,eax; call rax
+            {{0xb8, 0x00, 0x10, 0xff, 0x7f, 0xff, 0xe0}, 0x7fff1000},  // jmp above window
+        };
+        for (const Case& c : cases) {
+            auto space = program(c.code);
+            ostd::UserMode um(*space, start());
+            ASSERT_EQ(um.execute(), ReturnReason::kUserException);
+            const ostd::CpuException& e = um.context().exception();
+            EXPECT_EQ(e.kind, ExceptionKind::kPageFault);
+            EXPECT_TRUE(e.is_fetch());
+            EXPECT_FALSE(e.is_protection());
+            EXPECT_EQ(e.fault_addr.value(), c.target);
+            EXPECT_EQ(um.context().regs().rip, c.target);
+        }
+        // The vCPU is still healthy: a normal program runs afterwards.
+        auto space = program(cat({mov_eax(1000), kSyscall}));
+        ostd::UserMode um(*space, start());
+        ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
     });
 }
 
@@ -414,9 +452,11 @@ TEST(NativeUser, BothSyscallTrapsWork) {
             EXPECT_EQ(ostd::host::native::trap_mode(),
                       strcmp(mode, "seccomp") == 0 ? TrapMode::kSeccomp : TrapMode::kUserDispatch);
             // 3 round trips, then exit with the sum of the results.
-            auto space = program(cat({mov_eax(1000), kSyscall,
+            auto space = program(cat({mov_eax(1000),
+                                      kSyscall,
                                       {0x48, 0x89, 0xc3},  // mov rbx, rax
-                                      mov_eax(1000), kSyscall,
+                                      mov_eax(1000),
+                                      kSyscall,
                                       {0x48, 0x01, 0xc3},  // add rbx, rax
                                       {0x48, 0x89, 0xd8},  // mov rax, rbx
                                       kExit}));

@@ -7,6 +7,14 @@
 #define HDR_HOST_FS 0
 #define HDR_USER_FS 8
 #define HDR_USE_FSGSBASE 16
+#define HDR_IN_USER 32
+#define HDR_SIZE 4096             /* the header page below the usable alternate stack */
+#define ALT_STACK_SIZE 0x100000   /* kAltStackSize */
+#define ALT_STACK_LOW_BITS 0xfffff
+#define ALT_STACK_USABLE 0xff000  /* kAltStackSize - HDR_SIZE */
+#define UC_STACK_SP 16            /* offsetof(ucontext_t, uc_stack.ss_sp) */
+#define UC_STACK_SIZE 32          /* offsetof(ucontext_t, uc_stack.ss_size) */
+#define SIGSYS 31
 #define ALT_STACK_MASK -0x100000 /* ~(kAltStackSize - 1) */
 #define SYS_RT_SIGRETURN 15
 #define PREEMPT_SIGNAL 40         /* kPreemptSignal */
@@ -43,6 +51,7 @@ orrery_native_enter:
     mov $SYS_RT_SIGRETURN, %eax
     syscall
     ud2
+orrery_native_enter_end:
     .cfi_endproc
     .size orrery_native_enter, . - orrery_native_enter
 
@@ -72,11 +81,13 @@ orrery_native_signal:
     .cfi_startproc
     mov UC_RIP(%rdx), %rax
     cmp $0x10000, %rax
-    jb 3f
+    jb 6f
     cmp $0x7fff0000, %rax
-    jae 3f
+    jae 6f
     mov %rsp, %rcx
     and $ALT_STACK_MASK, %rcx
+    // User code was running: from here on a nested fault is the handler's, not the user's.
+7:  movl $0, HDR_IN_USER(%rcx)
     cmpq $0, HDR_USE_FSGSBASE(%rcx)
     je 4f
     rdfsbase %rax
@@ -102,12 +113,39 @@ orrery_native_signal:
     pop %rsi
     pop %rdi
     jmp orrery_native_signal_user
-    // Not user code. A preemption tick is simply dropped, here in assembly: it may have landed
-    // in orrery_native_enter after the user's FS base was loaded, where C++ (stack-protector
-    // canaries and sanitizers read FS) must not run.
-3:  cmp $PREEMPT_SIGNAL, %edi
+
+    // rip outside the window. A preemption tick is simply dropped, here in assembly: it may
+    // have landed in orrery_native_enter after the user's FS base was loaded, where C++
+    // (stack-protector canaries and sanitizers read FS) must not run.
+6:  cmp $PREEMPT_SIGNAL, %edi
     je 5f
-    jmp orrery_native_signal_host
+    cmp $SIGSYS, %edi
+    je 3f
+    // A fault outside the window is still the user's if user code jumped out of the window
+    // (say, through a null function pointer): this thread's registered alternate stack is a
+    // vCPU's (uc_stack names it, we run on it) and its header says user code is running.
+    mov UC_STACK_SP(%rdx), %rcx
+    sub $HDR_SIZE, %rcx
+    test $ALT_STACK_LOW_BITS, %rcx
+    jnz 3f
+    cmpq $ALT_STACK_USABLE, UC_STACK_SIZE(%rdx)
+    jne 3f
+    mov %rsp, %rax
+    sub %rcx, %rax
+    cmp $ALT_STACK_SIZE, %rax
+    jae 3f
+    cmpl $1, HDR_IN_USER(%rcx)
+    jne 3f
+    // ... but not the entry trampoline itself (a failed rt_sigreturn is a host bug).
+    mov UC_RIP(%rdx), %rax
+    lea orrery_native_enter(%rip), %r8
+    cmp %r8, %rax
+    jb 7b
+    lea orrery_native_enter_end(%rip), %r8
+    cmp %r8, %rax
+    jb 3f
+    jmp 7b
+3:  jmp orrery_native_signal_host
 5:  ret
     .cfi_endproc
     .size orrery_native_signal, . - orrery_native_signal

@@ -32,8 +32,10 @@ ORRERY_SIGNAL_PATH void copy_bytes(std::byte* dst, const std::byte* src, size_t 
     // A plain loop: no libc call (possibly intercepted) on the signal path.
     auto* d = reinterpret_cast<volatile uint64_t*>(dst);
     auto* s = reinterpret_cast<const uint64_t*>(src);
-    for (size_t i = 0; i < n / 8; ++i) d[i] = s[i];
-    for (size_t i = n & ~size_t{7}; i < n; ++i) dst[i] = src[i];
+    for (size_t i = 0; i < n / 8; ++i)
+        d[i] = s[i];
+    for (size_t i = n & ~size_t{7}; i < n; ++i)
+        dst[i] = src[i];
 }
 
 /// Keeps the interrupted FPU/SSE/AVX state (the kernel's signal-frame fpstate) for re-entry.
@@ -67,7 +69,9 @@ ORRERY_SIGNAL_PATH CpuException classify(int sig, const siginfo_t* info, const g
                 e.fault_addr = ostd::Vaddr(reinterpret_cast<uint64_t>(info->si_addr));
             }
             break;
-        case SIGILL: e.kind = ExceptionKind::kInvalidOpcode; break;
+        case SIGILL:
+            e.kind = ExceptionKind::kInvalidOpcode;
+            break;
         case SIGFPE:
             e.kind = (trapno == 16 || trapno == 19) ? ExceptionKind::kFpuError
                                                     : ExceptionKind::kDivideError;
@@ -75,7 +79,9 @@ ORRERY_SIGNAL_PATH CpuException classify(int sig, const siginfo_t* info, const g
         case SIGTRAP:
             e.kind = trapno == 1 ? ExceptionKind::kDebug : ExceptionKind::kBreakpoint;
             break;
-        default: e.kind = ExceptionKind::kGeneralProtection; break;
+        default:
+            e.kind = ExceptionKind::kGeneralProtection;
+            break;
     }
     return e;
 }
