@@ -32,34 +32,40 @@ const uint8_t kGetpidLoop[] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xf7};
 
 void native_round_trip(benchmark::State& state, const char* mode) {
     setenv("ORRERY_NATIVE_TRAP", mode, 1);
-    orrery::testing::run_in_kernel([&] {
-        auto space = MUST(ostd::VmSpace::create());
-        ostd::Frame code = MUST(ostd::Frame::alloc());
-        code.copy_from(0, std::as_bytes(std::span(kGetpidLoop)));
-        auto c = MUST(space->cursor_mut({ostd::Vaddr(kCode), ostd::Vaddr(kCode + 4096)}));
-        MUST(c.map(code, ostd::PageProperty::user(ostd::PageFlags::kRX)));
-        ostd::UserContext ctx;
-        ctx.regs().rip = kCode;
-        ostd::UserMode um(*space, ctx);
-        if (um.execute() != ostd::ReturnReason::kUserSyscall) {
-            state.SkipWithError("native engine unavailable");
-            return;
-        }
-        for (auto _ : state) {
-            um.context().set_syscall_ret(1);
+    orrery::testing::run_in_kernel(
+        [&] {
+            auto space = MUST(ostd::VmSpace::create());
+            ostd::Frame code = MUST(ostd::Frame::alloc());
+            code.copy_from(0, std::as_bytes(std::span(kGetpidLoop)));
+            auto c = MUST(space->cursor_mut({ostd::Vaddr(kCode), ostd::Vaddr(kCode + 4096)}));
+            MUST(c.map(code, ostd::PageProperty::user(ostd::PageFlags::kRX)));
+            ostd::UserContext ctx;
+            ctx.regs().rip = kCode;
+            ostd::UserMode um(*space, ctx);
             if (um.execute() != ostd::ReturnReason::kUserSyscall) {
-                state.SkipWithError("unexpected exit from user code");
-                break;
+                state.SkipWithError("native engine unavailable");
+                return;
             }
-        }
-    }, orrery::testing::small_machine());
+            for (auto _ : state) {
+                um.context().set_syscall_ret(1);
+                if (um.execute() != ostd::ReturnReason::kUserSyscall) {
+                    state.SkipWithError("unexpected exit from user code");
+                    break;
+                }
+            }
+        },
+        orrery::testing::small_machine());
     unsetenv("ORRERY_NATIVE_TRAP");
 }
 
-void BM_NativeGetpidSeccomp(benchmark::State& state) { native_round_trip(state, "seccomp"); }
+void BM_NativeGetpidSeccomp(benchmark::State& state) {
+    native_round_trip(state, "seccomp");
+}
 BENCHMARK(BM_NativeGetpidSeccomp);
 
-void BM_NativeGetpidUserDispatch(benchmark::State& state) { native_round_trip(state, "sud"); }
+void BM_NativeGetpidUserDispatch(benchmark::State& state) {
+    native_round_trip(state, "sud");
+}
 BENCHMARK(BM_NativeGetpidUserDispatch);
 
 void on_sigsys(int, siginfo_t*, void* ucv) {
@@ -87,7 +93,8 @@ void BM_HostSigsysTrapRaw(benchmark::State& state) {
             state.SkipWithError("seccomp unavailable");
             return;
         }
-        for (auto _ : state) benchmark::DoNotOptimize(syscall(SYS_getppid));
+        for (auto _ : state)
+            benchmark::DoNotOptimize(syscall(SYS_getppid));
     });
     t.join();
     sigaction(SIGSYS, &old, nullptr);
@@ -95,7 +102,8 @@ void BM_HostSigsysTrapRaw(benchmark::State& state) {
 BENCHMARK(BM_HostSigsysTrapRaw);
 
 void BM_HostGetpid(benchmark::State& state) {
-    for (auto _ : state) benchmark::DoNotOptimize(syscall(SYS_getpid));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(syscall(SYS_getpid));
 }
 BENCHMARK(BM_HostGetpid);
 
