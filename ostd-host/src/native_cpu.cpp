@@ -210,7 +210,10 @@ void vcpu_start() {
     if (base + len > end) munmap(reinterpret_cast<void*>(end), base + len - end);
 
     auto* h = new (reinterpret_cast<void*>(aligned)) VcpuHeader{};
+    // ORRERY_NATIVE_FSGSBASE=off forces the arch_prctl fallback (for tests).
+    const char* fsgs = getenv("ORRERY_NATIVE_FSGSBASE");
     h->use_fsgsbase = (getauxval(AT_HWCAP2) & 2 /* HWCAP2_FSGSBASE */) ? 1 : 0;
+    if (fsgs && strcmp(fsgs, "off") == 0) h->use_fsgsbase = 0;
     unsigned long fs = 0;
     syscall(SYS_arch_prctl, ARCH_GET_FS, &fs);
     h->host_fs = fs;

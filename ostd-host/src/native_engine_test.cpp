@@ -235,6 +235,26 @@ TEST(NativeUser, FsBaseVisibleToUserCode) {
     });
 }
 
+TEST(NativeUser, FsBaseWithArchPrctlFallback) {
+    // Without wrfsbase the engine swaps FS with arch_prctl on entry and in the signal prologue.
+    setenv("ORRERY_NATIVE_FSGSBASE", "off", 1);
+    run_in_kernel([] {
+        EXPECT_EQ(ostd::host::native::current_vcpu()->use_fsgsbase, 0u);
+        // syscall(1000); exit(fs:[8])
+        auto space = program(
+            cat({mov_eax(1000), kSyscall, {0x64, 0x48, 0x8b, 0x04, 0x25, 8, 0, 0, 0}, kExit}));
+        map_bytes(*space, kData, cat({u64_bytes(1), u64_bytes(0xabcdef)}), PageFlags::kRW);
+        ostd::UserContext ctx = start();
+        ctx.set_tls_pointer(kData);
+        ostd::UserMode um(*space, ctx);
+        ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
+        EXPECT_EQ(um.context().tls_pointer(), kData);
+        ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
+        EXPECT_EQ(um.context().syscall_arg(0), 0xabcdefu);
+    });
+    unsetenv("ORRERY_NATIVE_FSGSBASE");
+}
+
 TEST(NativeUser, CpuExceptions) {
     run_in_kernel([] {
         struct Case {
