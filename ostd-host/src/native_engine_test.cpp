@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <stdlib.h>
 
 #include <atomic>
@@ -461,6 +462,26 @@ TEST(NativeUser, JumpsOutOfTheWindowAreUserFaults) {
         ostd::UserMode um(*space, start());
         ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
     });
+}
+
+TEST(NativeUser, ManyMachinesInOneProcessReleaseTheWindow) {
+    for (int i = 0; i < 4; ++i) {
+        int status = run_in_kernel(
+            [i] {
+                EXPECT_TRUE(ostd::host::native::window_active());
+                auto space = program(cat({mov_eax(1000 + i), kSyscall}));
+                ostd::UserMode um(*space, start());
+                ASSERT_EQ(um.execute(), ReturnReason::kUserSyscall);
+                EXPECT_EQ(um.context().syscall_nr(), 1000u + i);
+            },
+            small_machine(1 + i % 2));
+        EXPECT_EQ(status, 0);
+        // Between machines the host is as before: no window, no handlers of ours.
+        EXPECT_FALSE(ostd::host::native::window_active());
+        struct sigaction sa {};
+        sigaction(SIGSYS, nullptr, &sa);
+        EXPECT_EQ(sa.sa_handler, SIG_DFL);
+    }
 }
 
 TEST(NativeUser, BothSyscallTrapsWork) {
