@@ -107,6 +107,8 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
     ostd::Ref<Thread> child = (req.flags & cf::kThread)
                                   ? TRY(ProcessTable::create_thread(self))
                                   : TRY(ProcessTable::fork_process(self, req.flags));
+    if (!(req.flags & cf::kThread))
+        child->process().exit_signal.store(static_cast<int>(req.exit_signal));
     ostd::UserContext uc = self.user_mode().context();
     uc.regs().rax = 0;
     if (req.stack) uc.regs().rsp = req.stack;
