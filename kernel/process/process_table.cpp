@@ -487,10 +487,13 @@ void ProcessTable::note_exec(Process& p) {
 
 ostd::Result<void> ProcessTable::setpgid(Process& caller, Pid pid, Pid pgid) {
     TableState& s = st();
+    // Linux resolves the defaults first: pid 0 is the caller, pgid 0 is pid.
+    if (pid == 0) pid = caller.pid_;
+    if (pgid == 0) pgid = pid;
     if (pgid < 0) return ostd::Error(EINVAL);
     ostd::MutexGuard g(s.tree_lock);
     Process* target = nullptr;
-    if (pid == 0 || pid == caller.pid_) {
+    if (pid == caller.pid_) {
         target = &caller;
     } else {
         for (auto& c : caller.children_)
@@ -499,7 +502,6 @@ ostd::Result<void> ProcessTable::setpgid(Process& caller, Pid pid, Pid pgid) {
         if (target->sid_ != caller.sid_) return ostd::Error(EPERM);
         if (target->did_exec_) return ostd::Error(EACCES);
     }
-    if (pgid == 0) pgid = target->pid_;
     if (target->sid_ == target->pid_) return ostd::Error(EPERM);  // Session leader.
     if (pgid != target->pid_) {
         bool group_in_session = false;
