@@ -59,7 +59,7 @@ ostd::Result<ostd::UserContext> load_program_image(Process& process, AddressSpac
     if (image.size() < 4 || image[0] != std::byte{0x7f} || image[1] != std::byte{'E'} ||
         image[2] != std::byte{'L'} || image[3] != std::byte{'F'})
         return ostd::Error(ENOEXEC, "not an ELF executable");
-    LoadedElf elf = TRY(load_elf(as, image, read_interp));
+    LoadedElf elf = TRY(load_elf(process, as, image, read_interp));
     Credentials c = process.creds();
     AuxEntry aux[] = {
         {kAtHwcap, kHwcapX86},         {kAtPhdr, elf.phdr},
@@ -92,7 +92,7 @@ bool is_blank(char c) { return c == ' ' || c == '\t'; }
 ostd::Result<ostd::UserContext> load_path(Process& process, AddressSpace& as,
                                           const ProgramArgs& args, ExecFileReader reader,
                                           int depth) {
-    ostd::Vector<std::byte> bytes = TRY(reader(args.path));
+    ostd::Vector<std::byte> bytes = TRY(reader(process, args.path));
     if (bytes.size() < 2 || bytes[0] != std::byte{'#'} || bytes[1] != std::byte{'!'})
         return load_program_image(process, as, {bytes.data(), bytes.size()}, args, reader);
     // "#!interpreter [one-argument]": run the interpreter with the script's path in place of
@@ -117,6 +117,8 @@ ostd::Result<ostd::UserContext> load_path(Process& process, AddressSpace& as,
     TRY(argv.push_back(args.path));
     for (size_t i = 1; i < args.argv.size(); ++i) TRY(argv.push_back(args.argv[i]));
     ProgramArgs next{interp, {argv.data(), argv.size()}, args.envp};
+    if (interp.substr(0, kScriptedPrefix.size()) == kScriptedPrefix)
+        return load_scripted(process, as, next);  // Host test programs as interpreters.
     return load_path(process, as, next, reader, depth + 1);
 }
 

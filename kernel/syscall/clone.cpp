@@ -14,6 +14,7 @@
 #include <kernel/abi/sched.h>
 #include <kernel/futex/futex.h>
 #include <kernel/futex/thread_exit.h>
+#include <kernel/process/elf_loader.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/user_loop.h>
 #include <kernel/signal/signal.h>
@@ -153,6 +154,7 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
 void init_clone() {
     futex::init();
     ProcessTable::add_hooks(&kCloneHooks);
+    set_exec_file_reader(&read_exec_file);
 }
 
 void vfork_release(Thread& child) {

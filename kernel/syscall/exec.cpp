@@ -7,6 +7,7 @@
 #include <ostd/timer/timer.h>
 #include <ostd/user/user_mode.h>
 
+#include <kernel/fs/process_files.h>
 #include <kernel/futex/thread_exit.h>
 #include <kernel/process/initial_stack.h>
 #include <kernel/process/process_table.h>
@@ -90,6 +91,7 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
     self.user_mode().set_vm_space(as->vm_space());
     self.user_mode().context() = start;
     ProcessTable::note_exec(proc);
+    fs::exec_files(proc);  // Close-on-exec descriptors.
     vfork_release(self);
     signal::on_exec(self);  // Caught signals back to SIG_DFL.
     return 0;  // rax of the new image starts at 0.
