@@ -43,8 +43,9 @@ Table& table() {
 
 ostd::Result<Key> key_for(AddressSpace& as, uint64_t uaddr, Scope scope) {
     if (uaddr % sizeof(uint32_t) != 0) return ostd::Error(EINVAL, "futex word not aligned");
-    if (uaddr < ostd::kUserStart.value() || uaddr >= ostd::kUserEnd.value())
-        return ostd::Error(EFAULT);
+    // Like Linux's access_ok(): only the end of the user range is checked here. A private key
+    // is just (mm, address), so a wake on an unmapped private word is 0, not EFAULT.
+    if (uaddr > ostd::kUserEnd.value() - sizeof(uint32_t)) return ostd::Error(EFAULT);
     Key key{&as, uaddr, nullptr};
     if (scope == Scope::kPrivate) return key;
     // Shared: words in MAP_SHARED memory are named by the memory object, the rest (private
