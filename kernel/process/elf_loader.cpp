@@ -47,8 +47,7 @@ ostd::Result<void> map_segments(AddressSpace& as, const elf::LoadPlan& plan,
             if (put != bytes.size()) return ostd::Error(EFAULT);
         }
         uint32_t prot = vm_prot(seg.prot);
-        if (prot != (kProtRead | kProtWrite))
-            TRY(as.protect(req.addr, req.len, prot));
+        if (prot != (kProtRead | kProtWrite)) TRY(as.protect(req.addr, req.len, prot));
     }
     return ostd::ok();
 }
@@ -60,8 +59,12 @@ ostd::Vaddr base_for(const elf::ElfImage& img, uint64_t want) {
 
 }  // namespace
 
-void set_exec_file_reader(ExecFileReader reader) { g_reader.store(reader); }
-ExecFileReader exec_file_reader() { return g_reader.load(); }
+void set_exec_file_reader(ExecFileReader reader) {
+    g_reader.store(reader);
+}
+ExecFileReader exec_file_reader() {
+    return g_reader.load();
+}
 
 ostd::Result<LoadedElf> load_elf(Process& process, AddressSpace& as,
                                  std::span<const std::byte> image, ExecFileReader read_interp) {

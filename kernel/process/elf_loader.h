@@ -33,11 +33,11 @@ inline constexpr uint64_t kInterpBase = 0x40000000;  // the dynamic linker
 
 /// What execve needs after loading: the first instruction and the auxv facts.
 struct LoadedElf {
-    uint64_t start_rip = 0;  // The interpreter's entry for dynamic images, else AT_ENTRY.
-    uint64_t entry = 0;      // AT_ENTRY: the executable's (biased) entry point.
-    uint64_t phdr = 0;       // AT_PHDR (0 when the table is not mapped).
-    uint64_t phent = 0;      // AT_PHENT
-    uint64_t phnum = 0;      // AT_PHNUM
+    uint64_t start_rip = 0;    // The interpreter's entry for dynamic images, else AT_ENTRY.
+    uint64_t entry = 0;        // AT_ENTRY: the executable's (biased) entry point.
+    uint64_t phdr = 0;         // AT_PHDR (0 when the table is not mapped).
+    uint64_t phent = 0;        // AT_PHENT
+    uint64_t phnum = 0;        // AT_PHNUM
     uint64_t interp_base = 0;  // AT_BASE (0 without an interpreter)
     uint64_t load_bias = 0;    // The executable's bias (0 for ET_EXEC).
     uint64_t brk = 0;          // Initial program break: the page after the executable.

@@ -5,10 +5,10 @@
 
 #include <atomic>
 
+#include <ostd/mm/vm_io.h>
 #include <ostd/sync/intrusive_list.h>
 #include <ostd/sync/mutex.h>
 #include <ostd/sync/wait_queue.h>
-#include <ostd/mm/vm_io.h>
 #include <ostd/timer/timer.h>
 
 #include <kernel/abi/sched.h>
@@ -27,9 +27,8 @@ namespace {
 namespace cf = abi::clone;
 
 constexpr uint64_t kSigchld = 17;
-constexpr uint64_t kNamespaces =
-    cf::kNewns | cf::kNewcgroup | cf::kNewuts | cf::kNewipc | cf::kNewuser | cf::kNewpid |
-    cf::kNewnet;
+constexpr uint64_t kNamespaces = cf::kNewns | cf::kNewcgroup | cf::kNewuts | cf::kNewipc |
+                                 cf::kNewuser | cf::kNewpid | cf::kNewnet;
 constexpr uint64_t kTaskSizeMax = (uint64_t{1} << 47) - 4096;
 
 // A vfork parent waiting for its child to exec or exit. Lives on the parent's stack; linked
@@ -83,16 +82,14 @@ struct CloneRequest {
 
 ostd::Result<void> check_flags(Process& caller, uint64_t flags) {
     if ((flags & (cf::kNewns | cf::kFs)) == (cf::kNewns | cf::kFs)) return ostd::Error(EINVAL);
-    if ((flags & (cf::kNewuser | cf::kFs)) == (cf::kNewuser | cf::kFs))
-        return ostd::Error(EINVAL);
+    if ((flags & (cf::kNewuser | cf::kFs)) == (cf::kNewuser | cf::kFs)) return ostd::Error(EINVAL);
     if ((flags & cf::kThread) && !(flags & cf::kSighand))
         return ostd::Error(EINVAL, "CLONE_THREAD needs CLONE_SIGHAND");
     if ((flags & cf::kSighand) && !(flags & cf::kVm))
         return ostd::Error(EINVAL, "CLONE_SIGHAND needs CLONE_VM");
     if ((flags & cf::kParent) && caller.pid() == 1)
         return ostd::Error(EINVAL, "init cannot create siblings");
-    if ((flags & cf::kThread) && (flags & (cf::kNewuser | cf::kNewpid)))
-        return ostd::Error(EINVAL);
+    if ((flags & cf::kThread) && (flags & (cf::kNewuser | cf::kNewpid))) return ostd::Error(EINVAL);
     if (flags & kNamespaces) {
         if (!caller.creds().is_privileged()) return ostd::Error(EPERM);
         return ostd::Error(EINVAL, "namespaces are not supported");
@@ -226,9 +223,9 @@ ostd::Result<int64_t> sys_clone3(SyscallContext& ctx, const SyscallArgs& args) {
     if ((ca.flags & (cf::kSighand | cf::kClearSighand)) == (cf::kSighand | cf::kClearSighand))
         return ostd::Error(EINVAL);
     if ((ca.flags & (cf::kThread | cf::kParent)) && ca.exit_signal) return ostd::Error(EINVAL);
-    if (ca.stack == 0 ? ca.stack_size != 0 : (ca.stack_size == 0 ||
-                                              ca.stack + ca.stack_size > kTaskSizeMax ||
-                                              ca.stack + ca.stack_size < ca.stack))
+    if (ca.stack == 0 ? ca.stack_size != 0
+                      : (ca.stack_size == 0 || ca.stack + ca.stack_size > kTaskSizeMax ||
+                         ca.stack + ca.stack_size < ca.stack))
         return ostd::Error(EINVAL, "bad clone3 stack");
     if (ca.set_tid) return ostd::Error(EINVAL, "set_tid is not supported");
     if (ca.flags & (cf::kNewtime | cf::kIntoCgroup))

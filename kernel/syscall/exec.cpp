@@ -21,8 +21,8 @@
 namespace kernel::syscall {
 namespace {
 
-constexpr size_t kMaxArgStrlen = 32 * 4096;     // MAX_ARG_STRLEN
-constexpr size_t kMaxArgStrings = 0x7fffffff;   // MAX_ARG_STRINGS
+constexpr size_t kMaxArgStrlen = 32 * 4096;    // MAX_ARG_STRLEN
+constexpr size_t kMaxArgStrings = 0x7fffffff;  // MAX_ARG_STRINGS
 constexpr int kAtFdcwd = -100;
 constexpr uint32_t kAtSymlinkNofollow = 0x100, kAtEmptyPath = 0x1000;
 
@@ -47,7 +47,8 @@ ostd::Result<void> read_string_array(SyscallContext& ctx, uint64_t uarray,
 ostd::Result<ostd::Vector<std::string_view>> views(const ostd::Vector<ostd::String>& strings) {
     ostd::Vector<std::string_view> v;
     TRY(v.reserve(strings.size()));
-    for (const auto& s : strings) TRY(v.push_back(s.view()));
+    for (const auto& s : strings)
+        TRY(v.push_back(s.view()));
     return v;
 }
 
@@ -94,7 +95,7 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
     fs::exec_files(proc);  // Close-on-exec descriptors.
     vfork_release(self);
     signal::on_exec(self);  // Caught signals back to SIG_DFL.
-    return 0;  // rax of the new image starts at 0.
+    return 0;               // rax of the new image starts at 0.
 }
 
 }  // namespace

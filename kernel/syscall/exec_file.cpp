@@ -30,7 +30,8 @@ ostd::Result<ostd::Vector<std::byte>> read_exec_file(Process& process, std::stri
     if (size > kMaxExecFile) return ostd::Error(ENOMEM, "executable too large to load");
     ostd::Vector<std::byte> bytes;
     TRY(bytes.reserve(size));
-    for (uint64_t i = 0; i < size; ++i) TRY(bytes.push_back(std::byte{0}));
+    for (uint64_t i = 0; i < size; ++i)
+        TRY(bytes.push_back(std::byte{0}));
     uint64_t done = 0;
     while (done < size) {
         auto w = ostd::VmWriter::from_kernel({bytes.data() + done, size - done});
@@ -41,7 +42,8 @@ ostd::Result<ostd::Vector<std::byte>> read_exec_file(Process& process, std::stri
     ostd::Vector<std::byte> out;
     if (done == size) return bytes;
     TRY(out.reserve(done));
-    for (uint64_t i = 0; i < done; ++i) TRY(out.push_back(bytes[i]));
+    for (uint64_t i = 0; i < done; ++i)
+        TRY(out.push_back(bytes[i]));
     return out;
 }
 
