@@ -95,7 +95,15 @@ int cmd_run(const std::vector<char*>& positional) {
         cmd += " init=" + program;
         if (positional.size() > 2) {
             cmd += " --";
-            for (size_t i = 2; i < positional.size(); ++i) cmd += std::string(" ") + positional[i];
+            // Quoted so that spaces and quotes inside arguments survive the command line.
+            for (size_t i = 2; i < positional.size(); ++i) {
+                cmd += " \"";
+                for (const char* c = positional[i]; *c; ++c) {
+                    if (*c == '"' || *c == '\\') cmd += '\\';
+                    cmd += *c;
+                }
+                cmd += '"';
+            }
         }
     }
     cfg.command_line = cmd;
