@@ -224,6 +224,41 @@ TEST(SignalWait, AltStackRunsHandlerOnIt) {
     EXPECT_EQ(status, 0);
 }
 
+TEST(SignalWait, AltStackAutodisarm) {
+    int status = run_program("sig_autodisarm", [](ScriptedUser& u) {
+        uint64_t scratch = u.stack_alloc(128);
+        constexpr uint64_t kSize = 16 * 1024;
+        uint64_t b = static_cast<uint64_t>(u.syscall(SYS_mmap, 0, kSize, PROT_READ | PROT_WRITE,
+                                                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+        kabi::StackT inside{}, saved{};
+        uint64_t handler_sp = 0;
+        uint64_t h = u.code_address([&](ScriptedUser& hu) {
+            handler_sp = hu.regs().rsp;
+            hu.read(hu.regs().rdx + __builtin_offsetof(kabi::Ucontext, uc_stack), &saved,
+                    sizeof saved);
+            EXPECT_EQ(hu.syscall(SYS_sigaltstack, 0, scratch), 0);
+            hu.read(scratch, &inside, sizeof inside);
+        });
+        kabi::StackT ss{b, static_cast<int32_t>(1u << 31), 0, kSize};
+        EXPECT_EQ(u.syscall(SYS_sigaltstack, u.push(&ss, sizeof ss), 0), 0);
+        EXPECT_EQ(set_handler(u, SIGUSR1, h, kSaOnstack), 0);
+        EXPECT_EQ(u.syscall(SYS_kill, 1, SIGUSR1), 0);
+        EXPECT_GT(handler_sp, b);
+        EXPECT_LT(handler_sp, b + kSize);
+        EXPECT_EQ(inside.ss_flags, SS_DISABLE);  // Disarmed while the handler runs.
+        EXPECT_EQ(saved.ss_flags, static_cast<int32_t>(1u << 31));
+        EXPECT_EQ(saved.ss_sp, b);
+        // sigreturn re-arms it from uc_stack.
+        EXPECT_EQ(u.syscall(SYS_sigaltstack, 0, scratch), 0);
+        kabi::StackT after;
+        u.read(scratch, &after, sizeof after);
+        EXPECT_EQ(after.ss_flags, static_cast<int32_t>(1u << 31));
+        EXPECT_EQ(after.ss_size, kSize);
+        return 0;
+    }, kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
 TEST(SignalWait, KillTkillTgkillErrors) {
     int status = run_program("sig_kill_err", [](ScriptedUser& u) {
         EXPECT_EQ(u.syscall(SYS_kill, 1, 0), 0);  // Probe.
