@@ -102,7 +102,8 @@ Quick quick_check(Thread& t, bool settle) {
     ostd::SpinLockGuard g(g_lock);
     ThreadSignals* ts = thread_state_locked(t);
     ProcessSignals* ps = process_state_locked(t.process());
-    if (!ts || !ps || ps->stopped.load() || ps->real.fired.load() || ts->restore_mask ||
+    if (!ts || !ps || ps->stopped.load() || ps->real.fired.load() || ps->cpu_armed.load() ||
+        ts->restore_mask ||
         deliverable_locked(t) != 0)
         return Quick::kBusy;
     if (settle && !t.exit_requested()) {

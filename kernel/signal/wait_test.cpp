@@ -134,9 +134,35 @@ TEST(SignalWait, ItimerErrors) {
         Itv got;
         u.read(buf, &got, sizeof got);
         EXPECT_EQ(got.int_sec, 1);
-        EXPECT_EQ(got.val_sec, 2);
+        int64_t left_us = got.val_sec * 1'000'000 + got.val_usec;  // Counts down with CPU time.
+        EXPECT_LE(left_us, 2'000'000);
+        EXPECT_GT(left_us, 1'500'000);
         Itv arm{0, 0, 5, 0};
         EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_REAL, u.push(&arm, 32), kBadPtr), -EFAULT);
+        return 0;
+    }, kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
+TEST(SignalWait, CpuTimersFireWithCpuTime) {
+    int status = run_program("sig_cpu_timers", [](ScriptedUser& u) {
+        int prof = 0, vt = 0;
+        uint64_t hp = u.code_address([&](ScriptedUser&) { ++prof; });
+        uint64_t hv = u.code_address([&](ScriptedUser&) { ++vt; });
+        EXPECT_EQ(set_handler(u, SIGPROF, hp), 0);
+        EXPECT_EQ(set_handler(u, SIGVTALRM, hv), 0);
+        Itv periodic{0, 500, 0, 500};
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_PROF, u.push(&periodic, 32), 0), 0);
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_VIRTUAL, u.push(&periodic, 32), 0), 0);
+        for (int i = 0; i < 5'000'000 && (prof < 3 || vt < 1); ++i) u.syscall(SYS_getpid);
+        EXPECT_GE(prof, 3);  // Periodic: keeps firing.
+        EXPECT_GE(vt, 1);
+        Itv off{0, 0, 0, 0};
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_PROF, u.push(&off, 32), 0), 0);
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_VIRTUAL, u.push(&off, 32), 0), 0);
+        int before = prof;
+        for (int i = 0; i < 2000; ++i) u.syscall(SYS_getpid);
+        EXPECT_EQ(prof, before);  // Disarmed.
         return 0;
     }, kernel_machine());
     EXPECT_EQ(status, 0);
