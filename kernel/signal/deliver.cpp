@@ -103,8 +103,7 @@ Quick quick_check(Thread& t, bool settle) {
     ThreadSignals* ts = thread_state_locked(t);
     ProcessSignals* ps = process_state_locked(t.process());
     if (!ts || !ps || ps->stopped.load() || ps->real.fired.load() || ps->cpu_armed.load() ||
-        ts->restore_mask ||
-        deliverable_locked(t) != 0)
+        ts->restore_mask || deliverable_locked(t) != 0)
         return Quick::kBusy;
     if (settle && !t.exit_requested()) {
         if (ostd::Task* task = t.task()) {
