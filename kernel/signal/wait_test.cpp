@@ -292,6 +292,9 @@ TEST(SignalWait, KillTkillTgkillErrors) {
         EXPECT_EQ(u.syscall(SYS_kill, 999, SIGTERM), -ESRCH);
         EXPECT_EQ(u.syscall(SYS_kill, 1, 65), -EINVAL);
         EXPECT_EQ(u.syscall(SYS_kill, 1, -1), -EINVAL);
+        EXPECT_EQ(u.syscall(SYS_kill, 999, 65), -ESRCH);  // The target is looked up first.
+        EXPECT_EQ(u.syscall(SYS_kill, 0, 65), -EINVAL);
+        EXPECT_EQ(u.syscall(SYS_tkill, 77, 65), -ESRCH);
         EXPECT_EQ(u.syscall(SYS_kill, 0, 0), 0);      // Own group.
         EXPECT_EQ(u.syscall(SYS_kill, -1, 0), -ESRCH);  // Nobody but init and self.
         EXPECT_EQ(u.syscall(SYS_kill, -42, 0), -ESRCH);
