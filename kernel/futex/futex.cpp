@@ -193,17 +193,3 @@ ostd::Result<size_t> wake_op(AddressSpace& as, uint64_t uaddr, uint64_t uaddr2, 
 }
 
 }  // namespace kernel::futex
-
-namespace kernel::futex {
-namespace {
-std::atomic<uint64_t (*)()> g_realtime{nullptr};
-}  // namespace
-
-void set_realtime_clock(uint64_t (*realtime_ns)()) { g_realtime.store(realtime_ns); }
-
-uint64_t realtime_now() {
-    auto fn = g_realtime.load();
-    return fn ? fn() : ostd::time::now();
-}
-
-}  // namespace kernel::futex

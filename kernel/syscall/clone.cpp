@@ -122,6 +122,14 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
     }
     if (req.flags & cf::kChildCleartid) child->clear_child_tid = req.child_tid;
 
+    if (req.flags & cf::kThread) {
+        // A new thread inherits the caller's signal mask.
+        if (auto r = signal::on_thread_created(self, *child); r.is_error()) {
+            ProcessTable::exit_thread(*child, wait_status_exited(0));
+            return r.error();
+        }
+    }
+
     VforkWait vw;
     if (req.flags & cf::kVfork) {
         vw.child = child.ptr();
