@@ -107,7 +107,6 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
     ostd::Ref<Thread> child = (req.flags & cf::kThread)
                                   ? TRY(ProcessTable::create_thread(self))
                                   : TRY(ProcessTable::fork_process(self, req.flags));
-    if (req.flags & cf::kThread) (void)signal::on_thread_created(self, *child);  // The mask.
     ostd::UserContext uc = self.user_mode().context();
     uc.regs().rax = 0;
     if (req.stack) uc.regs().rsp = req.stack;
