@@ -108,7 +108,9 @@ Quick quick_check(Thread& t, bool settle) {
     if (settle && !t.exit_requested()) {
         if (ostd::Task* task = t.task()) {
             task->clear_interrupt();
-            if (ps->real.fired.load()) task->interrupt();  // Fired meanwhile: keep the kick.
+            // Kicks made without g_lock (alarm callback, group stop) set their flag first:
+            // if one raced with the clear above, its flag is visible now.
+            if (ps->real.fired.load() || ps->stopped.load()) task->interrupt();
         }
     }
     return Quick::kQuiet;
