@@ -1,6 +1,8 @@
 // Data syscalls: read, write, pread64, pwrite64, readv, writev, preadv, pwritev, lseek,
 // sendfile, copy_file_range.
 #include <kernel/abi/io.h>
+#include <kernel/process/process.h>
+#include <kernel/signal/signal.h>
 #include <kernel/syscall/fs_common.h>
 #include <kernel/syscall/handlers.h>
 
@@ -28,7 +30,16 @@ Result<size_t> one(SyscallContext& ctx, const vfs::Caller& c, Dir dir, int fd, u
         return off >= 0 ? vfs::pread(c, fd, w, off) : vfs::read(c, fd, w);
     }
     ostd::VmReader r = TRY(user_reader(ctx, buf, len));
-    return off >= 0 ? vfs::pwrite(c, fd, r, off) : vfs::write(c, fd, r);
+    auto written = off >= 0 ? vfs::pwrite(c, fd, r, off) : vfs::write(c, fd, r);
+    // A write to a pipe or FIFO without readers raises SIGPIPE as well (man 7 pipe).
+    if (written.is_error() && written.error().code() == EPIPE && ctx.thread) {
+        constexpr int kSigPipe = 13, kSiUser = 0;
+        (void)signal::send_signal_to_thread(
+            *ctx.thread, kSigPipe,
+            signal::make_info(kSigPipe, kSiUser, ctx.process->pid(),
+                              ctx.process->creds().uids().real));
+    }
+    return written;
 }
 
 /// readv/writev family: stops at the first short transfer; an error after progress returns

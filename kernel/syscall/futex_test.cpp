@@ -105,7 +105,7 @@ TEST(FutexSyscalls, ErrorPaths) {
         EXPECT_EQ(u.syscall(SYS_futex, w, FUTEX_WAKE_OP_PRIVATE, 1, 1, w + 4, 0x7 << 28),
                   -ENOSYS);  // Unknown operation.
         EXPECT_EQ(u.syscall(SYS_futex, w, kWakeP, 1, 0, 0, 0), 0);  // Nobody waits.
-        EXPECT_EQ(u.syscall(SYS_futex, kBadPtr, kWakeP, 1, 0, 0, 0), -EFAULT);
+        EXPECT_EQ(u.syscall(202, kBadPtr, kWakeP, 1, 0, 0, 0), 0);  // Linux: private wake never reads the word.
         return 0;
     }, kernel_machine());
     EXPECT_EQ(status, 0);
