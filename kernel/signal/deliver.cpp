@@ -95,9 +95,31 @@ void begin_group_stop(Thread& t, ProcessSignals& ps, int sig) {
             if (other.ptr() != &t) kick(*other);
 }
 
+// The common case in one lock round trip: state exists and nothing at all is going on.
+// Returns kQuiet then; kBusy sends the caller down the full path.
+enum class Quick : uint8_t { kQuiet, kBusy };
+Quick quick_check(Thread& t, bool settle) {
+    ostd::SpinLockGuard g(g_lock);
+    ThreadSignals* ts = thread_state_locked(t);
+    ProcessSignals* ps = process_state_locked(t.process());
+    if (!ts || !ps || ps->stopped.load() || ps->real.fired.load() || ps->cpu_armed.load() ||
+        ts->restore_mask || deliverable_locked(t) != 0)
+        return Quick::kBusy;
+    if (settle && !t.exit_requested()) {
+        if (ostd::Task* task = t.task()) {
+            task->clear_interrupt();
+            // Kicks made without g_lock (alarm callback, group stop) set their flag first:
+            // if one raced with the clear above, its flag is visible now.
+            if (ps->real.fired.load() || ps->stopped.load()) task->interrupt();
+        }
+    }
+    return Quick::kQuiet;
+}
+
 }  // namespace
 
 bool has_pending(Thread& t) {
+    if (quick_check(t, false) == Quick::kQuiet) return false;
     flush_deferred(t);
     ThreadSignals* ts = thread_state(t);
     ProcessSignals* ps = process_state(t.process());
@@ -111,6 +133,7 @@ void before_user(Thread& t, ostd::UserContext& ctx, const int64_t* syscall_ret) 
     // rt_sigreturn's "result" is the restored rax, never a restart request.
     if (syscall_ret && t.orig_syscall_nr == kSysRtSigreturn) syscall_ret = nullptr;
     if (syscall_ret && !is_restart(*syscall_ret)) syscall_ret = nullptr;
+    if (!syscall_ret && quick_check(t, true) == Quick::kQuiet) return;
     flush_deferred(t);
     ThreadSignals* ts = thread_state(t);
     ProcessSignals* ps = process_state(t.process());

@@ -46,7 +46,7 @@ ostd::Result<void> setup_frame(Thread& t, ostd::UserContext& ctx, const Delivery
     f.uc.uc_flags = abi::uc::kSigcontextSs | abi::uc::kStrictRestoreSs;
     f.uc.uc_link = 0;
     f.uc.uc_stack.ss_sp = d.altstack.ss_sp;
-    f.uc.uc_stack.ss_flags = stack_flags(d.altstack, r.rsp);
+    f.uc.uc_stack.ss_flags = d.altstack.ss_flags;  // The stored flags (__save_altstack).
     f.uc.uc_stack.ss_size = d.altstack.ss_size;
     abi::Sigcontext& sc = f.uc.uc_mcontext;
     sc.r8 = r.r8, sc.r9 = r.r9, sc.r10 = r.r10, sc.r11 = r.r11;

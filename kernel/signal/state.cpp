@@ -155,8 +155,10 @@ void settle_interrupt(Thread& t) {
         if (deliverable_locked(t) != 0) return;
         task->clear_interrupt();
     }
-    // The alarm timer interrupts without the lock, after setting `fired`: do not lose it.
-    if (ProcessSignals* ps = process_state(t.process()); ps && ps->real.fired.load())
+    // The alarm timer and group stop kick without the lock, after setting their flag: a kick
+    // that raced with the clear above is not lost.
+    if (ProcessSignals* ps = process_state(t.process());
+        ps && (ps->real.fired.load() || ps->stopped.load()))
         task->interrupt();
 }
 

@@ -76,6 +76,12 @@ struct RealTimer {
     std::atomic<bool> fired{false};
 };
 
+/// A CPU-time interval timer: expires when the process's CPU clock reaches deadline_ns.
+struct CpuTimer {
+    uint64_t deadline_ns = 0;  // 0: disarmed.
+    uint64_t interval_ns = 0;
+};
+
 struct ProcessSignals : ostd::HeapObject {
     explicit ProcessSignals(ostd::Ref<Handlers> h) : handlers(std::move(h)), real(this) {}
     ostd::Ref<Handlers> handlers ORRERY_GUARDED_BY(g_lock);
@@ -83,8 +89,11 @@ struct ProcessSignals : ostd::HeapObject {
     std::atomic<bool> stopped{false};  // Group stop in effect.
     ostd::WaitQueue continued;         // Stopped threads sleep here until SIGCONT / SIGKILL.
     RealTimer real;
-    abi::Itimerval virt ORRERY_GUARDED_BY(g_lock){};  // Stored only (Partial): never fire.
-    abi::Itimerval prof ORRERY_GUARDED_BY(g_lock){};
+    // ITIMER_VIRTUAL / ITIMER_PROF in process CPU time (user / user+system ns), checked on
+    // the way back to user mode while `cpu_armed` (flush_deferred()).
+    CpuTimer virt ORRERY_GUARDED_BY(g_lock);
+    CpuTimer prof ORRERY_GUARDED_BY(g_lock);
+    std::atomic<bool> cpu_armed{false};
 };
 
 struct ThreadSignals : ostd::HeapObject {

@@ -143,4 +143,46 @@ TEST(ThreadSignals, SigtimedwaitInAThreadTakesProcessSignal) {
     }, kernel_machine(2)));
 }
 
+TEST(ThreadSignals, GroupStopStopsEveryThread) {
+    EXPECT_PASSES(run_program("tsig_stop", [](ScriptedUser& u) {
+        uint64_t st = u.stack_alloc(8);
+        std::atomic<int> ticks{0};
+        std::atomic<bool> cloned{false}, no_clone{false};
+        int64_t pid = u.fork([&](ScriptedUser& c) {
+            int64_t tid = c.clone(kThreadFlags, map_stack(c), 0, 0, 0, [&](ScriptedUser& tc) {
+                for (;;) {
+                    nap(tc);
+                    ticks.fetch_add(1);
+                }
+                return 0;
+            });
+            if (tid == -ENOSYS) no_clone.store(true);
+            cloned.store(true);
+            for (;;) nap(c);
+            return 0;
+        });
+        if (pid == -ENOSYS) return kNoClone;
+        while (!cloned.load()) nap(u);
+        if (no_clone.load()) {
+            u.syscall(SYS_kill, pid, SIGKILL);
+            u.syscall(SYS_wait4, pid, 0, 0, 0);
+            return kNoClone;
+        }
+        while (ticks.load() < 3) nap(u);
+        EXPECT_EQ(u.syscall(SYS_kill, pid, SIGSTOP), 0);
+        EXPECT_EQ(u.syscall(SYS_wait4, pid, st, WUNTRACED, 0), pid);
+        EXPECT_EQ(u.read_u64(st) & 0xffff, uint64_t{(SIGSTOP << 8) | 0x7f});
+        for (int i = 0; i < 10; ++i) nap(u);  // In-flight naps end; then the thread sleeps.
+        int stopped_at = ticks.load();
+        for (int i = 0; i < 30; ++i) nap(u);
+        EXPECT_EQ(ticks.load(), stopped_at);  // The other thread is stopped too.
+        EXPECT_EQ(u.syscall(SYS_kill, pid, SIGCONT), 0);
+        while (ticks.load() < stopped_at + 3) nap(u);  // Both run again.
+        EXPECT_EQ(u.syscall(SYS_kill, pid, SIGKILL), 0);
+        EXPECT_EQ(u.syscall(SYS_wait4, pid, st, 0, 0), pid);
+        EXPECT_EQ(u.read_u64(st) & 0x7f, uint64_t{SIGKILL});
+        return 0;
+    }, kernel_machine(2)));
+}
+
 }  // namespace

@@ -36,6 +36,8 @@ bool may_signal(Process& sender, Process& target, int sig) {
 
 // One target of kill: permission, then (sig != 0) the send.
 ostd::Result<void> kill_one(Process& sender, Process& target, int sig, const abi::SigInfo& info) {
+    // Linux checks the number only once it found a target (kill(nonexistent, 99) is ESRCH).
+    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     if (!may_signal(sender, target, sig)) return ostd::Error(EPERM);
     if (sig == 0) return ostd::ok();
     return signal::send_signal(target, sig, info);
@@ -63,9 +65,9 @@ ostd::Result<int64_t> kill_many(Process& sender, ostd::Vector<ostd::Ref<Process>
 ostd::Result<int64_t> tkill_common(SyscallContext& ctx, Pid tgid, Pid tid, int sig) {
     Thread* me = TRY(caller(ctx));
     if (tid <= 0) return ostd::Error(EINVAL);
-    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     ostd::RefPtr<Thread> t = ProcessTable::find_thread(tid);
     if (!t || (tgid > 0 && t->process().pid() != tgid)) return ostd::Error(ESRCH);
+    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     if (!may_signal(me->process(), t->process(), sig)) return ostd::Error(EPERM);
     if (sig == 0) return 0;
     auto info = signal::make_info(sig, abi::si::kTkill, me->process().pid(),
@@ -151,7 +153,6 @@ ostd::Result<int64_t> sys_rt_sigqueueinfo(SyscallContext& ctx, const SyscallArgs
     abi::SigInfo info = TRY(read_user<abi::SigInfo>(ctx, args.args[2]));
     if ((info.si_code >= 0 || info.si_code == abi::si::kTkill) && pid != me->process().pid())
         return ostd::Error(EPERM);
-    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     ostd::RefPtr<Process> p = ProcessTable::find_process(pid);
     if (!p) return ostd::Error(ESRCH);
     info.si_signo = sig;
@@ -166,9 +167,10 @@ ostd::Result<int64_t> sys_rt_tgsigqueueinfo(SyscallContext& ctx, const SyscallAr
     abi::SigInfo info = TRY(read_user<abi::SigInfo>(ctx, args.args[3]));
     if ((info.si_code >= 0 || info.si_code == abi::si::kTkill) && tgid != me->process().pid())
         return ostd::Error(EPERM);
-    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
+    if (tgid <= 0 || tid <= 0) return ostd::Error(EINVAL);
     ostd::RefPtr<Thread> t = ProcessTable::find_thread(tid);
     if (!t || t->process().pid() != tgid) return ostd::Error(ESRCH);
+    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     if (!may_signal(me->process(), t->process(), sig)) return ostd::Error(EPERM);
     if (sig == 0) return 0;
     info.si_signo = sig;
@@ -190,7 +192,6 @@ ostd::Result<int64_t> sys_kill(SyscallContext& ctx, const SyscallArgs& args) {
     Process& self = me->process();
     Pid pid = args.as_int(0);
     int sig = args.as_int(1);
-    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     auto info = signal::make_info(sig, abi::si::kUser, self.pid(), self.creds().uids().real);
     if (pid > 0) {
         ostd::RefPtr<Process> p = ProcessTable::find_process(pid);
