@@ -214,6 +214,8 @@ BENCHMARK(BM_ForkExitWait_Orrery)->UseRealTime();
 
 // ---- futex wake/wait ping-pong -------------------------------------------------------------------
 // One iteration = one round trip: A flips the word to 1 and wakes B; B flips it to 0 and wakes A.
+// Orrery runs both threads on its one vCPU (a wake is a task switch on the same host thread);
+// the host threads may sit on different CPUs, so the host figure includes cross-CPU wake-ups.
 
 long host_futex(std::atomic<uint32_t>* w, int op, uint32_t val) {
     return syscall(SYS_futex, reinterpret_cast<uint32_t*>(w), op | FUTEX_PRIVATE_FLAG, val,
