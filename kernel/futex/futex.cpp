@@ -43,10 +43,12 @@ Table& table() {
 
 ostd::Result<Key> key_for(AddressSpace& as, uint64_t uaddr, Scope scope) {
     if (uaddr % sizeof(uint32_t) != 0) return ostd::Error(EINVAL, "futex word not aligned");
-    if (uaddr < ostd::kUserStart.value() || uaddr >= ostd::kUserEnd.value())
-        return ostd::Error(EFAULT);
+    // Like Linux's access_ok(): anything below the end of user space is a valid private key;
+    // the word itself is only read by the operations that need its value.
+    if (uaddr >= ostd::kUserEnd.value()) return ostd::Error(EFAULT);
     Key key{&as, uaddr, nullptr};
     if (scope == Scope::kPrivate) return key;
+    if (uaddr < ostd::kUserStart.value()) return ostd::Error(EFAULT);
     // Shared: words in MAP_SHARED memory are named by the memory object, the rest (private
     // mappings) by the address space, as Linux's get_futex_key() does.
     auto vmas = TRY(as.snapshot());
@@ -190,20 +192,6 @@ ostd::Result<size_t> wake_op(AddressSpace& as, uint64_t uaddr, uint64_t uaddr2, 
               : cmp == kLe ? old <= cmparg : cmp == kGt ? old > cmparg : old >= cmparg;
     if (pass) n += wake_locked(t, k2, nr_wake2, kMatchAny);
     return n;
-}
-
-}  // namespace kernel::futex
-
-namespace kernel::futex {
-namespace {
-std::atomic<uint64_t (*)()> g_realtime{nullptr};
-}  // namespace
-
-void set_realtime_clock(uint64_t (*realtime_ns)()) { g_realtime.store(realtime_ns); }
-
-uint64_t realtime_now() {
-    auto fn = g_realtime.load();
-    return fn ? fn() : ostd::time::now();
 }
 
 }  // namespace kernel::futex

@@ -80,14 +80,55 @@ ostd::Result<ostd::UserContext> load_program_image(Process& process, AddressSpac
     return ctx;
 }
 
+namespace {
+
+// Linux's BINPRM_MAX_RECURSION: a script's interpreter may itself be a script, 4 levels deep.
+constexpr int kMaxScriptDepth = 4;
+// BINPRM_BUF_SIZE: only the first 256 bytes hold the "#!" line.
+constexpr size_t kShebangMax = 256;
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+ostd::Result<ostd::UserContext> load_path(Process& process, AddressSpace& as,
+                                          const ProgramArgs& args, ExecFileReader reader,
+                                          int depth) {
+    ostd::Vector<std::byte> bytes = TRY(reader(args.path));
+    if (bytes.size() < 2 || bytes[0] != std::byte{'#'} || bytes[1] != std::byte{'!'})
+        return load_program_image(process, as, {bytes.data(), bytes.size()}, args, reader);
+    // "#!interpreter [one-argument]": run the interpreter with the script's path in place of
+    // argv[0] (man 2 execve, "Interpreter scripts").
+    if (depth >= kMaxScriptDepth) return ostd::Error(ELOOP, "interpreter scripts nest too deep");
+    char line[kShebangMax];
+    size_t n = 0;
+    for (size_t i = 2; i < bytes.size() && i < kShebangMax && bytes[i] != std::byte{'\n'}; ++i)
+        line[n++] = static_cast<char>(bytes[i]);
+    std::string_view rest(line, n);
+    while (!rest.empty() && is_blank(rest.front())) rest.remove_prefix(1);
+    while (!rest.empty() && (is_blank(rest.back()) || rest.back() == '\r')) rest.remove_suffix(1);
+    if (rest.empty()) return ostd::Error(ENOEXEC, "empty #! line");
+    size_t end = 0;
+    while (end < rest.size() && !is_blank(rest[end])) ++end;
+    std::string_view interp = rest.substr(0, end);
+    std::string_view opt = rest.substr(end);
+    while (!opt.empty() && is_blank(opt.front())) opt.remove_prefix(1);
+    ostd::Vector<std::string_view> argv;
+    TRY(argv.push_back(interp));
+    if (!opt.empty()) TRY(argv.push_back(opt));
+    TRY(argv.push_back(args.path));
+    for (size_t i = 1; i < args.argv.size(); ++i) TRY(argv.push_back(args.argv[i]));
+    ProgramArgs next{interp, {argv.data(), argv.size()}, args.envp};
+    return load_path(process, as, next, reader, depth + 1);
+}
+
+}  // namespace
+
 ostd::Result<ostd::UserContext> load_program(Process& process, AddressSpace& as,
                                              const ProgramArgs& args) {
     if (args.path.substr(0, kScriptedPrefix.size()) == kScriptedPrefix)
         return load_scripted(process, as, args);
     ExecFileReader reader = exec_file_reader();
     if (!reader) return ostd::Error(ENOENT, "no file system to load programs from yet");
-    ostd::Vector<std::byte> bytes = TRY(reader(args.path));
-    return load_program_image(process, as, {bytes.data(), bytes.size()}, args, reader);
+    return load_path(process, as, args, reader, 0);
 }
 
 }  // namespace kernel

@@ -11,8 +11,8 @@ constexpr uint64_t kRedZone = 128;
 constexpr uint64_t kUserCs = 0x33, kUserSs = 0x2b;
 constexpr uint64_t kFlagTf = 0x100, kFlagDf = 0x400;
 // The flags user space may change through sigreturn (Linux FIX_EFLAGS).
-constexpr uint64_t kFixFlags = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 |
-                               0x10000 | 0x40000;
+constexpr uint64_t kFixFlags =
+    0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x10000 | 0x40000;
 constexpr uint64_t kUserTop = 0x0000'8000'0000'0000;  // Canonical lower half.
 
 bool on_stack(const abi::StackT& ss, uint64_t sp) {
@@ -108,8 +108,11 @@ ostd::Result<int64_t> sigreturn(Thread& t) {
         if (!same && !on_stack(ts->altstack, r.rsp)) {
             if (mode == abi::ss::kDisable)
                 ts->altstack = abi::StackT{0, abi::ss::kDisable, 0, 0};
-            else if ((mode == 0 || mode == abi::ss::kOnstack) && ss.ss_size >= abi::ss::kMinsigstksz)
-                ts->altstack = abi::StackT{ss.ss_sp, ss.ss_flags & static_cast<int32_t>(abi::ss::kAutodisarm), 0, ss.ss_size};
+            else if ((mode == 0 || mode == abi::ss::kOnstack) &&
+                     ss.ss_size >= abi::ss::kMinsigstksz)
+                ts->altstack =
+                    abi::StackT{ss.ss_sp, ss.ss_flags & static_cast<int32_t>(abi::ss::kAutodisarm),
+                                0, ss.ss_size};
         }
     }
     // The restored rax goes back as the call's result; dispatch() insists errno-range values

@@ -33,7 +33,8 @@ void RealTimer::fire(void* owner) {
 void flush_deferred(Thread& t) {
     ProcessSignals* ps = process_state(t.process());
     if (ps && ps->real.fired.load() && ps->real.fired.exchange(false))
-        (void)send_signal(t.process(), abi::sig::kAlrm, make_info(abi::sig::kAlrm, abi::si::kKernel));
+        (void)send_signal(t.process(), abi::sig::kAlrm,
+                          make_info(abi::sig::kAlrm, abi::si::kKernel));
 }
 
 void timer_thread_exit(Thread& t) {
@@ -60,6 +61,20 @@ void timer_thread_exit(Thread& t) {
         rt.target_tid = other->tid();
         return;
     }
+}
+
+void stop_real_timer(ProcessSignals& ps) {
+    RealTimer& rt = ps.real;
+    {
+        ostd::SpinLockIrqGuard g(rt.lock);
+        rt.interval_ns = 0;  // A callback running now must not re-arm.
+        rt.target = nullptr;
+        rt.target_tid = 0;
+    }
+    // cancel() waits for a running callback; a callback that already re-armed is caught by
+    // the second cancel().
+    rt.timer.cancel();
+    rt.timer.cancel();
 }
 
 ostd::Result<ItimerValue> get_itimer(Thread& caller, int which) {
@@ -93,12 +108,7 @@ ostd::Result<ItimerValue> set_itimer(Thread& caller, int which, const ItimerValu
         return old;
     }
     RealTimer& rt = ps->real;
-    {
-        ostd::SpinLockIrqGuard g(rt.lock);
-        rt.interval_ns = 0;  // A callback running now must not re-arm.
-    }
-    rt.timer.cancel();
-    rt.timer.cancel();
+    stop_real_timer(*ps);
     if (value.value_ns) {
         ostd::SpinLockIrqGuard g(rt.lock);
         rt.interval_ns = value.interval_ns;

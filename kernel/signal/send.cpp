@@ -20,7 +20,7 @@ bool handler_ignores(const abi::KernelSigaction& a, int sig) {
 
 // Removes `mask` from the shared set and every listed thread's set. g_lock held.
 void discard_everywhere(ProcessSignals& ps, ostd::Vector<ostd::Ref<Thread>>& threads,
-                        abi::SigSet mask, NodeList* freed) {
+                        abi::SigSet mask, NodeList* freed) ORRERY_REQUIRES(g_lock) {
     ps.shared.discard(mask, freed);
     for (auto& t : threads)
         if (ThreadSignals* ts = thread_state_locked(*t)) ts->pending.discard(mask, freed);

@@ -105,6 +105,18 @@ TEST(SignalWait, AlarmDefaultActionTerminates) {
     EXPECT_EQ(status, 128 + SIGALRM);
 }
 
+TEST(SignalWait, ArmedPeriodicTimerAtExitIsHarmless) {
+    int status = run_program("sig_alarm_exit", [](ScriptedUser& u) {
+        uint64_t h = u.code_address([](ScriptedUser&) {});
+        EXPECT_EQ(set_handler(u, SIGALRM, h), 0);
+        Itv fast{0, 1'000, 0, 1'000};
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_REAL, u.push(&fast, 32), 0), 0);
+        EXPECT_EQ(u.syscall(SYS_pause), -EINTR);
+        return 9;  // Exit while the timer keeps firing: it must be stopped, not left dangling.
+    }, kernel_machine(2));
+    EXPECT_EQ(status, 9);
+}
+
 TEST(SignalWait, ItimerErrors) {
     int status = run_program("sig_itimer_err", [](ScriptedUser& u) {
         uint64_t buf = u.stack_alloc(64);
@@ -276,6 +288,18 @@ TEST(SignalWait, TgkillAndQueuedRealtimeSignals) {
         EXPECT_EQ(u.syscall(SYS_rt_sigqueueinfo, 555, kSigRtmin, u.push(&si, 128)), -ESRCH);
         si.si_code = SI_USER;  // Only for oneself.
         EXPECT_EQ(u.syscall(SYS_rt_sigqueueinfo, 555, kSigRtmin, u.push(&si, 128)), -EPERM);
+        // rt_tgsigqueueinfo: to one thread, with the caller's siginfo.
+        si.si_code = SI_QUEUE;
+        si.fields.kill.value = 99;
+        uint64_t usi = u.push(&si, 128);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, kSigRtmin, usi), 0);
+        EXPECT_EQ(u.syscall(SYS_rt_sigtimedwait, scratch, info, tz, 8), kSigRtmin);
+        u.read(info, &si, sizeof si);
+        EXPECT_EQ(si.fields.kill.value, 99u);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 2, kSigRtmin, usi), -ESRCH);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 0, 1, kSigRtmin, usi), -EINVAL);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, kSigRtmin, kBadPtr), -EFAULT);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, 65, usi), -EINVAL);
         return 0;
     }, kernel_machine());
     EXPECT_EQ(status, 0);

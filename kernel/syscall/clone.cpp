@@ -16,6 +16,7 @@
 #include <kernel/futex/thread_exit.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/user_loop.h>
+#include <kernel/signal/signal.h>
 #include <kernel/syscall/handlers.h>
 #include <kernel/syscall/user_memory.h>
 
@@ -106,6 +107,7 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
     ostd::Ref<Thread> child = (req.flags & cf::kThread)
                                   ? TRY(ProcessTable::create_thread(self))
                                   : TRY(ProcessTable::fork_process(self, req.flags));
+    if (req.flags & cf::kThread) (void)signal::on_thread_created(self, *child);  // The mask.
     ostd::UserContext uc = self.user_mode().context();
     uc.regs().rax = 0;
     if (req.stack) uc.regs().rsp = req.stack;
@@ -119,6 +121,14 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
         (void)w.write_val(tid);
     }
     if (req.flags & cf::kChildCleartid) child->clear_child_tid = req.child_tid;
+
+    if (req.flags & cf::kThread) {
+        // A new thread inherits the caller's signal mask.
+        if (auto r = signal::on_thread_created(self, *child); r.is_error()) {
+            ProcessTable::exit_thread(*child, wait_status_exited(0));
+            return r.error();
+        }
+    }
 
     VforkWait vw;
     if (req.flags & cf::kVfork) {

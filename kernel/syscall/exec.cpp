@@ -11,6 +11,8 @@
 #include <kernel/process/initial_stack.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
+#include <kernel/process/user_loop.h>
+#include <kernel/signal/signal.h>
 #include <kernel/syscall/clone.h>
 #include <kernel/syscall/handlers.h>
 #include <kernel/syscall/user_memory.h>
@@ -89,6 +91,8 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
     self.user_mode().context() = start;
     ProcessTable::note_exec(proc);
     vfork_release(self);
+    // Caught signals reset to SIG_DFL (signal.h: never fails; resets in place without memory).
+    signal::on_exec(self);
     return 0;  // rax of the new image starts at 0.
 }
 

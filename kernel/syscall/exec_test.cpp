@@ -16,14 +16,15 @@
 #include <gtest/gtest.h>
 
 #include "run_program.h"
+#include <kernel/signal/signal_test_util.inc>
 
 namespace {
 
 using ostd::host::ScriptedUser;
 using orrery::testing::kernel_machine;
 using orrery::testing::run_program;
+using sigtest::kBadPtr;
 
-constexpr uint64_t kBadPtr = 0x8;
 
 // Builds a NULL-terminated pointer array of strings on the user stack.
 uint64_t push_strings(ScriptedUser& u, std::initializer_list<std::string_view> strs) {
@@ -185,6 +186,27 @@ TEST(ExecSyscalls, ExecKillsTheOtherThreads) {
         return 1;
     }, kernel_machine(2));
     EXPECT_EQ(status, 11);
+}
+
+TEST(ExecSyscalls, CaughtSignalsResetIgnoredStayIgnored) {
+    ostd::host::register_scripted_program("exec_sig_target", [](ScriptedUser& u) {
+        uint64_t oact = u.stack_alloc(sizeof(kernel::abi::KernelSigaction));
+        EXPECT_EQ(u.syscall(SYS_rt_sigaction, SIGUSR1, 0, oact, 8), 0);
+        EXPECT_EQ(u.read_u64(oact), 0u);  // SIG_DFL
+        EXPECT_EQ(u.syscall(SYS_rt_sigaction, SIGUSR2, 0, oact, 8), 0);
+        EXPECT_EQ(u.read_u64(oact), sigtest::kSigIgn);
+        EXPECT_EQ(sigtest::current_mask(u, u.stack_alloc(8)), sigtest::bit(SIGTERM));  // Kept.
+        return 3;
+    });
+    int status = run_program("exec_sig", [](ScriptedUser& u) {
+        EXPECT_EQ(sigtest::set_handler(u, SIGUSR1, u.code_address([](ScriptedUser&) {})), 0);
+        EXPECT_EQ(sigtest::set_handler(u, SIGUSR2, sigtest::kSigIgn), 0);
+        EXPECT_EQ(sigtest::set_mask(u, SIG_BLOCK, sigtest::bit(SIGTERM), u.stack_alloc(8)), 0);
+        int64_t r = execve(u, "scripted:exec_sig_target", {"t"}, {});
+        ADD_FAILURE() << "execve returned " << r;
+        return 1;
+    }, kernel_machine());
+    EXPECT_EQ(status, 3);
 }
 
 }  // namespace

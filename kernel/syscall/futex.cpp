@@ -5,6 +5,7 @@
 #include <kernel/process/process.h>
 #include <kernel/syscall/handlers.h>
 #include <kernel/syscall/user_memory.h>
+#include <kernel/time/clock.h>
 
 #include <ostd/timer/timer.h>
 
@@ -41,7 +42,7 @@ ostd::Result<int64_t> do_wait(SyscallContext& ctx, const SyscallArgs& args, fute
             deadline = add_saturating(ostd::time::now(), t);
         } else if (realtime) {
             // Convert the realtime deadline to the monotonic clock the waits use.
-            uint64_t rt = futex::realtime_now();
+            uint64_t rt = realtime_ns();
             deadline = t > rt ? add_saturating(ostd::time::now(), t - rt) : 0;
         } else {
             deadline = t;

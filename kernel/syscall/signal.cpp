@@ -1,5 +1,5 @@
 // The signal family: rt_sigaction, rt_sigprocmask, rt_sigreturn, rt_sigpending, rt_sigsuspend,
-// rt_sigtimedwait, rt_sigqueueinfo, sigaltstack, pause, kill, tkill, tgkill. Argument checks
+// rt_sigtimedwait, rt_(tg)sigqueueinfo, sigaltstack, pause, kill, tkill, tgkill. Argument checks
 // follow the man pages (and Linux's order); the work is in kernel/signal/.
 #include <kernel/abi/signal.h>
 #include <kernel/abi/time.h>
@@ -42,8 +42,8 @@ ostd::Result<void> kill_one(Process& sender, Process& target, int sig, const abi
 }
 
 // kill to a list: success if any target took it; else the last error (EPERM), ESRCH if none.
-ostd::Result<int64_t> kill_many(Process& sender, ostd::Vector<ostd::Ref<Process>>& targets,
-                                int sig, const abi::SigInfo& info, bool skip_init_and_self) {
+ostd::Result<int64_t> kill_many(Process& sender, ostd::Vector<ostd::Ref<Process>>& targets, int sig,
+                                const abi::SigInfo& info, bool skip_init_and_self) {
     bool any = false, ok = false;
     ostd::Error last(ESRCH);
     for (auto& p : targets) {
@@ -82,8 +82,7 @@ ostd::Result<int64_t> sys_rt_sigaction(SyscallContext& ctx, const SyscallArgs& a
     int sig = args.as_int(0);
     abi::KernelSigaction act;
     if (args.args[1]) act = TRY(read_user<abi::KernelSigaction>(ctx, args.args[1]));
-    abi::KernelSigaction old =
-        TRY(signal::set_action(*t, sig, args.args[1] ? &act : nullptr));
+    abi::KernelSigaction old = TRY(signal::set_action(*t, sig, args.args[1] ? &act : nullptr));
     if (args.args[2]) TRY(write_user(ctx, args.args[2], old));
     return 0;
 }
@@ -143,12 +142,13 @@ ostd::Result<int64_t> sys_rt_sigtimedwait(SyscallContext& ctx, const SyscallArgs
     return sig;
 }
 
+// rt_sigqueueinfo / rt_tgsigqueueinfo: a caller-supplied siginfo. Only the kernel may claim
+// kill()/tkill() origins for another process (man 2 rt_sigqueueinfo).
 ostd::Result<int64_t> sys_rt_sigqueueinfo(SyscallContext& ctx, const SyscallArgs& args) {
     Thread* me = TRY(caller(ctx));
     Pid pid = args.as_int(0);
     int sig = args.as_int(1);
     abi::SigInfo info = TRY(read_user<abi::SigInfo>(ctx, args.args[2]));
-    // Only the kernel may claim kill()/tkill() origins for another process (man 2 sigqueue).
     if ((info.si_code >= 0 || info.si_code == abi::si::kTkill) && pid != me->process().pid())
         return ostd::Error(EPERM);
     if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
@@ -156,6 +156,23 @@ ostd::Result<int64_t> sys_rt_sigqueueinfo(SyscallContext& ctx, const SyscallArgs
     if (!p) return ostd::Error(ESRCH);
     info.si_signo = sig;
     TRY(kill_one(me->process(), *p, sig, info));
+    return 0;
+}
+
+ostd::Result<int64_t> sys_rt_tgsigqueueinfo(SyscallContext& ctx, const SyscallArgs& args) {
+    Thread* me = TRY(caller(ctx));
+    Pid tgid = args.as_int(0), tid = args.as_int(1);
+    int sig = args.as_int(2);
+    abi::SigInfo info = TRY(read_user<abi::SigInfo>(ctx, args.args[3]));
+    if ((info.si_code >= 0 || info.si_code == abi::si::kTkill) && tgid != me->process().pid())
+        return ostd::Error(EPERM);
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
+    ostd::RefPtr<Thread> t = ProcessTable::find_thread(tid);
+    if (!t || t->process().pid() != tgid) return ostd::Error(ESRCH);
+    if (!may_signal(me->process(), t->process(), sig)) return ostd::Error(EPERM);
+    if (sig == 0) return 0;
+    info.si_signo = sig;
+    TRY(signal::send_signal_to_thread(*t, sig, info));
     return 0;
 }
 
