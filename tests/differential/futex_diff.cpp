@@ -33,7 +33,7 @@ DIFFTEST(Futex, ErrnosWithoutWaiters, SYS_futex) {
     sys.put_u32(w, 5);
     sys.ret("WAIT value mismatch", futex(sys, w, FUTEX_WAIT | kPriv, 4));
     sys.ret("WAKE nobody", futex(sys, w, FUTEX_WAKE | kPriv, 1));
-    sys.ret("WAKE EFAULT", futex(sys, kBadPtr, FUTEX_WAKE | kPriv, 1));
+    sys.ret("shared WAKE EFAULT", futex(sys, kBadPtr, FUTEX_WAKE, 1));
     sys.ret("WAIT EFAULT", futex(sys, kBadPtr, FUTEX_WAIT | kPriv, 0));
     sys.ret("WAIT unaligned", futex(sys, w + 1, FUTEX_WAIT | kPriv, 5));
     sys.ret("bad op", futex(sys, w, 99, 0));
