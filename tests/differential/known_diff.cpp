@@ -106,7 +106,7 @@ DIFFTEST(Known, WaitidWritesInfopEvenWithoutChildren) {
 
 // File mappings: Linux looks the fd up first, so a bad fd is EBADF (mm/mmap.c ksys_mmap_pgoff);
 // Orrery answers ENODEV (also with the VFS branch merged, as of this writing).
-DIFFTEST(Known, DISABLED_FileMappingBadFdIsEbadf) {
+DIFFTEST(Known, FileMappingBadFdIsEbadf) {
     sys.ret("bad fd", sys.call(SYS_mmap, 0, kPage, PROT_READ, MAP_PRIVATE, 999, 0));
     sys.ret("fd -1", sys.call(SYS_mmap, 0, kPage, PROT_READ, MAP_PRIVATE, kNoFd, 0));
     return 0;
