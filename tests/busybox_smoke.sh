@@ -32,6 +32,16 @@ y" 'mkdir -p /tmp/t/x /tmp/t/y && ls /tmp/t'
 check redirect_append "1
 2" 'echo 1 > /tmp/f; echo 2 >> /tmp/f; cat /tmp/f'
 check sed_tr "HELLO" 'echo hello | tr a-z A-Z | sed s/X/Y/'
+# A dynamically linked Debian binary: ld.so maps libc with file mmap.
+dyn="$work/dynroot"
+mkdir -p "$dyn/lib64" "$dyn/lib/x86_64-linux-gnu" "$dyn/usr/local/bin"
+cp /lib64/ld-linux-x86-64.so.2 "$dyn/lib64/"
+cp /lib/x86_64-linux-gnu/libc.so.6 "$dyn/lib/x86_64-linux-gnu/"
+cp /bin/echo "$dyn/usr/local/bin/dynecho"
+bash "$src/scripts/make-initramfs" "$work/dyn.cpio" "$dyn" >/dev/null || exit 1
+got=$(timeout 120 "$orrery" run --initramfs "$work/dyn.cpio" -- /usr/local/bin/dynecho dynamic ok 2>/dev/null)
+if [ "$got" != "dynamic ok" ]; then echo "FAIL dynamic_echo: got $(printf %q "$got")"; fail=1; else echo "ok   dynamic_echo"; fi
+
 "$orrery" run --initramfs "$work/initramfs.cpio" -- /bin/sh -c 'exit 3' >/dev/null 2>&1
 status=$?
 if [ "$status" -ne 3 ]; then echo "FAIL exit_status: want 3, got $status"; fail=1; else echo "ok   exit_status"; fi

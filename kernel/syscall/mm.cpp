@@ -1,6 +1,8 @@
 // The memory-mapping family: mmap (anonymous; files come with the VFS), munmap, mprotect,
 // mremap, brk, madvise. Validation follows man 2 mmap; the work is in kernel/vm/.
 #include <kernel/abi/mman.h>
+#include <kernel/fs/file_pages.h>
+#include <kernel/fs/inode.h>
 #include <kernel/fs/process_files.h>
 #include <kernel/process/process.h>
 #include <kernel/syscall/handlers.h>
@@ -43,12 +45,21 @@ ostd::Result<int64_t> sys_mmap(SyscallContext& ctx, const SyscallArgs& a) {
                                    map::kHugetlb | map::kSync | map::kFixedNoreplace;
         if (flags & ~known) return ostd::Error(EOPNOTSUPP);
     }
+    ostd::RefPtr<PageSource> source;
     if (!(flags & map::kAnonymous)) {
-        // The descriptor is checked first (EBADF), as on Linux; mapping files is not supported
-        // yet, which Linux reports for files without mmap as ENODEV.
+        // File mappings (man 2 mmap): the descriptor must be open for reading (EACCES), a shared
+        // writable mapping needs O_RDWR, only regular files map (ENODEV). Pages are private
+        // copies read on first touch, so a shared mapping is supported read-only.
         auto* files = TRY(fs::files_of(*ctx.process));
-        TRY(files->fds->get(a.as_int(4)));
-        return ostd::Error(ENODEV, "file mappings are not supported yet");
+        ostd::Ref<fs::File> file = TRY(files->fds->get(a.as_int(4)));
+        if (file->is_path_only() || !file->is_readable()) return ostd::Error(EACCES);
+        if (type != map::kPrivate && (prot & prot::kWrite)) {
+            if (!file->is_writable()) return ostd::Error(EACCES);
+            return ostd::Error(ENODEV, "writable shared file mappings are not supported yet");
+        }
+        if (!file->inode() || file->inode()->type() != fs::FileType::kRegular)
+            return ostd::Error(ENODEV);
+        source = TRY(fs::FilePageSource::create(std::move(file)));
     }
     if (flags & map::kHugetlb) return ostd::Error(EINVAL, "no huge pages");
     AddressSpace::MapRequest req;
@@ -60,6 +71,11 @@ ostd::Result<int64_t> sys_mmap(SyscallContext& ctx, const SyscallArgs& a) {
     req.fixed_noreplace = flags & map::kFixedNoreplace;
     req.grows_down = flags & map::kGrowsdown;
     req.populate = flags & map::kPopulate;
+    if (source) {
+        req.shared = false;  // Private copies of the file's pages (see above).
+        req.source = std::move(source);
+        req.source_off = off;
+    }
     return static_cast<int64_t>(TRY(as->map_anonymous(req)));
 }
 

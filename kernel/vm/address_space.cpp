@@ -89,6 +89,7 @@ ostd::Result<void> AddressSpace::split_at_locked(uint64_t va) {
     if (vmas_.size() >= kMaxVmas) return ostd::Error(ENOMEM, "too many mappings");
     Vma upper = vmas_[i];
     upper.shm_pgoff += (va - upper.start.value()) / kPageSize;
+    upper.source_off += va - upper.start.value();
     upper.start = Vaddr(va);
     TRY(vmas_.insert(i + 1, std::move(upper)));
     vmas_[i].end = Vaddr(va);
@@ -144,7 +145,12 @@ ostd::Result<uint64_t> AddressSpace::map_anonymous(const MapRequest& req) {
         vma.shared = req.shared;
         vma.grows_down = req.grows_down;
         vma.name = req.name;
-        if (req.shared) vma.shm = TRY(SharedMemory::create(len / kPageSize));
+        if (req.source) {
+            vma.source = req.source;
+            vma.source_off = req.source_off;
+        } else if (req.shared) {
+            vma.shm = TRY(SharedMemory::create(len / kPageSize));
+        }
         TRY(insert_locked(std::move(vma)));
     }
     if (req.populate) {
@@ -258,11 +264,27 @@ uint64_t AddressSpace::brk(uint64_t new_brk) {
 }
 
 int AddressSpace::handle_fault(uint64_t va, const FaultAccess& access) {
+    ostd::RefPtr<PageSource> source;
+    uint64_t offset = 0;
+    {
+        ostd::MutexGuard g(lock_);
+        int r = fault_locked(va, access, nullptr, &source, &offset);
+        if (r != -1) return r;
+    }
+    // File page: read it without the lock (reading may fault on other memory and take file
+    // locks, which must never nest inside lock_), then retry with the filled frame.
+    auto frame = ostd::Frame::alloc();
+    if (frame.is_error()) return static_cast<int>(FaultError::kOom);
+    if (source->read_page(offset, frame.value()).is_error()) return static_cast<int>(FaultError::kMapErr);
     ostd::MutexGuard g(lock_);
-    return fault_locked(va, access);
+    ostd::RefPtr<PageSource> again;
+    int r = fault_locked(va, access, &frame.value(), &again, &offset);
+    return r == -1 ? static_cast<int>(FaultError::kMapErr) : r;
 }
 
-int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access) {
+int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
+                               const ostd::Frame* prefilled, ostd::RefPtr<PageSource>* source,
+                               uint64_t* offset) {
     constexpr int kMapErr = static_cast<int>(FaultError::kMapErr);
     constexpr int kAccErr = static_cast<int>(FaultError::kAccErr);
     constexpr int kOom = static_cast<int>(FaultError::kOom);
@@ -285,6 +307,16 @@ int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access) {
             auto frame = v.shm->page(v.shm_pgoff + (page - v.start) / kPageSize);
             if (frame.is_error()) return kOom;
             if (cursor.map(frame.release_value(), prop).is_error()) return kOom;
+            return 0;
+        }
+        if (v.source) {
+            if (!prefilled) {
+                *source = v.source;
+                *offset = v.source_off + (page - v.start);
+                return -1;
+            }
+            // Our own copy of the file page: writable at once if the mapping allows it.
+            if (cursor.map(*prefilled, prop).is_error()) return kOom;
             return 0;
         }
         auto frame = ostd::Frame::alloc();
@@ -387,6 +419,7 @@ ostd::Result<uint64_t> AddressSpace::remap(uint64_t old_addr, uint64_t old_len, 
     }
     i = find_index_locked(old_addr);
     Vma moved = vmas_[i];
+    moved.source_off += old_addr - moved.start.value();
     moved.start = Vaddr(dest);
     moved.end = Vaddr(dest + new_len);
     auto src = TRY(space_->cursor_mut({Vaddr(old_addr), Vaddr(old_addr + old_len)}));

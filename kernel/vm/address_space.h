@@ -49,6 +49,8 @@ public:
         bool grows_down = false;
         bool populate = false;
         const char* name = nullptr;
+        ostd::RefPtr<PageSource> source;  // Set for private file mappings.
+        uint64_t source_off = 0;          // Page-aligned file offset.
     };
     /// Creates an anonymous mapping; returns its address. EINVAL (bad len/addr), ENOMEM (no
     /// room, too many VMAs, or out of memory), EEXIST (FIXED_NOREPLACE over a mapping).
@@ -96,7 +98,10 @@ private:
     ostd::Result<void> unmap_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
     ostd::Result<void> insert_locked(Vma vma) ORRERY_REQUIRES(lock_);
     void unmap_pages(uint64_t start, uint64_t end);
-    int fault_locked(uint64_t va, const FaultAccess& access) ORRERY_REQUIRES(lock_);
+    /// Returns 0 / a FaultError, or -1 when the page must first be read from `*source` at
+    /// `*offset` (done by the caller without the lock, then the fault is retried).
+    int fault_locked(uint64_t va, const FaultAccess& access, const ostd::Frame* prefilled,
+                     ostd::RefPtr<PageSource>* source, uint64_t* offset) ORRERY_REQUIRES(lock_);
 
     ostd::Mutex lock_;
     ostd::Ref<ostd::VmSpace> space_;

@@ -34,6 +34,14 @@ private:
     uint64_t pages_ = 0;
 };
 
+/// Where the pages of a file mapping come from (implemented by the VFS). read_page fills a zeroed
+/// frame with the bytes at `offset` (short at end of file). Called without VM locks held.
+class PageSource : public ostd::RefCounted<PageSource> {
+public:
+    virtual ~PageSource() = default;
+    virtual ostd::Result<void> read_page(uint64_t offset, const ostd::Frame& frame) = 0;
+};
+
 struct Vma {
     ostd::Vaddr start;
     ostd::Vaddr end;
@@ -42,6 +50,8 @@ struct Vma {
     bool grows_down = false; // The stack.
     ostd::RefPtr<SharedMemory> shm;  // Backing for shared anonymous mappings.
     uint64_t shm_pgoff = 0;          // Page index in shm of `start`.
+    ostd::RefPtr<PageSource> source;  // File mappings: private copies of the file's pages.
+    uint64_t source_off = 0;          // File offset of `start`.
     const char* name = nullptr;      // "[heap]", "[stack]" for /proc/pid/maps; static strings.
 
     uint64_t size() const { return end - start; }

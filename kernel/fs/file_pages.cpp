@@ -1,0 +1,20 @@
+// Reading file pages for private mappings: pread into the (zeroed) frame until EOF or full.
+#include <kernel/fs/file_pages.h>
+
+namespace kernel::fs {
+
+ostd::Result<ostd::Ref<PageSource>> FilePageSource::create(ostd::Ref<File> file) {
+    auto src = TRY(ostd::try_make_ref<FilePageSource>(std::move(file)));
+    return ostd::Ref<PageSource>(std::move(src));
+}
+
+ostd::Result<void> FilePageSource::read_page(uint64_t offset, const ostd::Frame& frame) {
+    ostd::VmWriter w = frame.writer();
+    while (w.remaining() > 0) {
+        size_t n = TRY(file_->pread(w, offset + (ostd::kPageSize - w.remaining())));
+        if (n == 0) break;  // End of file: the rest of the page stays zero.
+    }
+    return ostd::ok();
+}
+
+}  // namespace kernel::fs
