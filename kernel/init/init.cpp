@@ -4,6 +4,7 @@
 #include <ostd/common/log.h>
 #include <ostd/task/task.h>
 
+#include <kernel/fs/fs_boot.h>
 #include <kernel/lib/random.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
@@ -71,6 +72,7 @@ int run_init(const ostd::BootInfo& boot) {
         return 1;
     }
     Process& proc = thread.value()->process();
+    if (auto r = fs::fs_boot(proc, boot); r.is_error()) return 1;  // logged by fs_boot
     auto ctx = load_program(proc, proc.address_space(),
                             {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}});
     if (ctx.is_error()) {

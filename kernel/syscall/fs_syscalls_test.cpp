@@ -15,6 +15,8 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -316,6 +318,86 @@ TEST(FsSyscalls, StatxAccessXattrsAndMounts) {
         },
         kernel_machine());
     EXPECT_EQ(status, 0);
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<std::byte> newc(
+    const std::vector<std::pair<std::string, std::pair<uint32_t, std::string>>>& entries,
+    bool corrupt_second = false) {
+    std::string out;
+    auto pad = [&] {
+        while (out.size() % 4)
+            out.push_back('\0');
+    };
+    uint32_t ino = 1;
+    auto add = [&](const std::string& name, uint32_t mode, const std::string& data) {
+        char hdr[111];
+        snprintf(hdr, sizeof hdr, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+                 ino++, mode, 0u, 0u, 1u, 0u, unsigned(data.size()), 0u, 0u, 0u, 0u,
+                 unsigned(name.size() + 1), 0u);
+        out += hdr;
+        out += name;
+        out.push_back('\0');
+        pad();
+        out += data;
+        pad();
+    };
+    size_t n = 0;
+    for (auto& [name, md] : entries) {
+        size_t at = out.size();
+        add(name, md.first, md.second);
+        if (corrupt_second && ++n == 2) out[at] = 'X';
+    }
+    add("TRAILER!!!", 0, "");
+    std::vector<std::byte> b(out.size());
+    memcpy(b.data(), out.data(), out.size());
+    return b;
+}
+
+TEST(FsBoot, InitramfsBecomesTheRootOfInit) {
+    auto config = kernel_machine();
+    config.initramfs = newc({{"etc", {040755, ""}},
+                             {"etc/motd", {0100644, "welcome\n"}},
+                             {"bin", {040755, ""}},
+                             {"bin/sh", {0120777, "busybox"}}});
+    int status = run_program(
+        "fs-boot",
+        [](ScriptedUser& u) {
+            Sys s{u};
+            int fd = int(s.open("/etc/motd", O_RDONLY));
+            EXPECT_GE(fd, 3);
+            EXPECT_EQ(s.read(fd), "welcome\n");
+            uint64_t buf = u.stack_alloc(64);
+            EXPECT_EQ(u.syscall(SYS_readlink, u.push_string("/bin/sh"), buf, 64), 7);
+            struct stat st {};
+            EXPECT_EQ(s.stat("/dev/null", &st), 0);
+            EXPECT_EQ(st.st_mode & S_IFMT, S_IFCHR);
+            EXPECT_EQ(s.stat("/proc/meminfo", &st), 0);
+            return 0;
+        },
+        config);
+    EXPECT_EQ(status, 0);
+}
+
+TEST(FsBoot, MalformedInitramfsStopsBootOnlyWhenAsked) {
+    auto config = kernel_machine();
+    config.initramfs = newc({{"a", {0100644, "x"}}, {"b", {0100644, "y"}}}, true);
+    int status = run_program(
+        "fs-boot-cont",
+        [](ScriptedUser& u) {
+            Sys s{u};
+            EXPECT_GE(s.open("/a", O_RDONLY), 3);  // unpacked before the damage
+            EXPECT_EQ(s.open("/b", O_RDONLY), -ENOENT);
+            return 5;
+        },
+        config);
+    EXPECT_EQ(status, 5);
+    status = run_program(
+        "fs-boot-stop", [](ScriptedUser&) { return 5; }, config, "initramfs.on_error=stop");
+    EXPECT_EQ(status, 1);
 }
 
 }  // namespace
