@@ -2,7 +2,9 @@
 // prints what it did — the workload `make run` boots until native binaries run.
 #include "demo_programs.h"
 
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <cstdarg>
 #include <cstdio>
@@ -87,6 +89,29 @@ int demo_init(ScriptedUser& u) {
     // Process groups and sessions.
     say(u, "init: pgid %ld, sid %ld, setsid -> %s\n", (long)u.syscall(SYS_getpgid, 0),
         (long)u.syscall(SYS_getsid, 0), err(u.syscall(SYS_setsid)));
+    // fork: the child runs its own continuation and exits; the parent reaps it.
+    int64_t child = u.fork([](ScriptedUser& c) {
+        say(c, "child: pid %ld, parent %ld, exiting with 7\n", (long)c.syscall(SYS_getpid),
+            (long)c.syscall(SYS_getppid));
+        return 7;
+    });
+    uint64_t wstatus = u.stack_alloc(8);
+    int64_t reaped = u.syscall(SYS_wait4, child, wstatus, 0, 0);
+    uint32_t st = static_cast<uint32_t>(u.read_u64(wstatus));
+    say(u, "init: forked pid %ld, wait4 -> %ld, exited=%d status=%d\n", (long)child,
+        (long)reaped, WIFEXITED(st), WEXITSTATUS(st));
+
+    // A signal handler, run by the kernel on a Linux rt_sigframe.
+    static int handled = 0;
+    uint64_t handler = u.code_address([](ScriptedUser& h) { handled = int(h.regs().rdi); });
+    struct {
+        uint64_t handler, flags, restorer, mask;
+    } act = {handler, 0x04000000 /*SA_RESTORER*/, handler, 0};
+    int64_t sa = u.syscall(SYS_rt_sigaction, SIGUSR1, u.push(&act, sizeof act), 0, 8);
+    int64_t k = u.syscall(SYS_kill, u.syscall(SYS_getpid), SIGUSR1);
+    say(u, "init: rt_sigaction %s, kill(self, SIGUSR1) %s, handler saw signal %d\n", err(sa),
+        err(k), handled);
+
     say(u, "init: done, exiting with status 0\n");
     return 0;
 }

@@ -9,6 +9,8 @@
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
 #include <kernel/process/user_loop.h>
+#include <kernel/signal/signal.h>
+#include <kernel/syscall/clone.h>
 #include <kernel/time/clock.h>
 #include <kernel/time/host_name.h>
 
@@ -54,6 +56,8 @@ void shutdown_processes() {
 
 int run_init(const ostd::BootInfo& boot) {
     ProcessTable::init();
+    signal::init();
+    init_clone();
     random_init(boot.random_seed);
     clock_init(boot.boot_wall_ns);
     uts_init();

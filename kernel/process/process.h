@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
 #include <ostd/common/ref.h>
 #include <ostd/ktl/string.h>
@@ -47,7 +48,7 @@ public:
     bool exit_requested() const { return exit_requested_.load(std::memory_order_acquire); }
 
     /// The ostd task running this thread (null before start).
-    ostd::Task* task() const { return task_; }
+    ostd::Task* task() const { return task_.load(std::memory_order_acquire); }
 
     /// Opaque per-thread state owned by other subsystems (signals), created on demand.
     void* signal_state = nullptr;
@@ -71,7 +72,10 @@ private:
     Pid tid_;
     ostd::Ref<Process> process_;
     ostd::UserMode* user_mode_ = nullptr;  // Lives on the thread's task stack (user loop).
-    ostd::Task* task_ = nullptr;
+    // Published by start_thread while the task may already run (and read it): atomic.
+    std::atomic<ostd::Task*> task_{nullptr};
+    // Keeps task_ valid for as long as the Thread lives (the task may exit first).
+    std::optional<ostd::TaskRef> task_ref_;
     std::atomic<bool> exit_requested_{false};
 };
 

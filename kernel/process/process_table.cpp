@@ -164,18 +164,23 @@ ostd::Result<ostd::Ref<Thread>> ProcessTable::create_init() {
 
 ostd::Result<ostd::Ref<Thread>> ProcessTable::fork_process(Thread& parent_thread,
                                                             uint64_t clone_flags) {
-    constexpr uint64_t kCloneVm = 0x100;
+    constexpr uint64_t kCloneVm = 0x100, kCloneParent = 0x8000;
     TableState& s = st();
-    Process& parent = parent_thread.process();
-    Credentials creds = parent.creds();
-    Rlimit nproc = parent.rlimit(Resource::kNproc);
+    Process& caller = parent_thread.process();
+    Credentials creds = caller.creds();
+    Rlimit nproc = caller.rlimit(Resource::kNproc);
     ostd::Ref<AddressSpace> as = (clone_flags & kCloneVm)
-                                     ? parent.address_space_ref()
-                                     : TRY(parent.address_space().fork());
+                                     ? caller.address_space_ref()
+                                     : TRY(caller.address_space().fork());
     ostd::RefPtr<Process> child_p;
     ostd::RefPtr<Thread> child_t;
+    // CLONE_PARENT: the child becomes the caller's sibling (the caller is not init: checked by
+    // the clone syscall). Everything else is inherited from the caller.
+    Process* tree_parent = &caller;
     {
         ostd::MutexGuard g(s.tree_lock);
+        if ((clone_flags & kCloneParent) && caller.parent_) tree_parent = caller.parent_;
+        Process& parent = *tree_parent;
         if (!creds.is_privileged() && nproc.cur != kRlimInfinity) {
             size_t n = 0;
             for (const Slot& slot : s.slots)
@@ -198,8 +203,8 @@ ostd::Result<ostd::Ref<Thread>> ProcessTable::fork_process(Thread& parent_thread
         }
         Process& c = *proc.value();
         c.parent_ = &parent;
-        c.pgid_ = parent.pgid_;
-        c.sid_ = parent.sid_;
+        c.pgid_ = caller.pgid_;
+        c.sid_ = caller.sid_;
         s.slots[pid].process = proc.value();
         s.slots[pid].thread = thread.value();
         ++s.live;
@@ -208,22 +213,22 @@ ostd::Result<ostd::Ref<Thread>> ProcessTable::fork_process(Thread& parent_thread
     }
     Process& child = *child_p;
     {
-        ostd::MutexGuard pg(parent.lock_);
+        ostd::MutexGuard pg(caller.lock_);
         ostd::MutexGuard cg(child.lock_);
-        child.creds_ = parent.creds_;
-        child.rlimits_ = parent.rlimits_;
-        for (size_t i = 0; i < sizeof child.name_; ++i) child.name_[i] = parent.name_[i];
+        child.creds_ = caller.creds_;
+        child.rlimits_ = caller.rlimits_;
+        for (size_t i = 0; i < sizeof child.name_; ++i) child.name_[i] = caller.name_[i];
     }
-    child.umask_.store(parent.umask());
+    child.umask_.store(caller.umask());
     ostd::Result<void> hooked = ostd::ok();
     for_hooks([&](const ProcessHooks& h) {
-        if (hooked.is_ok() && h.on_fork) hooked = h.on_fork(parent, child, clone_flags);
+        if (hooked.is_ok() && h.on_fork) hooked = h.on_fork(caller, child, clone_flags);
     });
     if (hooked.is_error()) {
         // Undo: the child never ran. Detach it completely.
         ostd::MutexGuard g(s.tree_lock);
-        for (size_t i = 0; i < parent.children_.size(); ++i)
-            if (parent.children_[i].ptr() == &child) parent.children_.erase(i);
+        for (size_t i = 0; i < tree_parent->children_.size(); ++i)
+            if (tree_parent->children_[i].ptr() == &child) tree_parent->children_.erase(i);
         child.threads_.clear();
         free_pid_locked(child.pid_);
         --s.live;
@@ -338,9 +343,11 @@ void ProcessTable::exit_thread(Thread& thread, int status) {
     for_hooks([&](const ProcessHooks& h) {
         if (h.on_process_exit) h.on_process_exit(proc);
     });
-    // Free the memory now; the zombie keeps only its identity and status.
-    (void)proc.address_space().unmap(ostd::kUserStart.value(),
-                                     ostd::kUserEnd.value() - ostd::kUserStart.value());
+    // Free the memory now; the zombie keeps only its identity and status. Not when another
+    // process shares the address space (CLONE_VM, vfork): it is still running there.
+    if (proc.as_->ref_count() == 1)
+        (void)proc.address_space().unmap(ostd::kUserStart.value(),
+                                         ostd::kUserEnd.value() - ostd::kUserStart.value());
     Process* parent = nullptr;
     bool init_gets_zombies = false;
     {
@@ -480,10 +487,13 @@ void ProcessTable::note_exec(Process& p) {
 
 ostd::Result<void> ProcessTable::setpgid(Process& caller, Pid pid, Pid pgid) {
     TableState& s = st();
+    // Linux resolves the defaults first: pid 0 is the caller, pgid 0 is pid.
+    if (pid == 0) pid = caller.pid_;
+    if (pgid == 0) pgid = pid;
     if (pgid < 0) return ostd::Error(EINVAL);
     ostd::MutexGuard g(s.tree_lock);
     Process* target = nullptr;
-    if (pid == 0 || pid == caller.pid_) {
+    if (pid == caller.pid_) {
         target = &caller;
     } else {
         for (auto& c : caller.children_)
@@ -492,7 +502,6 @@ ostd::Result<void> ProcessTable::setpgid(Process& caller, Pid pid, Pid pgid) {
         if (target->sid_ != caller.sid_) return ostd::Error(EPERM);
         if (target->did_exec_) return ostd::Error(EACCES);
     }
-    if (pgid == 0) pgid = target->pid_;
     if (target->sid_ == target->pid_) return ostd::Error(EPERM);  // Session leader.
     if (pgid != target->pid_) {
         bool group_in_session = false;

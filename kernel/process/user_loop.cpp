@@ -143,7 +143,8 @@ ostd::Result<void> start_thread(ostd::Ref<Thread> thread, const ostd::UserContex
         })
             .name("user")
             .data(raw)));
-    raw->task_ = &task.get();
+    raw->task_.store(&task.get(), std::memory_order_release);
+    raw->task_ref_.emplace(std::move(task));
     return ostd::ok();
 }
 

@@ -32,6 +32,8 @@ ostd::Result<int64_t> sys_mmap(SyscallContext& ctx, const SyscallArgs& a) {
     if (prot & ~(prot::kRead | prot::kWrite | prot::kExec | prot::kSem | prot::kGrowsdown |
                  prot::kGrowsup))
         return ostd::Error(EINVAL);
+    if ((flags & map::kAnonymous) && type == map::kSharedValidate)
+        return ostd::Error(EINVAL, "anonymous mappings are MAP_SHARED or MAP_PRIVATE");
     if (type == map::kSharedValidate) {
         constexpr uint32_t known = map::kTypeMask | map::kFixed | map::kAnonymous |
                                    map::k32Bit | map::kGrowsdown | map::kDenywrite |
@@ -65,8 +67,10 @@ ostd::Result<int64_t> sys_mprotect(SyscallContext& ctx, const SyscallArgs& a) {
     if (prot & ~(abi::prot::kRead | abi::prot::kWrite | abi::prot::kExec | abi::prot::kSem |
                  abi::prot::kGrowsdown | abi::prot::kGrowsup))
         return ostd::Error(EINVAL);
+    if (prot & abi::prot::kGrowsup) return ostd::Error(EINVAL);  // No grows-up stacks on x86.
+    bool growsdown = prot & abi::prot::kGrowsdown;
     prot &= abi::prot::kRead | abi::prot::kWrite | abi::prot::kExec;
-    TRY(TRY(space(ctx))->protect(a.args[0], a.args[1], prot));
+    TRY(TRY(space(ctx))->protect(a.args[0], a.args[1], prot, growsdown));
     return 0;
 }
 

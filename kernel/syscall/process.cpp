@@ -103,19 +103,22 @@ ostd::Result<int64_t> sys_waitid(SyscallContext& ctx, const SyscallArgs& args) {
     req.want_continued = options & kWcontinued;
     req.nohang = options & kWnohang;
     req.nowait = options & kWnowait;
-    WaitResult r = TRY(ProcessTable::wait(*p, req));
+    auto waited = ProcessTable::wait(*p, req);
+    WaitResult r = waited.is_ok() ? waited.value() : WaitResult{};
+    if (waited.is_ok() && args.args[4]) TRY(write_user(ctx, args.args[4], abi::Rusage{}));
+    // Like Linux, infop's fields are written even when the wait failed (zeros then), field by
+    // field: the padding in between is left alone.
     if (args.args[2]) {
-        abi::SigInfo info{};
-        if (r.pid > 0) {
-            info.si_signo = kSigchld;
-            info.si_code = r.code;
-            info.fields.child.pid = r.pid;
-            info.fields.child.uid = r.uid;
-            info.fields.child.status = r.value;
-        }
-        TRY(write_user(ctx, args.args[2], info));
+        uint64_t u = args.args[2];
+        bool got = waited.is_ok() && r.pid > 0;
+        TRY(write_user<int32_t>(ctx, u + 0, got ? kSigchld : 0));
+        TRY(write_user<int32_t>(ctx, u + 4, 0));
+        TRY(write_user<int32_t>(ctx, u + 8, got ? r.code : 0));
+        TRY(write_user<int32_t>(ctx, u + 16, got ? r.pid : 0));
+        TRY(write_user<uint32_t>(ctx, u + 20, got ? r.uid : 0));
+        TRY(write_user<int32_t>(ctx, u + 24, got ? r.value : 0));
     }
-    if (args.args[4]) TRY(write_user(ctx, args.args[4], abi::Rusage{}));
+    if (waited.is_error()) return waited.error();
     return 0;
 }
 

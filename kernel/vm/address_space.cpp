@@ -169,7 +169,8 @@ ostd::Result<void> AddressSpace::unmap(uint64_t addr, uint64_t len) {
     return unmap_locked(addr, addr + len);
 }
 
-ostd::Result<void> AddressSpace::protect(uint64_t addr, uint64_t len, uint32_t prot) {
+ostd::Result<void> AddressSpace::protect(uint64_t addr, uint64_t len, uint32_t prot,
+                                         bool growsdown) {
     if (!is_aligned(addr)) return ostd::Error(EINVAL);
     if (prot & ~uint32_t{kProtRead | kProtWrite | kProtExec}) return ostd::Error(EINVAL);
     if (len == 0) return ostd::ok();
@@ -177,23 +178,30 @@ ostd::Result<void> AddressSpace::protect(uint64_t addr, uint64_t len, uint32_t p
     if (addr < kUserLo || addr >= kUserHi || len > kUserHi - addr) return ostd::Error(ENOMEM);
     uint64_t end = addr + len;
     ostd::MutexGuard g(lock_);
-    // Every page of the range must be mapped.
-    uint64_t cover = addr;
-    for (size_t i = find_index_locked(addr); i < vmas_.size() && cover < end; ++i) {
-        if (vmas_[i].start.value() > cover) break;
-        cover = vmas_[i].end.value();
+    size_t first = find_index_locked(addr);
+    if (first == vmas_.size() || vmas_[first].start.value() >= end) return ostd::Error(ENOMEM);
+    if (growsdown) {
+        if (!vmas_[first].grows_down) return ostd::Error(EINVAL);
+        addr = vmas_[first].start.value();
     }
-    if (cover < end) return ostd::Error(ENOMEM, "mprotect over unmapped memory");
-    TRY(split_at_locked(addr));
-    TRY(split_at_locked(end));
-    for (size_t i = find_index_locked(addr); i < vmas_.size() && vmas_[i].start.value() < end;
-         ++i) {
-        Vma& v = vmas_[i];
+    // Walk the mappings in order, changing each; a hole stops the walk with ENOMEM (what came
+    // before it stays changed, as on Linux).
+    uint64_t cursor_va = addr;
+    while (cursor_va < end) {
+        size_t i = find_index_locked(cursor_va);
+        if (i == vmas_.size() || vmas_[i].start.value() > cursor_va)
+            return ostd::Error(ENOMEM, "mprotect over unmapped memory");
+        TRY(split_at_locked(cursor_va));
+        uint64_t stop = vmas_[find_index_locked(cursor_va)].end.value();
+        if (stop > end) stop = end;
+        TRY(split_at_locked(stop));
+        Vma& v = vmas_[find_index_locked(cursor_va)];
         v.prot = prot;
         ostd::PageProperty p = page_prop_for(prot);
         if (!v.shared) p = without_write(p);  // Write access returns through the fault path.
         auto cursor = space_->cursor_mut({v.start, v.end});
         if (cursor.is_ok()) (void)cursor.value().protect(v.size(), p);
+        cursor_va = stop;
     }
     return ostd::ok();
 }

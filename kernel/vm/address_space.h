@@ -55,8 +55,12 @@ public:
     ostd::Result<uint64_t> map_anonymous(const MapRequest& req);
     /// munmap(2): EINVAL for unaligned addr, zero len, or outside the user range.
     ostd::Result<void> unmap(uint64_t addr, uint64_t len);
-    /// mprotect(2): ENOMEM when part of the range is unmapped; EINVAL for unaligned addr.
-    ostd::Result<void> protect(uint64_t addr, uint64_t len, uint32_t prot);
+    /// mprotect(2): EINVAL for an unaligned addr; ENOMEM when part of the range is unmapped —
+    /// like Linux, the mappings before the hole have been changed by then. With `growsdown`
+    /// (PROT_GROWSDOWN) the range extends down to the start of a grows-down mapping (EINVAL if
+    /// the first mapping is not one).
+    ostd::Result<void> protect(uint64_t addr, uint64_t len, uint32_t prot,
+                               bool growsdown = false);
     /// mremap(2) with MREMAP_MAYMOVE / MREMAP_FIXED semantics for anonymous private mappings.
     ostd::Result<uint64_t> remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len,
                                  uint32_t flags, uint64_t new_addr);

@@ -1,0 +1,35 @@
+// Signal operations behind the syscalls: actions, masks, pending sets, the alternate stack and
+// the waits (pause, sigsuspend, sigtimedwait). Syscall handlers copy arguments and call these.
+#pragma once
+
+#include <cstdint>
+
+#include <ostd/common/result.h>
+
+#include <kernel/abi/signal.h>
+#include <kernel/process/process.h>
+
+namespace kernel::signal {
+
+/// rt_sigaction core: installs *act (if non-null) and returns the previous action.
+/// EINVAL: bad number, or a handler for SIGKILL/SIGSTOP. ENOMEM.
+ostd::Result<abi::KernelSigaction> set_action(Thread& t, int sig, const abi::KernelSigaction* act);
+/// rt_sigprocmask core: applies `how` with *set (if non-null); returns the previous mask.
+/// EINVAL for a bad `how` (only checked with a set). SIGKILL/SIGSTOP are never blocked.
+ostd::Result<abi::SigSet> change_mask(Thread& t, int how, const abi::SigSet* set);
+/// Blocked signals pending on the thread or its process (rt_sigpending).
+abi::SigSet pending_blocked(Thread& t);
+/// sigaltstack core: applies *ss (if non-null) and returns the previous setting as reported
+/// to user space. EPERM while running on the alternate stack, EINVAL flags, ENOMEM size.
+ostd::Result<abi::StackT> alt_stack(Thread& t, const abi::StackT* ss);
+/// pause(2): sleeps until a signal is delivered; always ERESTARTNOHAND.
+ostd::Result<int64_t> pause(Thread& t);
+/// rt_sigsuspend(2): replaces the mask until a signal arrives; ERESTARTNOHAND (the old mask
+/// comes back after the handler).
+ostd::Result<int64_t> suspend(Thread& t, abi::SigSet mask);
+/// rt_sigtimedwait(2): takes a pending signal of `set` (waiting up to timeout_ns, kNoTimeout =
+/// forever) and returns its number with *info. EAGAIN on timeout, EINTR when another signal
+/// interrupts.
+ostd::Result<int> timed_wait(Thread& t, abi::SigSet set, uint64_t timeout_ns, abi::SigInfo* info);
+
+}  // namespace kernel::signal

@@ -1,0 +1,17 @@
+// Process and thread creation (clone, clone3, fork, vfork) and its life-cycle duties: the vfork
+// parent sleeps until the child releases it (exec or exit), and exiting threads clear their
+// child_tid word and robust futexes.
+#pragma once
+
+#include <kernel/process/process.h>
+
+namespace kernel {
+
+/// Installs the clone subsystem's ProcessHooks (thread exit). Called once per boot, after
+/// ProcessTable::init().
+void init_clone();
+
+/// The thread stops using its address space (execve or exit): its vfork parent, if any, wakes.
+void vfork_release(Thread& child);
+
+}  // namespace kernel
