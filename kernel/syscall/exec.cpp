@@ -91,9 +91,8 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
     self.user_mode().context() = start;
     ProcessTable::note_exec(proc);
     vfork_release(self);
-    // Caught signals reset to SIG_DFL. Failing here leaves no image to return to: SIGKILL,
-    // as Linux does after the point of no return.
-    if (signal::on_exec(self).is_error()) exit_process(proc, wait_status_signaled(9, false));
+    // Caught signals reset to SIG_DFL (signal.h: never fails; resets in place without memory).
+    signal::on_exec(self);
     return 0;  // rax of the new image starts at 0.
 }
 
