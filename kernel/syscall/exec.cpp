@@ -14,6 +14,7 @@
 #include <kernel/process/user_loop.h>
 #include <kernel/signal/signal.h>
 #include <kernel/syscall/clone.h>
+#include <kernel/fs/process_files.h>
 #include <kernel/syscall/handlers.h>
 #include <kernel/syscall/user_memory.h>
 
@@ -90,6 +91,7 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
     self.user_mode().set_vm_space(as->vm_space());
     self.user_mode().context() = start;
     ProcessTable::note_exec(proc);
+    fs::exec_files(proc);  // close-on-exec descriptors
     vfork_release(self);
     // Caught signals reset to SIG_DFL (signal.h: never fails; resets in place without memory).
     signal::on_exec(self);

@@ -1,6 +1,7 @@
 // Data syscalls: read, write, pread64, pwrite64, readv, writev, preadv, pwritev, lseek,
 // sendfile, copy_file_range.
 #include <kernel/abi/io.h>
+#include <kernel/signal/signal.h>
 #include <kernel/syscall/fs_common.h>
 #include <kernel/syscall/handlers.h>
 
@@ -16,6 +17,18 @@ constexpr uint64_t kMaxRw = 0x7ffff000;  // MAX_RW_COUNT
 
 uint64_t clamp(uint64_t n) {
     return n > kMaxRw ? kMaxRw : n;
+}
+
+/// A write that failed with EPIPE also raises SIGPIPE on the writing thread (pipe(7)).
+Result<int64_t> raise_sigpipe(SyscallContext& ctx, Result<int64_t> r) {
+    if (r.is_error() && r.error().code() == EPIPE && ctx.thread && ctx.process) {
+        constexpr int kSigpipe = 13;
+        (void)signal::send_signal_to_thread(
+            *ctx.thread, kSigpipe,
+            signal::make_info(kSigpipe, 0 /* SI_USER */, ctx.process->pid(),
+                              ctx.process->creds().uids().real));
+    }
+    return r;
 }
 
 enum class Dir { kRead, kWrite };
@@ -86,7 +99,7 @@ Result<int64_t> sys_read(SyscallContext& ctx, const SyscallArgs& a) {
     return simple(ctx, Dir::kRead, a.as_int(0), a.args[1], a.args[2], -1);
 }
 Result<int64_t> sys_write(SyscallContext& ctx, const SyscallArgs& a) {
-    return simple(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.args[2], -1);
+    return raise_sigpipe(ctx, simple(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.args[2], -1));
 }
 Result<int64_t> sys_pread64(SyscallContext& ctx, const SyscallArgs& a) {
     if (a.as_long(3) < 0) return Error(EINVAL);
@@ -94,13 +107,14 @@ Result<int64_t> sys_pread64(SyscallContext& ctx, const SyscallArgs& a) {
 }
 Result<int64_t> sys_pwrite64(SyscallContext& ctx, const SyscallArgs& a) {
     if (a.as_long(3) < 0) return Error(EINVAL);
-    return simple(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.args[2], a.as_long(3));
+    return raise_sigpipe(ctx,
+                         simple(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.args[2], a.as_long(3)));
 }
 Result<int64_t> sys_readv(SyscallContext& ctx, const SyscallArgs& a) {
     return vectored(ctx, Dir::kRead, a.as_int(0), a.args[1], a.as_int(2), -1);
 }
 Result<int64_t> sys_writev(SyscallContext& ctx, const SyscallArgs& a) {
-    return vectored(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.as_int(2), -1);
+    return raise_sigpipe(ctx, vectored(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.as_int(2), -1));
 }
 Result<int64_t> sys_preadv(SyscallContext& ctx, const SyscallArgs& a) {
     if (a.as_long(3) < 0) return Error(EINVAL);
@@ -108,7 +122,8 @@ Result<int64_t> sys_preadv(SyscallContext& ctx, const SyscallArgs& a) {
 }
 Result<int64_t> sys_pwritev(SyscallContext& ctx, const SyscallArgs& a) {
     if (a.as_long(3) < 0) return Error(EINVAL);
-    return vectored(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.as_int(2), a.as_long(3));
+    return raise_sigpipe(
+        ctx, vectored(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.as_int(2), a.as_long(3)));
 }
 
 Result<int64_t> sys_lseek(SyscallContext& ctx, const SyscallArgs& a) {

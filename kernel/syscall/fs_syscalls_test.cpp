@@ -401,3 +401,44 @@ TEST(FsBoot, MalformedInitramfsStopsBootOnlyWhenAsked) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(FsExec, ReaderChecksAndCloseOnExec) {
+    ostd::host::register_scripted_program("fs_after_exec", [](ScriptedUser& u) {
+        // fd 3 was O_CLOEXEC, fd 4 was not.
+        EXPECT_EQ(u.syscall(SYS_fcntl, 3, F_GETFD), -EBADF);
+        EXPECT_EQ(u.syscall(SYS_fcntl, 4, F_GETFD), 0);
+        return 9;
+    });
+    auto config = kernel_machine();
+    config.initramfs = newc({{"bin", {040755, ""}},
+                             {"bin/notelf", {0100755, "just text, no ELF header"}},
+                             {"bin/noexec",
+                              {0100644,
+                               "\x7f"
+                               "ELF"}}});
+    int status = run_program(
+        "fs-exec",
+        [](ScriptedUser& u) {
+            uint64_t argv = u.stack_alloc(16);
+            auto exec = [&](const char* p) {
+                return u.syscall(SYS_execve, u.push_string(p), argv, argv);
+            };
+            EXPECT_EQ(exec("/bin/missing"), -ENOENT);
+            EXPECT_EQ(exec("/bin/noexec"), -EACCES);
+            EXPECT_EQ(exec("/bin"), -EACCES);
+            EXPECT_EQ(exec("/bin/notelf"), -ENOEXEC);
+            Sys s{u};
+            EXPECT_EQ(s.open("/bin/notelf", O_RDONLY | O_CLOEXEC), 3);
+            EXPECT_EQ(s.open("/bin/notelf", O_RDONLY), 4);
+            uint64_t args[2] = {u.push_string("fs_after_exec"), 0};
+            uint64_t uargs = u.push(args, sizeof args);
+            u.syscall(SYS_execve, u.push_string("scripted:fs_after_exec"), uargs, uargs + 8);
+            return 1;  // not reached
+        },
+        config);
+    EXPECT_EQ(status, 9);
+}
+
+}  // namespace
