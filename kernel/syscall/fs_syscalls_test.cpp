@@ -442,3 +442,36 @@ TEST(FsExec, ReaderChecksAndCloseOnExec) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(FsProc, SelfEntriesFromTheProcessTable) {
+    int status = run_program(
+        "fs-proc",
+        [](ScriptedUser& u) {
+            Sys s{u};
+            uint64_t buf = u.stack_alloc(256);
+            int64_t n = u.syscall(SYS_readlink, u.push_string("/proc/self"), buf, 256);
+            EXPECT_EQ(n, 1);
+            EXPECT_EQ(u.read_string(buf).substr(0, 1), "1");
+            int fd = int(s.open("/proc/self/status", O_RDONLY));
+            std::string st = s.read(fd, 1024);
+            EXPECT_NE(st.find("Pid:\t1\n"), std::string::npos) << st;
+            EXPECT_NE(st.find("Uid:\t0\t0\t0\t0\n"), std::string::npos) << st;
+            int sfd = int(s.open("/proc/1/stat", O_RDONLY));
+            std::string stat = s.read(sfd, 1024);
+            EXPECT_EQ(stat.substr(0, 3), "1 (");
+            EXPECT_NE(stat.find(") S 0 "), std::string::npos) << stat;
+            EXPECT_EQ(u.syscall(SYS_chdir, u.push_string("/tmp")), 0);
+            n = u.syscall(SYS_readlink, u.push_string("/proc/self/cwd"), buf, 256);
+            EXPECT_EQ(n, 4);
+            n = u.syscall(SYS_readlink, u.push_string("/proc/self/fd/0"), buf, 256);
+            EXPECT_EQ(n, 12);  // /dev/console
+            EXPECT_EQ(s.open("/proc/77/status", O_RDONLY), -ENOENT);
+            return 0;
+        },
+        kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
+}  // namespace
