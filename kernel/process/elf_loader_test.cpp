@@ -41,7 +41,7 @@ struct Loaded {
 
 std::vector<std::byte> g_interp;  // What the test reader returns for any interpreter path.
 
-ostd::Result<ostd::Vector<std::byte>> test_reader(std::string_view path) {
+ostd::Result<ostd::Vector<std::byte>> test_reader(Process&, std::string_view path) {
     if (g_interp.empty()) return ostd::Error(ENOENT);
     ostd::Vector<std::byte> out;
     TRY(out.reserve(g_interp.size()));
@@ -281,7 +281,7 @@ TEST(ElfLoader, RealDynamicPieWithItsInterpreter) {
 
 std::map<std::string, std::vector<std::byte>> g_files;  // For the script test's reader.
 
-ostd::Result<ostd::Vector<std::byte>> files_reader(std::string_view path) {
+ostd::Result<ostd::Vector<std::byte>> files_reader(Process&, std::string_view path) {
     auto it = g_files.find(std::string(path));
     if (it == g_files.end()) return ostd::Error(ENOENT);
     ostd::Vector<std::byte> out;

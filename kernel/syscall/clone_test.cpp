@@ -357,4 +357,27 @@ TEST(CloneSyscalls, SetTidAddressWordIsClearedAndWokenAtExit) {
     EXPECT_EQ(status, 0);
 }
 
+TEST(CloneSyscalls, ExitSignalIsTheCloneLowByte) {
+    int status = run_program("exit_signal", [](ScriptedUser& u) {
+        int64_t mem = map_rw(u, 4096);
+        uint64_t usr1 = mem, chld = mem + 8;
+        auto counter = [&u](uint64_t at) {
+            return u.code_address([at](ScriptedUser& h) { h.write_u64(at, h.read_u64(at) + 1); });
+        };
+        EXPECT_EQ(sigtest::set_handler(u, SIGUSR1, counter(usr1), sigtest::kSaRestart), 0);
+        EXPECT_EQ(sigtest::set_handler(u, SIGCHLD, counter(chld), sigtest::kSaRestart), 0);
+        int64_t a = u.clone(SIGUSR1, 0, 0, 0, 0, [](ScriptedUser&) { return 0; });
+        EXPECT_EQ(u.syscall(SYS_wait4, a, 0, __WALL, 0), a);
+        int64_t b = u.clone(0, 0, 0, 0, 0, [](ScriptedUser&) { return 0; });  // Silent death.
+        EXPECT_EQ(u.syscall(SYS_wait4, b, 0, __WALL, 0), b);
+        int64_t c = u.fork([](ScriptedUser&) { return 0; });
+        EXPECT_EQ(u.syscall(SYS_wait4, c, 0, 0, 0), c);
+        u.syscall(SYS_getpid);  // A return to user mode delivers anything still pending.
+        EXPECT_EQ(u.read_u64(usr1), 1u);
+        EXPECT_EQ(u.read_u64(chld), 1u);  // Only the fork child's.
+        return 0;
+    }, kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
 }  // namespace

@@ -1,6 +1,7 @@
 // Data syscalls: read, write, pread64, pwrite64, readv, writev, preadv, pwritev, lseek,
 // sendfile, copy_file_range.
 #include <kernel/abi/io.h>
+#include <kernel/process/process.h>
 #include <kernel/signal/signal.h>
 #include <kernel/syscall/fs_common.h>
 #include <kernel/syscall/handlers.h>
@@ -19,18 +20,6 @@ uint64_t clamp(uint64_t n) {
     return n > kMaxRw ? kMaxRw : n;
 }
 
-/// A write that failed with EPIPE also raises SIGPIPE on the writing thread (pipe(7)).
-Result<int64_t> raise_sigpipe(SyscallContext& ctx, Result<int64_t> r) {
-    if (r.is_error() && r.error().code() == EPIPE && ctx.thread && ctx.process) {
-        constexpr int kSigpipe = 13;
-        (void)signal::send_signal_to_thread(
-            *ctx.thread, kSigpipe,
-            signal::make_info(kSigpipe, 0 /* SI_USER */, ctx.process->pid(),
-                              ctx.process->creds().uids().real));
-    }
-    return r;
-}
-
 enum class Dir { kRead, kWrite };
 
 /// One buffer of a read/write: positional when off >= 0.
@@ -41,7 +30,16 @@ Result<size_t> one(SyscallContext& ctx, const vfs::Caller& c, Dir dir, int fd, u
         return off >= 0 ? vfs::pread(c, fd, w, off) : vfs::read(c, fd, w);
     }
     ostd::VmReader r = TRY(user_reader(ctx, buf, len));
-    return off >= 0 ? vfs::pwrite(c, fd, r, off) : vfs::write(c, fd, r);
+    auto written = off >= 0 ? vfs::pwrite(c, fd, r, off) : vfs::write(c, fd, r);
+    // A write to a pipe or FIFO without readers raises SIGPIPE as well (man 7 pipe).
+    if (written.is_error() && written.error().code() == EPIPE && ctx.thread) {
+        constexpr int kSigPipe = 13, kSiUser = 0;
+        (void)signal::send_signal_to_thread(
+            *ctx.thread, kSigPipe,
+            signal::make_info(kSigPipe, kSiUser, ctx.process->pid(),
+                              ctx.process->creds().uids().real));
+    }
+    return written;
 }
 
 /// readv/writev family: stops at the first short transfer; an error after progress returns
@@ -99,7 +97,7 @@ Result<int64_t> sys_read(SyscallContext& ctx, const SyscallArgs& a) {
     return simple(ctx, Dir::kRead, a.as_int(0), a.args[1], a.args[2], -1);
 }
 Result<int64_t> sys_write(SyscallContext& ctx, const SyscallArgs& a) {
-    return raise_sigpipe(ctx, simple(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.args[2], -1));
+    return simple(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.args[2], -1);
 }
 Result<int64_t> sys_pread64(SyscallContext& ctx, const SyscallArgs& a) {
     if (a.as_long(3) < 0) return Error(EINVAL);
@@ -107,14 +105,13 @@ Result<int64_t> sys_pread64(SyscallContext& ctx, const SyscallArgs& a) {
 }
 Result<int64_t> sys_pwrite64(SyscallContext& ctx, const SyscallArgs& a) {
     if (a.as_long(3) < 0) return Error(EINVAL);
-    return raise_sigpipe(ctx,
-                         simple(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.args[2], a.as_long(3)));
+    return simple(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.args[2], a.as_long(3));
 }
 Result<int64_t> sys_readv(SyscallContext& ctx, const SyscallArgs& a) {
     return vectored(ctx, Dir::kRead, a.as_int(0), a.args[1], a.as_int(2), -1);
 }
 Result<int64_t> sys_writev(SyscallContext& ctx, const SyscallArgs& a) {
-    return raise_sigpipe(ctx, vectored(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.as_int(2), -1));
+    return vectored(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.as_int(2), -1);
 }
 Result<int64_t> sys_preadv(SyscallContext& ctx, const SyscallArgs& a) {
     if (a.as_long(3) < 0) return Error(EINVAL);
@@ -122,8 +119,7 @@ Result<int64_t> sys_preadv(SyscallContext& ctx, const SyscallArgs& a) {
 }
 Result<int64_t> sys_pwritev(SyscallContext& ctx, const SyscallArgs& a) {
     if (a.as_long(3) < 0) return Error(EINVAL);
-    return raise_sigpipe(
-        ctx, vectored(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.as_int(2), a.as_long(3)));
+    return vectored(ctx, Dir::kWrite, a.as_int(0), a.args[1], a.as_int(2), a.as_long(3));
 }
 
 Result<int64_t> sys_lseek(SyscallContext& ctx, const SyscallArgs& a) {

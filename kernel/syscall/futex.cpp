@@ -27,8 +27,7 @@ ostd::Result<uint64_t> read_timeout(SyscallContext& ctx, uint64_t uaddr) {
 
 uint64_t add_saturating(uint64_t a, uint64_t b) {
     uint64_t r;
-    return __builtin_add_overflow(a, b, &r) || r == futex::kNoDeadline ? futex::kNoDeadline - 1
-                                                                       : r;
+    return __builtin_add_overflow(a, b, &r) || r == futex::kNoDeadline ? futex::kNoDeadline - 1 : r;
 }
 
 ostd::Result<int64_t> do_wait(SyscallContext& ctx, const SyscallArgs& args, futex::Scope scope,
@@ -48,8 +47,8 @@ ostd::Result<int64_t> do_wait(SyscallContext& ctx, const SyscallArgs& args, fute
             deadline = t;
         }
     }
-    auto r = futex::wait(ctx.process->address_space(), args.args[0], scope, args.as_uint(2),
-                         bitset, deadline);
+    auto r = futex::wait(ctx.process->address_space(), args.args[0], scope, args.as_uint(2), bitset,
+                         deadline);
     if (r.is_ok()) return 0;
     if (r.error().code() == EINTR) {
         // Without a timeout the wait restarts transparently (SA_RESTART or no handler); with one
@@ -67,7 +66,9 @@ ostd::Result<size_t> count_arg(int32_t v) {
 
 // FUTEX_WAKE and FUTEX_WAKE_OP stop after the count is reached but check only after waking
 // one, so 0 or a negative count still wakes one waiter (as in Linux's futex_wake()).
-size_t wake_count(int32_t v) { return v <= 0 ? 1 : static_cast<size_t>(v); }
+size_t wake_count(int32_t v) {
+    return v <= 0 ? 1 : static_cast<size_t>(v);
+}
 
 }  // namespace
 
@@ -84,15 +85,16 @@ ostd::Result<int64_t> sys_futex(SyscallContext& ctx, const SyscallArgs& args) {
     // val2 (the timeout slot) is a count for the requeue and wake_op commands.
     int32_t val2 = static_cast<int32_t>(args.args[3]);
     switch (cmd) {
-        case fx::kWait: return do_wait(ctx, args, scope, futex::kMatchAny, false, false);
+        case fx::kWait:
+            return do_wait(ctx, args, scope, futex::kMatchAny, false, false);
         case fx::kWaitBitset:
             return do_wait(ctx, args, scope, args.as_uint(5), true, realtime);
         case fx::kWake:
             return static_cast<int64_t>(
                 TRY(futex::wake(as, uaddr, scope, wake_count(args.as_int(2)))));
         case fx::kWakeBitset:
-            return static_cast<int64_t>(TRY(futex::wake(
-                as, uaddr, scope, wake_count(args.as_int(2)), args.as_uint(5))));
+            return static_cast<int64_t>(
+                TRY(futex::wake(as, uaddr, scope, wake_count(args.as_int(2)), args.as_uint(5))));
         case fx::kRequeue:
         case fx::kCmpRequeue: {
             size_t nr_wake = TRY(count_arg(args.as_int(2)));
@@ -105,10 +107,11 @@ ostd::Result<int64_t> sys_futex(SyscallContext& ctx, const SyscallArgs& args) {
         case fx::kWakeOp: {
             size_t nr_wake = wake_count(args.as_int(2));
             size_t nr_wake2 = wake_count(val2);
-            return static_cast<int64_t>(TRY(futex::wake_op(as, uaddr, args.args[4], scope,
-                                                           nr_wake, nr_wake2, args.as_uint(5))));
+            return static_cast<int64_t>(TRY(futex::wake_op(as, uaddr, args.args[4], scope, nr_wake,
+                                                           nr_wake2, args.as_uint(5))));
         }
-        default: return ostd::Error(ENOSYS, "futex command not supported");
+        default:
+            return ostd::Error(ENOSYS, "futex command not supported");
     }
 }
 
