@@ -1,9 +1,7 @@
 // fs_boot: process hooks and init's namespace.
-#include <kernel/fs/exec_reader.h>
 #include <kernel/fs/fs_boot.h>
 #include <kernel/fs/process_files.h>
 #include <kernel/fs/procfs/process_provider.h>
-#include <kernel/process/elf_loader.h>
 #include <kernel/process/process_table.h>
 #include <ostd/common/log.h>
 
@@ -25,7 +23,6 @@ const ProcessHooks kFsHooks{&on_fork, nullptr, &on_process_exit, nullptr};
 
 ostd::Result<void> fs_boot(Process& init, const ostd::BootInfo& boot) {
     ProcessTable::add_hooks(&kFsHooks);
-    set_exec_file_reader(&read_exec_file);
     procfs::install_process_provider();
     InitramfsPolicy policy = initramfs_policy_from_cmdline(boot.command_line);
     auto ns = make_boot_namespace(boot.initramfs, policy);

@@ -9,7 +9,7 @@
 namespace kernel::fs {
 
 /// Registers the fs process hooks with the (already initialised) process table, installs the
-/// exec file reader (read_exec_file), builds the root
+/// procfs process provider, builds the root
 /// namespace (tmpfs root, the initramfs unpacked into it, devtmpfs on /dev, proc on /proc) and
 /// installs it with fds 0-2 on /dev/console as `init`'s files. A malformed initramfs is logged
 /// and skipped unless the command line says "initramfs.on_error=stop": then EINVAL, and the
