@@ -4,7 +4,7 @@
 #include <ostd/common/log.h>
 #include <ostd/task/task.h>
 
-#include <kernel/fs/process_files.h>
+#include <kernel/fs/fs_boot.h>
 #include <kernel/lib/random.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
@@ -53,14 +53,6 @@ size_t split_init_args(std::string_view cmd, std::string_view* out, size_t max, 
     return n;
 }
 
-// Files follow processes: fork/clone copies or shares the fd table and fs context, exit
-// closes everything.
-ostd::Result<void> files_on_fork(Process& parent, Process& child, uint64_t clone_flags) {
-    return fs::fork_files(parent, child, clone_flags);
-}
-void files_on_exit(Process& process) { fs::release_files(process); }
-const ProcessHooks kFileHooks = {&files_on_fork, nullptr, &files_on_exit, nullptr};
-
 // Init is gone: kill what is left (as SIGKILL would), give it a moment to unwind, and free the
 // process table if everything exited.
 void shutdown_processes() {
@@ -78,7 +70,6 @@ int run_init(const ostd::BootInfo& boot) {
     ProcessTable::init();
     signal::init();
     init_clone();
-    ProcessTable::add_hooks(&kFileHooks);
     random_init(boot.random_seed);
     clock_init(boot.boot_wall_ns);
     uts_init();
@@ -99,24 +90,7 @@ int run_init(const ostd::BootInfo& boot) {
         return 1;
     }
     Process& proc = thread.value()->process();
-    // The root file system: a tmpfs with /dev and /proc, and the initramfs unpacked into it.
-    // initramfs=strict stops the boot on a malformed archive instead of continuing with what was
-    // unpacked (Linux's behaviour).
-    fs::InitramfsPolicy policy = ostd::boot_arg("initramfs") == "strict"
-                                     ? fs::InitramfsPolicy::kStop
-                                     : fs::InitramfsPolicy::kContinue;
-    auto ns = fs::make_boot_namespace(boot.initramfs, policy);
-    if (ns.is_error()) {
-        ostd::log(ostd::LogLevel::kError, "cannot mount the root file system: %s%s%s",
-                  ostd::errno_name(ns.error().code()), ns.error().note() ? ": " : "",
-                  ns.error().note() ? ns.error().note() : "");
-        return 1;
-    }
-    if (auto r = fs::install_files(proc, ns.release_value()); r.is_error()) {
-        ostd::log(ostd::LogLevel::kError, "cannot give init its files: errno %d",
-                  r.error().code());
-        return 1;
-    }
+    if (auto r = fs::fs_boot(proc, boot); r.is_error()) return 1;  // logged by fs_boot
     auto ctx = load_program(proc, proc.address_space(),
                             {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}});
     if (ctx.is_error()) {

@@ -15,6 +15,8 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -312,6 +314,160 @@ TEST(FsSyscalls, StatxAccessXattrsAndMounts) {
             int pm = int(s.open("/proc/mounts", O_RDONLY));
             EXPECT_GE(pm, 0);
             EXPECT_NE(s.read(pm, 512).find("proc /proc proc rw 0 0"), std::string::npos);
+            return 0;
+        },
+        kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<std::byte> newc(
+    const std::vector<std::pair<std::string, std::pair<uint32_t, std::string>>>& entries,
+    bool corrupt_second = false) {
+    std::string out;
+    auto pad = [&] {
+        while (out.size() % 4)
+            out.push_back('\0');
+    };
+    uint32_t ino = 1;
+    auto add = [&](const std::string& name, uint32_t mode, const std::string& data) {
+        char hdr[111];
+        snprintf(hdr, sizeof hdr, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+                 ino++, mode, 0u, 0u, 1u, 0u, unsigned(data.size()), 0u, 0u, 0u, 0u,
+                 unsigned(name.size() + 1), 0u);
+        out += hdr;
+        out += name;
+        out.push_back('\0');
+        pad();
+        out += data;
+        pad();
+    };
+    size_t n = 0;
+    for (auto& [name, md] : entries) {
+        size_t at = out.size();
+        add(name, md.first, md.second);
+        if (corrupt_second && ++n == 2) out[at] = 'X';
+    }
+    add("TRAILER!!!", 0, "");
+    std::vector<std::byte> b(out.size());
+    memcpy(b.data(), out.data(), out.size());
+    return b;
+}
+
+TEST(FsBoot, InitramfsBecomesTheRootOfInit) {
+    auto config = kernel_machine();
+    config.initramfs = newc({{"etc", {040755, ""}},
+                             {"etc/motd", {0100644, "welcome\n"}},
+                             {"bin", {040755, ""}},
+                             {"bin/sh", {0120777, "busybox"}}});
+    int status = run_program(
+        "fs-boot",
+        [](ScriptedUser& u) {
+            Sys s{u};
+            int fd = int(s.open("/etc/motd", O_RDONLY));
+            EXPECT_GE(fd, 3);
+            EXPECT_EQ(s.read(fd), "welcome\n");
+            uint64_t buf = u.stack_alloc(64);
+            EXPECT_EQ(u.syscall(SYS_readlink, u.push_string("/bin/sh"), buf, 64), 7);
+            struct stat st {};
+            EXPECT_EQ(s.stat("/dev/null", &st), 0);
+            EXPECT_EQ(st.st_mode & S_IFMT, S_IFCHR);
+            EXPECT_EQ(s.stat("/proc/meminfo", &st), 0);
+            return 0;
+        },
+        config);
+    EXPECT_EQ(status, 0);
+}
+
+TEST(FsBoot, MalformedInitramfsStopsBootOnlyWhenAsked) {
+    auto config = kernel_machine();
+    config.initramfs = newc({{"a", {0100644, "x"}}, {"b", {0100644, "y"}}}, true);
+    int status = run_program(
+        "fs-boot-cont",
+        [](ScriptedUser& u) {
+            Sys s{u};
+            EXPECT_GE(s.open("/a", O_RDONLY), 3);  // unpacked before the damage
+            EXPECT_EQ(s.open("/b", O_RDONLY), -ENOENT);
+            return 5;
+        },
+        config);
+    EXPECT_EQ(status, 5);
+    status = run_program(
+        "fs-boot-stop", [](ScriptedUser&) { return 5; }, config, "initramfs.on_error=stop");
+    EXPECT_EQ(status, 1);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(FsExec, ReaderChecksAndCloseOnExec) {
+    ostd::host::register_scripted_program("fs_after_exec", [](ScriptedUser& u) {
+        // fd 3 was O_CLOEXEC, fd 4 was not.
+        EXPECT_EQ(u.syscall(SYS_fcntl, 3, F_GETFD), -EBADF);
+        EXPECT_EQ(u.syscall(SYS_fcntl, 4, F_GETFD), 0);
+        return 9;
+    });
+    auto config = kernel_machine();
+    config.initramfs = newc({{"bin", {040755, ""}},
+                             {"bin/notelf", {0100755, "just text, no ELF header"}},
+                             {"bin/noexec",
+                              {0100644,
+                               "\x7f"
+                               "ELF"}}});
+    int status = run_program(
+        "fs-exec",
+        [](ScriptedUser& u) {
+            uint64_t argv = u.stack_alloc(16);
+            auto exec = [&](const char* p) {
+                return u.syscall(SYS_execve, u.push_string(p), argv, argv);
+            };
+            EXPECT_EQ(exec("/bin/missing"), -ENOENT);
+            EXPECT_EQ(exec("/bin/noexec"), -EACCES);
+            EXPECT_EQ(exec("/bin"), -EACCES);
+            EXPECT_EQ(exec("/bin/notelf"), -ENOEXEC);
+            Sys s{u};
+            EXPECT_EQ(s.open("/bin/notelf", O_RDONLY | O_CLOEXEC), 3);
+            EXPECT_EQ(s.open("/bin/notelf", O_RDONLY), 4);
+            uint64_t args[2] = {u.push_string("fs_after_exec"), 0};
+            uint64_t uargs = u.push(args, sizeof args);
+            u.syscall(SYS_execve, u.push_string("scripted:fs_after_exec"), uargs, uargs + 8);
+            return 1;  // not reached
+        },
+        config);
+    EXPECT_EQ(status, 9);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(FsProc, SelfEntriesFromTheProcessTable) {
+    int status = run_program(
+        "fs-proc",
+        [](ScriptedUser& u) {
+            Sys s{u};
+            uint64_t buf = u.stack_alloc(256);
+            int64_t n = u.syscall(SYS_readlink, u.push_string("/proc/self"), buf, 256);
+            EXPECT_EQ(n, 1);
+            EXPECT_EQ(u.read_string(buf).substr(0, 1), "1");
+            int fd = int(s.open("/proc/self/status", O_RDONLY));
+            std::string st = s.read(fd, 1024);
+            EXPECT_NE(st.find("Pid:\t1\n"), std::string::npos) << st;
+            EXPECT_NE(st.find("Uid:\t0\t0\t0\t0\n"), std::string::npos) << st;
+            int sfd = int(s.open("/proc/1/stat", O_RDONLY));
+            std::string stat = s.read(sfd, 1024);
+            EXPECT_EQ(stat.substr(0, 3), "1 (");
+            EXPECT_NE(stat.find(") S 0 "), std::string::npos) << stat;
+            EXPECT_EQ(u.syscall(SYS_chdir, u.push_string("/tmp")), 0);
+            n = u.syscall(SYS_readlink, u.push_string("/proc/self/cwd"), buf, 256);
+            EXPECT_EQ(n, 4);
+            n = u.syscall(SYS_readlink, u.push_string("/proc/self/fd/0"), buf, 256);
+            EXPECT_EQ(n, 12);  // /dev/console
+            EXPECT_EQ(s.open("/proc/77/status", O_RDONLY), -ENOENT);
             return 0;
         },
         kernel_machine());
