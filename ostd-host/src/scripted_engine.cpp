@@ -11,6 +11,7 @@
 #include <ostd/common/panic.h>
 #include <ostd/task/preempt.h>
 
+#include "mm/user_access.h"
 #include "task/sched.h"
 
 namespace ostd::detail {
@@ -159,6 +160,7 @@ bool UserEngine::try_copy_page(uint64_t va, std::byte* buf, size_t n, bool write
     if (!has_priv(prop.priv, PrivilegeFlags::kUser)) return false;
     if (!has_flags(prop.flags, write ? PageFlags::kW : PageFlags::kR)) return false;
     size_t offset = va - page.value();
+    UserAccessScope user_memory;  // User memory: races with other users are by design.
     if (write)
         mapped->frame.copy_from(offset, {buf, n});
     else

@@ -2,6 +2,8 @@
 // user, writable), copy through the direct map, and ask the fault handler once per failing page.
 #include <cstring>
 
+#include "mm/user_access.h"
+
 #include <ostd/mm/vm_space.h>
 
 #include "hal/mem.h"
@@ -64,6 +66,7 @@ size_t VmSpace::copy_user(uint64_t va, std::byte* kout, const std::byte* kin, si
                 }
                 // SAFETY: p points into a present user frame in the direct map, with `chunk`
                 // bytes left in that frame; the lock keeps the mapping (and frame) alive.
+                detail::UserAccessScope user_memory;
                 if (access == AccessKind::kRead)
                     std::memcpy(kout + done, p, chunk);
                 else if (kin)
