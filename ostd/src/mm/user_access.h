@@ -18,7 +18,7 @@ public:
     UserAccessScope() { __tsan_ignore_thread_begin(); }
     ~UserAccessScope() { __tsan_ignore_thread_end(); }
 #else
-    UserAccessScope() = default;
+    UserAccessScope() {}  // User-provided: a scope object is never "unused".
 #endif
     UserAccessScope(const UserAccessScope&) = delete;
     UserAccessScope& operator=(const UserAccessScope&) = delete;
