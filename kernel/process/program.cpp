@@ -5,6 +5,7 @@
 #include <ostd/timer/timer.h>
 #include <ostd/user/user_mode.h>
 
+#include <kernel/lib/random.h>
 #include <kernel/process/initial_stack.h>
 
 namespace kernel {
@@ -17,17 +18,6 @@ void set_comm(Process& process, std::string_view path) {
     size_t slash = path.rfind('/');
     std::string_view comm = slash == std::string_view::npos ? path : path.substr(slash + 1);
     process.set_name(comm.data(), comm.size());
-}
-
-// AT_RANDOM bytes: not cryptographic (ostd has no entropy source yet), but different per exec.
-void fill_random(uint8_t out[16], uint64_t salt) {
-    uint64_t x = ostd::time::now() ^ salt ^ 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < 16; ++i) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out[i] = static_cast<uint8_t>(x >> 24);
-    }
 }
 
 ostd::Result<ostd::UserContext> load_scripted(Process& process, AddressSpace& as,
@@ -66,8 +56,8 @@ ostd::Result<ostd::UserContext> load_program_image(Process& process, AddressSpac
         {kAtEntry, elf.entry},   {kAtUid, c.uids().real},       {kAtEuid, c.uids().effective},
         {kAtGid, c.gids().real}, {kAtEgid, c.gids().effective}, {kAtSecure, 0},
     };
-    uint8_t random[16];
-    fill_random(random, as.vm_space().root_paddr().value());
+    uint8_t random[16];  // AT_RANDOM: libc seeds its stack protector and pointer guard from it.
+    random_bytes(random, sizeof random);
     StackArgs stack{args.argv, args.envp, aux, args.path, random};
     uint64_t rsp = TRY(build_initial_stack(as, stack));
     ostd::UserContext ctx;
