@@ -25,7 +25,7 @@ struct RunResult {
 struct RunOptions {
     bool trace = false;  ///< strace-like kernel trace of every syscall on the console
     uint64_t seed = 1;
-    uint64_t mem_bytes = uint64_t{32} << 20;
+    uint64_t mem_bytes = uint64_t{8} << 20;  // small RAM: cheaper boot (ORRERY_FUZZ_MEM)
     uint64_t virtual_time_limit_ns = uint64_t{2} * 1000 * 1000 * 1000;
 };
 

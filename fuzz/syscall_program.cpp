@@ -28,7 +28,6 @@ constexpr uint64_t kUnmappedLow = 0x8;  // below the user window: always EFAULT
 bool excluded(int nr) {
     switch (nr) {
         case sysno::rt_sigreturn:
-        case sysno::clone:
         case sysno::clone3:
         case sysno::execve:
         case sysno::execveat:
@@ -96,6 +95,7 @@ class Generator {
         const SyscallInfo& info = *choice().pick(in_.u16());
         ++result_->calls;
         if (info.nr == sysno::fork || info.nr == sysno::vfork) return do_fork();
+        if (info.nr == sysno::clone) return do_clone();
         uint64_t a[6] = {};
         last_len_ = 0;
         for (int i = 0; i < info.arg_count(); ++i)
@@ -133,6 +133,45 @@ class Generator {
         result_->mix(uint64_t(pid));
         if (pid > 0) pids_.push_back(pid);
         // The parent skips part of what the child consumed, so both do not run identical calls.
+        for (size_t i = 0; i < skip; ++i)
+            (void)in_.u8();
+        return false;
+    }
+
+    // clone(2) as threads use it: a second (or third) user thread in this process running the
+    // calls after this point with its own small budget. Which thread runs when is decided by
+    // the input too: every thread may pick sched_yield, nanosleep or futex waits, and the
+    // deterministic scheduler makes each interleaving reproducible.
+    bool do_clone() {
+        static const uint64_t kFlagSets[] = {
+            0x50f00,             // VM|FS|FILES|SIGHAND|THREAD|SYSVSEM
+            0x50f00 | 0x200000 | 0x100000,  // + CHILD_CLEARTID|PARENT_SETTID
+            0x100 | 17,          // VM + SIGCHLD: a process sharing memory
+            0x4000 | 0x100 | 17  // VFORK|VM|SIGCHLD
+        };
+        uint64_t flags = kFlagSets[in_.below(4)];
+        int child_budget = 1 + in_.below(8);
+        size_t skip = in_.below(64);
+        if (threads_ >= 2 && (flags & 0x10000)) flags = 0x100 | 17;  // at most 3 threads
+        uint64_t stack = scratch_ + scratch_size_ / 4 * (1 + threads_ % 2);
+        uint64_t tid_slot = scratch_ + scratch_size_ - 64 - 8 * (threads_ % 4);
+        ByteReader snapshot = in_;
+        ProgramResult* res = result_;
+        int64_t tid = u_.clone(flags, stack, tid_slot, tid_slot, 0,
+                               [snapshot, res, child_budget](ostd::host::ScriptedUser& cu) {
+                                   ByteReader copy = snapshot;
+                                   Generator child(cu, copy, res, res->calls + child_budget);
+                                   return child.run();
+                               });
+        result_->mix(uint64_t(sysno::clone));
+        result_->mix(flags);
+        result_->mix(uint64_t(tid));
+        if (tid > 0) {
+            if (flags & 0x10000)
+                ++threads_;
+            else
+                pids_.push_back(tid);
+        }
         for (size_t i = 0; i < skip; ++i)
             (void)in_.u8();
         return false;
@@ -367,6 +406,7 @@ class Generator {
     ProgramResult* result_;
     int budget_;
     bool is_init_ = false;
+    int threads_ = 0;
     uint64_t scratch_ = 0;
     uint64_t scratch_size_ = 0;
     uint64_t last_len_ = 0;
