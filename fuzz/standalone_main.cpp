@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -39,6 +40,7 @@ int run_path(const std::string& path) {
         while (dirent* e = readdir(d))
             if (e->d_name[0] != '.') names.push_back(path + "/" + e->d_name);
         closedir(d);
+        std::sort(names.begin(), names.end());  // sequences replay in name order
         int rc = 0;
         for (const auto& n : names)
             rc |= run_path(n);
