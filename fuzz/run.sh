@@ -95,6 +95,7 @@ afl)
     command -v afl-fuzz >/dev/null || ORRERY_EXTRA_DEPS=afl++ bash scripts/install-deps
     build afl
     work=build/afl/work/$t
+    export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=0  # what afl-fuzz requires
     corpus "$t" "$work/in"
     AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
         timeout --preserve-status "$((secs + 15))" \
