@@ -1,5 +1,7 @@
 # Thin front over CMake presets. Every target installs missing Debian packages first.
-#   make run     build (host-asan) and boot the kernel on the host backend
+#   make run     build (host-asan), make a busybox initramfs, boot the kernel on the host
+#                backend and run a demo script under /bin/sh (native busybox)
+#   make run-scripted   boot with the built-in scripted init instead
 #   make test    build and run the suite under host-asan and host-tsan
 #   make bench   build host-release and print the benchmark table
 #   make gcc     build everything with GCC (host-gcc) and run its tests
@@ -11,8 +13,8 @@ JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 CMAKE_BUILD = cmake --build --preset
 
-.PHONY: deps build-% run test test-asan test-tsan bench gcc format clean fuzz afl fuzz-smoke \
-	fuzz-bench fuzz-planted fuzz-seeds
+.PHONY: deps run-scripted build-% run test test-asan test-tsan bench gcc format clean fuzz afl \
+	fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
 
 deps:
 	@bash scripts/install-deps
@@ -24,7 +26,13 @@ build/%/build.ninja: | deps
 build-%: deps build/%/build.ninja
 	$(CMAKE_BUILD) $* -j $(JOBS)
 
-run: build-host-asan
+build/initramfs.cpio: scripts/make-initramfs harness/demo-root/etc/demo.sh | deps
+	bash scripts/make-initramfs $@ harness/demo-root
+
+run: build-host-asan build/initramfs.cpio
+	./build/host-asan/harness/orrery run --initramfs build/initramfs.cpio $(RUN_ARGS) -- /bin/sh /etc/demo.sh
+
+run-scripted: build-host-asan
 	./build/host-asan/harness/orrery run $(RUN_ARGS)
 
 test-%: build-%

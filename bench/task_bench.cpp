@@ -1,5 +1,6 @@
 // Task switch cost: two tasks ping-ponging through yield_now() against the floor, a raw
-// Boost.Context fcontext switch pair. One iteration = one round trip (two switches) in both.
+// Boost.Context fcontext switch pair. One iteration = one round trip (two switches) in all the
+// switch benchmarks; the hal and run-queue ones split the task switch into its parts.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -11,7 +12,9 @@
 #include <ostd/sync/spinlock.h>
 #include <ostd/task/task.h>
 
+#include "hal/context.h"
 #include "kernel_env.h"
+#include "task/round_robin.h"
 
 namespace {
 
@@ -32,6 +35,72 @@ void BM_RawFcontextSwitchPair(benchmark::State& state) {
     munmap(stack, kStack);
 }
 BENCHMARK(BM_RawFcontextSwitchPair);
+
+// The backend's switch primitive alone (the hal wrapper and its assembly), each context
+// switching from its own loop like two tasks calling yield_now() from different places.
+ostd::hal::Context* g_hal_main = nullptr;
+ostd::hal::Context* g_hal_partner = nullptr;
+
+void hal_partner(void*, void*) {
+    for (;;)
+        ostd::hal::context_switch(g_hal_partner, g_hal_main, nullptr);
+}
+
+void BM_HalContextSwitchPair(benchmark::State& state) {
+    g_hal_main = ostd::hal::context_for_current_thread();
+    g_hal_partner = ostd::hal::context_create(&hal_partner, nullptr, 64 << 10).value();
+    for (auto _ : state)
+        ostd::hal::context_switch(g_hal_main, g_hal_partner, nullptr);
+    ostd::hal::context_destroy(g_hal_partner);  // Suspended forever; its stack simply goes.
+    ostd::hal::context_destroy(g_hal_main);
+}
+BENCHMARK(BM_HalContextSwitchPair);
+
+// As above, but both contexts switch from the same call site of the same loop, so every return
+// after a switch lands where the CPU's return-address predictor expects. The difference to
+// BM_HalContextSwitchPair is what a return to a different caller costs (one mispredict per
+// switch), which every real task switch pays.
+__attribute__((noinline)) void hal_same_site_loop(ostd::hal::Context* me, ostd::hal::Context* other,
+                                                  benchmark::State* state) {
+    while (!state || state->KeepRunning())
+        ostd::hal::context_switch(me, other, nullptr);
+}
+
+void BM_HalContextSwitchPairSameSite(benchmark::State& state) {
+    g_hal_main = ostd::hal::context_for_current_thread();
+    g_hal_partner =
+        ostd::hal::context_create(
+            [](void*, void*) { hal_same_site_loop(g_hal_partner, g_hal_main, nullptr); }, nullptr,
+            64 << 10)
+            .value();
+    hal_same_site_loop(g_hal_main, g_hal_partner, &state);
+    ostd::hal::context_destroy(g_hal_partner);
+    ostd::hal::context_destroy(g_hal_main);
+}
+BENCHMARK(BM_HalContextSwitchPairSameSite);
+
+// The run-queue work of one yield round trip: twice (pick the head, queue the yielder).
+void BM_RunQueueYieldPair(benchmark::State& state) {
+    orrery::testing::run_in_kernel(
+        [&state] {
+            auto other = MUST(ostd::spawn([] { return 0; }));
+            MUST(other->join());  // Finished, but its SchedEntity is still there to queue.
+            ostd::detail::RunQueue rq;
+            ostd::Task* cur = &ostd::Task::current();
+            rq.enqueue(*other, ostd::EnqueueReason::kYield);
+            for (auto _ : state) {
+                for (int i = 0; i < 2; ++i) {
+                    ostd::Task* next = rq.pop_highest();
+                    rq.enqueue(*cur, ostd::EnqueueReason::kYield);
+                    benchmark::DoNotOptimize(next);
+                    cur = next;
+                }
+            }
+            rq.reset();
+        },
+        orrery::testing::small_machine(1));
+}
+BENCHMARK(BM_RunQueueYieldPair);
 
 void BM_TaskYieldPingPong(benchmark::State& state) {
     orrery::testing::run_in_kernel(

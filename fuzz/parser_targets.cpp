@@ -20,6 +20,8 @@
 #include <kernel/fs/vfs.h>
 #include <kernel/process/credentials.h>
 #include <kernel/process/elf_loader.h>
+#include <kernel/process/process.h>
+#include <kernel/process/process_table.h>
 #include <kernel/vm/address_space.h>
 
 #include "byte_reader.h"
@@ -69,19 +71,24 @@ void elf_body(const uint8_t* data, size_t size) {
     if (image.is_ok()) (void)kernel::elf::plan_load(image.value(), ostd::Vaddr(kernel::kPieBase));
     auto as = kernel::AddressSpace::create();
     if (as.is_error()) return;
+    // The loader wants the process it loads for (it hands it to the interpreter reader).
+    kernel::ProcessTable::init();
+    auto init = kernel::ProcessTable::create_init();
+    if (init.is_error()) return;
     // The interpreter, if any, is the input itself: exercises the nested-load checks.
     static const uint8_t* s_data;
     static size_t s_size;
     s_data = data;
     s_size = size;
-    auto reader = [](std::string_view) -> ostd::Result<ostd::Vector<std::byte>> {
+    auto reader = [](kernel::Process&,
+                     std::string_view) -> ostd::Result<ostd::Vector<std::byte>> {
         ostd::Vector<std::byte> v;
         TRY(v.reserve(s_size));
         for (size_t i = 0; i < s_size; ++i)
             TRY(v.push_back(std::byte(s_data[i])));
         return v;
     };
-    (void)kernel::load_elf(*as.value(), bytes_of(data, size), reader);
+    (void)kernel::load_elf(init.value()->process(), *as.value(), bytes_of(data, size), reader);
 }
 
 void pathwalk_body(const uint8_t* data, size_t size) {

@@ -1,5 +1,6 @@
 // orrery: boot the Orrery kernel inside this process on the host backend.
 //   orrery run [--mem SIZE] [--cpus N] [--deterministic] [--seed N] [--cmdline "..."]
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -24,7 +25,8 @@ ABSL_FLAG(unsigned, cpus, 1, "number of vCPUs (host threads)");
 ABSL_FLAG(bool, deterministic, false, "one vCPU, virtual clock, seeded randomness");
 ABSL_FLAG(uint64_t, seed, 0, "random seed for the kernel (deterministic mode)");
 ABSL_FLAG(std::string, cmdline, "", "extra kernel command line words");
-ABSL_FLAG(bool, trace, false, "print every syscall, strace-style, on stderr");
+ABSL_FLAG(bool, trace, false, "print every syscall, strace-style");
+ABSL_FLAG(std::string, initramfs, "", "cpio (newc) archive unpacked into the root file system");
 
 namespace {
 
@@ -74,6 +76,19 @@ int cmd_run(const std::vector<char*>& positional) {
     }
     cfg.deterministic = absl::GetFlag(FLAGS_deterministic);
     cfg.seed = absl::GetFlag(FLAGS_seed);
+    if (std::string path = absl::GetFlag(FLAGS_initramfs); !path.empty()) {
+        FILE* f = fopen(path.c_str(), "rb");
+        if (!f) {
+            fprintf(stderr, "orrery: cannot open --initramfs '%s': %s\n", path.c_str(),
+                    strerror(errno));
+            return 2;
+        }
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            for (size_t i = 0; i < n; ++i) cfg.initramfs.push_back(std::byte(chunk[i]));
+        fclose(f);
+    }
     std::string cmd = absl::GetFlag(FLAGS_cmdline);
     if (absl::GetFlag(FLAGS_trace)) cmd += " trace=1";
     if (positional.size() > 1) {
@@ -83,7 +98,15 @@ int cmd_run(const std::vector<char*>& positional) {
         cmd += " init=" + program;
         if (positional.size() > 2) {
             cmd += " --";
-            for (size_t i = 2; i < positional.size(); ++i) cmd += std::string(" ") + positional[i];
+            // Quoted so that spaces and quotes inside arguments survive the command line.
+            for (size_t i = 2; i < positional.size(); ++i) {
+                cmd += " \"";
+                for (const char* c = positional[i]; *c; ++c) {
+                    if (*c == '"' || *c == '\\') cmd += '\\';
+                    cmd += *c;
+                }
+                cmd += '"';
+            }
         }
     }
     cfg.command_line = cmd;

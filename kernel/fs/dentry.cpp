@@ -39,7 +39,8 @@ Result<void> Dentry::move_to(Dentry& new_parent, ostd::String new_name) {
     Dentry* old_parent = parent_.ptr();
     ORRERY_ASSERT(old_parent != nullptr, "moving a root dentry");
     Ref<Dentry> self(*this);
-    if (old_parent != &new_parent) TRY(new_parent.children_.reserve(new_parent.children_.size() + 1));
+    if (old_parent != &new_parent)
+        TRY(new_parent.children_.reserve(new_parent.children_.size() + 1));
     name_ = std::move(new_name);
     if (old_parent != &new_parent) {
         for (size_t i = 0; i < old_parent->children_.size(); ++i) {

@@ -16,7 +16,8 @@ class Dentry : public ostd::RefCounted<Dentry> {
 public:
     /// A dentry named `name` for `inode` under `parent` (null for a file-system root). It is not
     /// yet in parent's children: call add_child(). ENOMEM.
-    static ostd::Result<ostd::Ref<Dentry>> create(std::string_view name, ostd::RefPtr<Dentry> parent,
+    static ostd::Result<ostd::Ref<Dentry>> create(std::string_view name,
+                                                  ostd::RefPtr<Dentry> parent,
                                                   ostd::Ref<Inode> inode);
 
     Inode& inode() const { return *inode_; }

@@ -48,35 +48,36 @@ public:
             if (items_[i]->fd == fd && items_[i]->file.ptr() == target.ptr()) break;
         bool found = i < items_.size();
         switch (op) {
-        case ep::kCtlAdd: {
-            if (found) return Error(EEXIST, "fd already registered");
-            ostd::Box<Item> it = TRY(ostd::try_make_box<Item>());
-            it->owner = this;
-            it->fd = fd;
-            it->file = target;
-            it->events = event->events;
-            it->data = event->data;
-            it->entry.fn = &on_event;
-            it->entry.ctx = it.ptr();
-            TRY(items_.reserve(items_.size() + 1));
-            hub->subscribe(it->entry);
-            MUST(items_.push_back(std::move(it)));
-            break;
-        }
-        case ep::kCtlMod:
-            if (!found) return Error(ENOENT, "fd not registered");
-            if (event->events & ep::kExclusive) return Error(EINVAL, "EPOLLEXCLUSIVE with MOD");
-            items_[i]->events = event->events;
-            items_[i]->data = event->data;
-            items_[i]->disabled = false;
-            items_[i]->edge = true;
-            break;
-        case ep::kCtlDel:
-            if (!found) return Error(ENOENT, "fd not registered");
-            hub->unsubscribe(items_[i]->entry);
-            items_.erase(i);
-            break;
-        default: return Error(EINVAL, "bad epoll_ctl op");
+            case ep::kCtlAdd: {
+                if (found) return Error(EEXIST, "fd already registered");
+                ostd::Box<Item> it = TRY(ostd::try_make_box<Item>());
+                it->owner = this;
+                it->fd = fd;
+                it->file = target;
+                it->events = event->events;
+                it->data = event->data;
+                it->entry.fn = &on_event;
+                it->entry.ctx = it.ptr();
+                TRY(items_.reserve(items_.size() + 1));
+                hub->subscribe(it->entry);
+                MUST(items_.push_back(std::move(it)));
+                break;
+            }
+            case ep::kCtlMod:
+                if (!found) return Error(ENOENT, "fd not registered");
+                if (event->events & ep::kExclusive) return Error(EINVAL, "EPOLLEXCLUSIVE with MOD");
+                items_[i]->events = event->events;
+                items_[i]->data = event->data;
+                items_[i]->disabled = false;
+                items_[i]->edge = true;
+                break;
+            case ep::kCtlDel:
+                if (!found) return Error(ENOENT, "fd not registered");
+                hub->unsubscribe(items_[i]->entry);
+                items_.erase(i);
+                break;
+            default:
+                return Error(EINVAL, "bad epoll_ctl op");
         }
         fired_ = true;
         wq_.wake_all();
@@ -97,8 +98,9 @@ public:
                 if (now >= deadline) return 0;
                 left = deadline - now;
             }
-            auto w = wq_.wait_until([this] { return fired_.load(); },
-                                    {.interruptible = ostd::Interruptible::kYes, .timeout_ns = left});
+            auto w =
+                wq_.wait_until([this] { return fired_.load(); },
+                               {.interruptible = ostd::Interruptible::kYes, .timeout_ns = left});
             if (w.is_error() && w.error().code() != ETIMEDOUT) return Error(EINTR);
         }
     }

@@ -21,7 +21,8 @@ constexpr ostd::WaitOptions kIntr{.interruptible = ostd::Interruptible::kYes};
 class EventFd final : public File {
 public:
     EventFd(uint64_t init, uint32_t flags, bool sem)
-        : File(nullptr, nullptr, abi::open::kRdwr | (flags & abi::open::kNonblock)), count_(init),
+        : File(nullptr, nullptr, abi::open::kRdwr | (flags & abi::open::kNonblock)),
+          count_(init),
           semaphore_(sem) {}
 
     Result<size_t> read(ostd::VmWriter& out) override {

@@ -8,23 +8,28 @@ using ostd::Ref;
 using ostd::RefPtr;
 using ostd::Result;
 
-Result<Ref<FdTable>> FdTable::create() { return ostd::try_make_ref<FdTable>(); }
+Result<Ref<FdTable>> FdTable::create() {
+    return ostd::try_make_ref<FdTable>();
+}
 
 Result<Ref<FdTable>> FdTable::clone() const {
     Ref<FdTable> t = TRY(create());
     ostd::MutexGuard g(lock_);
     ostd::MutexGuard g2(t->lock_);
     TRY(t->slots_.reserve(slots_.size()));
-    for (const Slot& s : slots_) MUST(t->slots_.push_back(Slot{s.file, s.cloexec}));
+    for (const Slot& s : slots_)
+        MUST(t->slots_.push_back(Slot{s.file, s.cloexec}));
     return t;
 }
 
 Result<int> FdTable::place_locked(Ref<File> file, CloseOnExec cloexec, uint64_t limit, int min_fd) {
     if (min_fd < 0 || uint64_t(min_fd) >= limit) return Error(EINVAL, "fd floor beyond the limit");
     size_t fd = size_t(min_fd);
-    while (fd < slots_.size() && slots_[fd].file) ++fd;
+    while (fd < slots_.size() && slots_[fd].file)
+        ++fd;
     if (fd >= limit) return Error(EMFILE, "RLIMIT_NOFILE reached");
-    while (slots_.size() <= fd) TRY(slots_.push_back(Slot{}));
+    while (slots_.size() <= fd)
+        TRY(slots_.push_back(Slot{}));
     slots_[fd] = Slot{std::move(file), cloexec == CloseOnExec::kYes};
     return int(fd);
 }
@@ -74,7 +79,8 @@ Result<int> FdTable::dup3(int oldfd, int newfd, CloseOnExec cloexec, uint64_t li
     RefPtr<File> victim;
     {
         ostd::MutexGuard g(lock_);
-        while (slots_.size() <= size_t(newfd)) TRY(slots_.push_back(Slot{}));
+        while (slots_.size() <= size_t(newfd))
+            TRY(slots_.push_back(Slot{}));
         victim = std::move(slots_[newfd].file);
         slots_[newfd] = Slot{std::move(f), cloexec == CloseOnExec::kYes};
     }
@@ -128,7 +134,8 @@ void FdTable::close_on_exec() {
 size_t FdTable::count() const {
     ostd::MutexGuard g(lock_);
     size_t n = 0;
-    for (const Slot& s : slots_) n += s.file ? 1 : 0;
+    for (const Slot& s : slots_)
+        n += s.file ? 1 : 0;
     return n;
 }
 

@@ -72,7 +72,8 @@ TEST(FdTable, CloseRangeAndLimit) {
         auto c = w.caller();
         put_file(c, "/f", "");
         vfs::Caller small{*w.fs, w.creds, *w.fds, 8};
-        for (int i = 0; i < 8; ++i) EXPECT_EQ(MUST(vfs::open_at(small, kCwd, "/f", o::kRdonly, 0)), i);
+        for (int i = 0; i < 8; ++i)
+            EXPECT_EQ(MUST(vfs::open_at(small, kCwd, "/f", o::kRdonly, 0)), i);
         EXPECT_EQ(err(vfs::open_at(small, kCwd, "/f", o::kRdonly, 0)), EMFILE);
         EXPECT_EQ(err(w.fds->close_range(5, 2, 0)), EINVAL);
         EXPECT_EQ(err(w.fds->close_range(0, 1, 0x80)), EINVAL);

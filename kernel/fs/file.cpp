@@ -12,21 +12,24 @@ using ostd::Result;
 namespace o = abi::open;
 
 File::File(const Path* path, ostd::RefPtr<Inode> inode, uint32_t flags)
-    : inode_(std::move(inode)), flags_(flags & ~(o::kCreat | o::kExcl | o::kNoctty | o::kTrunc |
-                                                 o::kCloexec)) {
+    : inode_(std::move(inode)),
+      flags_(flags & ~(o::kCreat | o::kExcl | o::kNoctty | o::kTrunc | o::kCloexec)) {
     if (path) path_.emplace(*path);
 }
 
 File::~File() = default;
 
 void File::set_status_flags(uint32_t flags) {
-    constexpr uint32_t kChangeable = o::kAppend | o::kNonblock | o::kAsync | o::kDirect | o::kNoatime;
+    constexpr uint32_t kChangeable =
+        o::kAppend | o::kNonblock | o::kAsync | o::kDirect | o::kNoatime;
     uint32_t old = flags_.load(std::memory_order_relaxed);
     while (!flags_.compare_exchange_weak(old, (old & ~kChangeable) | (flags & kChangeable))) {
     }
 }
 
-bool File::is_path_only() const { return flags() & o::kPath; }
+bool File::is_path_only() const {
+    return flags() & o::kPath;
+}
 bool File::is_readable() const {
     uint32_t acc = flags() & o::kAccmode;
     return !is_path_only() && (acc == o::kRdonly || acc == o::kRdwr);
@@ -35,19 +38,43 @@ bool File::is_writable() const {
     uint32_t acc = flags() & o::kAccmode;
     return !is_path_only() && (acc == o::kWronly || acc == o::kRdwr);
 }
-bool File::is_nonblocking() const { return flags() & o::kNonblock; }
+bool File::is_nonblocking() const {
+    return flags() & o::kNonblock;
+}
 
-Result<size_t> File::read(ostd::VmWriter&) { return Error(EINVAL, "file cannot be read"); }
-Result<size_t> File::write(ostd::VmReader&) { return Error(EINVAL, "file cannot be written"); }
-Result<size_t> File::pread(ostd::VmWriter&, uint64_t) { return Error(ESPIPE); }
-Result<size_t> File::pwrite(ostd::VmReader&, uint64_t) { return Error(ESPIPE); }
-Result<int64_t> File::seek(int64_t, int) { return Error(ESPIPE); }
-Result<size_t> File::getdents(ostd::VmWriter&) { return Error(ENOTDIR); }
-Result<int64_t> File::ioctl(uint32_t, uint64_t, IoctlIo&) { return Error(ENOTTY); }
-uint32_t File::poll_events() { return uint32_t(abi::poll::kIn | abi::poll::kOut); }
-PollHub* File::poll_hub() { return nullptr; }
-Result<void> File::fsync() { return ostd::ok(); }
-Result<int64_t> File::pipe_size(int64_t) { return Error(EBADF, "not a pipe"); }
+Result<size_t> File::read(ostd::VmWriter&) {
+    return Error(EINVAL, "file cannot be read");
+}
+Result<size_t> File::write(ostd::VmReader&) {
+    return Error(EINVAL, "file cannot be written");
+}
+Result<size_t> File::pread(ostd::VmWriter&, uint64_t) {
+    return Error(ESPIPE);
+}
+Result<size_t> File::pwrite(ostd::VmReader&, uint64_t) {
+    return Error(ESPIPE);
+}
+Result<int64_t> File::seek(int64_t, int) {
+    return Error(ESPIPE);
+}
+Result<size_t> File::getdents(ostd::VmWriter&) {
+    return Error(ENOTDIR);
+}
+Result<int64_t> File::ioctl(uint32_t, uint64_t, IoctlIo&) {
+    return Error(ENOTTY);
+}
+uint32_t File::poll_events() {
+    return uint32_t(abi::poll::kIn | abi::poll::kOut);
+}
+PollHub* File::poll_hub() {
+    return nullptr;
+}
+Result<void> File::fsync() {
+    return ostd::ok();
+}
+Result<int64_t> File::pipe_size(int64_t) {
+    return Error(EBADF, "not a pipe");
+}
 
 uint64_t File::offset() {
     ostd::MutexGuard g(pos_lock_);
@@ -61,16 +88,23 @@ namespace {
 Result<int64_t> compute_seek(int64_t pos, int64_t size, int64_t offset, int whence) {
     int64_t base;
     switch (whence) {
-    case abi::seek::kSet: base = 0; break;
-    case abi::seek::kCur: base = pos; break;
-    case abi::seek::kEnd: base = size; break;
-    case abi::seek::kData:
-        if (offset < 0 || offset >= size) return Error(ENXIO);
-        return offset;
-    case abi::seek::kHole:
-        if (offset < 0 || offset >= size) return Error(ENXIO);
-        return size;
-    default: return Error(EINVAL, "bad whence");
+        case abi::seek::kSet:
+            base = 0;
+            break;
+        case abi::seek::kCur:
+            base = pos;
+            break;
+        case abi::seek::kEnd:
+            base = size;
+            break;
+        case abi::seek::kData:
+            if (offset < 0 || offset >= size) return Error(ENXIO);
+            return offset;
+        case abi::seek::kHole:
+            if (offset < 0 || offset >= size) return Error(ENXIO);
+            return size;
+        default:
+            return Error(EINVAL, "bad whence");
     }
     int64_t r;
     if (__builtin_add_overflow(base, offset, &r)) return Error(EOVERFLOW);
@@ -117,7 +151,8 @@ public:
 
     Result<int64_t> seek(int64_t offset, int whence) override {
         ostd::MutexGuard g(pos_lock_);
-        int64_t r = TRY(compute_seek(int64_t(pos_), 0, offset, whence == abi::seek::kEnd ? -1 : whence));
+        int64_t r =
+            TRY(compute_seek(int64_t(pos_), 0, offset, whence == abi::seek::kEnd ? -1 : whence));
         pos_ = uint64_t(r);
         return r;
     }
@@ -159,7 +194,8 @@ Result<size_t> DirectoryFile::getdents(ostd::VmWriter& out) {
         nchildren = d.children().size();
         for (; batch.size() < budget; ++pos) {
             if (pos == 0) {
-                TRY(batch.push_back(Item{d.inode().ino(), abi::dt::kDir, TRY(ostd::String::from("."))}));
+                TRY(batch.push_back(
+                    Item{d.inode().ino(), abi::dt::kDir, TRY(ostd::String::from("."))}));
             } else if (pos == 1) {
                 const Dentry* parent = d.parent() ? d.parent() : &d;
                 const Mount& m = *path()->mnt;
@@ -190,7 +226,8 @@ Result<size_t> DirectoryFile::getdents(ostd::VmWriter& out) {
                     return ostd::ok();
                 }
                 if (c->batch->size() >= c->budget) return ostd::ok();
-                TRY(c->batch->push_back(Item{ino, dirent_type(type), TRY(ostd::String::from(name))}));
+                TRY(c->batch->push_back(
+                    Item{ino, dirent_type(type), TRY(ostd::String::from(name))}));
                 return ostd::ok();
             },
             &ctx));
@@ -248,10 +285,14 @@ public:
 Result<Ref<File>> open_inode_file(const Path& path, uint32_t flags) {
     if (flags & o::kPath) return Ref<File>(TRY(ostd::try_make_ref<PathFile>(path, flags)));
     switch (path.inode().type()) {
-    case FileType::kRegular: return Ref<File>(TRY(ostd::try_make_ref<RegularFile>(path, flags)));
-    case FileType::kDirectory: return Ref<File>(TRY(ostd::try_make_ref<DirectoryFile>(path, flags)));
-    case FileType::kSymlink: return Error(ELOOP, "cannot open a symlink");
-    default: return Error(ENXIO, "no driver for this inode");
+        case FileType::kRegular:
+            return Ref<File>(TRY(ostd::try_make_ref<RegularFile>(path, flags)));
+        case FileType::kDirectory:
+            return Ref<File>(TRY(ostd::try_make_ref<DirectoryFile>(path, flags)));
+        case FileType::kSymlink:
+            return Error(ELOOP, "cannot open a symlink");
+        default:
+            return Error(ENXIO, "no driver for this inode");
     }
 }
 

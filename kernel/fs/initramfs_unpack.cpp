@@ -19,7 +19,8 @@ InitramfsPolicy initramfs_policy_from_cmdline(std::string_view cmdline) {
         if (end == std::string_view::npos) end = cmdline.size();
         std::string_view word = cmdline.substr(pos, end - pos);
         if (word.substr(0, kKey.size()) == kKey)
-            p = word.substr(kKey.size()) == "stop" ? InitramfsPolicy::kStop : InitramfsPolicy::kContinue;
+            p = word.substr(kKey.size()) == "stop" ? InitramfsPolicy::kStop
+                                                   : InitramfsPolicy::kContinue;
         pos = end + 1;
     }
     return p;
@@ -75,38 +76,39 @@ struct Unpacker {
         std::string_view p = path.view();
         if (e.is_root()) return attrs(p, e);
         switch (e.kind) {
-        case ir::EntryKind::kDirectory:
-            TRY(clear(p, true));
-            if (auto r = vfs::mkdir_at(c, kCwd, p, 0700); r.is_error() && r.error().code() != EEXIST)
-                return r;
-            break;
-        case ir::EntryKind::kRegular:
-            if (e.is_hard_link()) {
-                for (const LinkSeen& s : links) {
-                    if (s.key == e.link_key()) {
-                        TRY(clear(p, false));
-                        TRY(vfs::link_at(c, kCwd, s.path.view(), kCwd, p, 0));
-                        ++stats.hard_links;
-                        if (!e.data.empty()) TRY(write_data(p, e.data, true));
-                        return attrs(p, e);
+            case ir::EntryKind::kDirectory:
+                TRY(clear(p, true));
+                if (auto r = vfs::mkdir_at(c, kCwd, p, 0700);
+                    r.is_error() && r.error().code() != EEXIST)
+                    return r;
+                break;
+            case ir::EntryKind::kRegular:
+                if (e.is_hard_link()) {
+                    for (const LinkSeen& s : links) {
+                        if (s.key == e.link_key()) {
+                            TRY(clear(p, false));
+                            TRY(vfs::link_at(c, kCwd, s.path.view(), kCwd, p, 0));
+                            ++stats.hard_links;
+                            if (!e.data.empty()) TRY(write_data(p, e.data, true));
+                            return attrs(p, e);
+                        }
                     }
+                    TRY(links.push_back(LinkSeen{e.link_key(), TRY(path.try_clone())}));
                 }
-                TRY(links.push_back(LinkSeen{e.link_key(), TRY(path.try_clone())}));
-            }
-            TRY(clear(p, false));
-            TRY(write_data(p, e.data, true));
-            break;
-        case ir::EntryKind::kSymlink:
-            TRY(clear(p, false));
-            TRY(vfs::symlink_at(c, e.symlink_target, kCwd, p));
-            break;
-        case ir::EntryKind::kCharDevice:
-        case ir::EntryKind::kBlockDevice:
-        case ir::EntryKind::kFifo:
-        case ir::EntryKind::kSocket:
-            TRY(clear(p, false));
-            TRY(vfs::mknod_at(c, kCwd, p, e.mode, make_dev(e.rdev_major, e.rdev_minor)));
-            break;
+                TRY(clear(p, false));
+                TRY(write_data(p, e.data, true));
+                break;
+            case ir::EntryKind::kSymlink:
+                TRY(clear(p, false));
+                TRY(vfs::symlink_at(c, e.symlink_target, kCwd, p));
+                break;
+            case ir::EntryKind::kCharDevice:
+            case ir::EntryKind::kBlockDevice:
+            case ir::EntryKind::kFifo:
+            case ir::EntryKind::kSocket:
+                TRY(clear(p, false));
+                TRY(vfs::mknod_at(c, kCwd, p, e.mode, make_dev(e.rdev_major, e.rdev_minor)));
+                break;
         }
         return attrs(p, e);
     }

@@ -101,7 +101,8 @@ TEST(InitramfsUnpack, MalformedArchivePolicies) {
 
 TEST(InitramfsUnpack, PolicyFromCommandLine) {
     EXPECT_EQ(initramfs_policy_from_cmdline(""), InitramfsPolicy::kContinue);
-    EXPECT_EQ(initramfs_policy_from_cmdline("quiet initramfs.on_error=stop"), InitramfsPolicy::kStop);
+    EXPECT_EQ(initramfs_policy_from_cmdline("quiet initramfs.on_error=stop"),
+              InitramfsPolicy::kStop);
     EXPECT_EQ(initramfs_policy_from_cmdline("initramfs.on_error=stop initramfs.on_error=continue"),
               InitramfsPolicy::kContinue);
 }

@@ -25,7 +25,9 @@ Inode::~Inode() {
     if (sb_) sb_->inode_destroyed();
 }
 
-uint64_t Inode::dev() const { return sb_ ? sb_->dev() : make_dev(0, 9); }
+uint64_t Inode::dev() const {
+    return sb_ ? sb_->dev() : make_dev(0, 9);
+}
 
 InodeMeta Inode::meta() const {
     ostd::SpinLockGuard g(meta_lock_);
@@ -120,9 +122,15 @@ Result<void> Inode::allocate(int, uint64_t, uint64_t) {
 Result<ostd::Ref<Inode>> Inode::create_child(const NewInode&) {
     return Error(EPERM, "file system does not create files");
 }
-Result<ostd::RefPtr<Inode>> Inode::lookup(std::string_view) { return ostd::RefPtr<Inode>(); }
-Result<void> Inode::list_computed(DirVisit, void*) { return ostd::ok(); }
-Result<ostd::String> Inode::read_link() const { return Error(EINVAL, "not a symlink"); }
+Result<ostd::RefPtr<Inode>> Inode::lookup(std::string_view) {
+    return ostd::RefPtr<Inode>();
+}
+Result<void> Inode::list_computed(DirVisit, void*) {
+    return ostd::ok();
+}
+Result<ostd::String> Inode::read_link() const {
+    return Error(EINVAL, "not a symlink");
+}
 Result<ostd::Ref<File>> Inode::open(const Path& path, uint32_t flags) {
     return open_inode_file(path, flags);
 }
@@ -132,7 +140,11 @@ Result<size_t> Inode::get_xattr(std::string_view, ostd::VmWriter*) const {
 Result<void> Inode::set_xattr(std::string_view, std::span<const std::byte>, int) {
     return Error(EOPNOTSUPP);
 }
-Result<size_t> Inode::list_xattr(ostd::VmWriter*) const { return Error(EOPNOTSUPP); }
-Result<void> Inode::remove_xattr(std::string_view) { return Error(EOPNOTSUPP); }
+Result<size_t> Inode::list_xattr(ostd::VmWriter*) const {
+    return Error(EOPNOTSUPP);
+}
+Result<void> Inode::remove_xattr(std::string_view) {
+    return Error(EOPNOTSUPP);
+}
 
 }  // namespace kernel::fs

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <kernel/abi/stat.h>
+#include <kernel/fs/file_lock.h>
 #include <kernel/fs/types.h>
 #include <kernel/process/credentials.h>
 #include <ostd/common/ref.h>
@@ -107,6 +108,9 @@ public:
     /// file or directory File; devices and synthetic files override.
     virtual ostd::Result<ostd::Ref<File>> open(const Path& path, uint32_t flags);
 
+    /// POSIX record locks on this inode.
+    FileLocks& record_locks() { return locks_; }
+
     /// FIFOs: the pipe every opener shares, created on first use. ENOMEM.
     ostd::Result<ostd::Ref<Pipe>> fifo_pipe();
 
@@ -125,7 +129,6 @@ protected:
     /// Records a new size and block count (file systems call it after data changes).
     void update_size(uint64_t size, uint64_t blocks);
 
-
 private:
     SuperBlock* sb_;  // not owned, see super_block()
     uint64_t ino_;
@@ -133,6 +136,7 @@ private:
     mutable ostd::SpinLock meta_lock_;
     InodeMeta meta_ ORRERY_GUARDED_BY(meta_lock_);
     ostd::RefPtr<Pipe> fifo_ ORRERY_GUARDED_BY(meta_lock_);
+    FileLocks locks_;
 };
 
 }  // namespace kernel::fs

@@ -67,8 +67,7 @@ Result<void> MountNamespace::detach(const Path& target, uint32_t flags) {
     for (const Ref<Mount>& o : mounts_)
         if (o->parent_.ptr() == &m) return Error(EBUSY, "mounts sit on this mount");
     // References: mounts_ entry, `target`, plus any open file, cwd or bind user.
-    if (!(flags & mount_flags::kDetach) && m.ref_count() > 2)
-        return Error(EBUSY, "mount in use");
+    if (!(flags & mount_flags::kDetach) && m.ref_count() > 2) return Error(EBUSY, "mount in use");
     for (size_t i = 0; i < mounts_.size(); ++i) {
         if (mounts_[i].ptr() == &m) {
             m.mountpoint_->remove_mount();

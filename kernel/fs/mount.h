@@ -26,13 +26,13 @@ struct Path {
 };
 
 namespace mount_flags {
-inline constexpr uint32_t kReadOnly = 1;      // MS_RDONLY
-inline constexpr uint32_t kNoSuid = 2;        // MS_NOSUID
-inline constexpr uint32_t kNoDev = 4;         // MS_NODEV
-inline constexpr uint32_t kNoExec = 8;        // MS_NOEXEC
-inline constexpr uint32_t kBind = 4096;       // MS_BIND
-inline constexpr uint32_t kRec = 16384;       // MS_REC
-inline constexpr uint32_t kDetach = 2;        // umount2 MNT_DETACH
+inline constexpr uint32_t kReadOnly = 1;  // MS_RDONLY
+inline constexpr uint32_t kNoSuid = 2;    // MS_NOSUID
+inline constexpr uint32_t kNoDev = 4;     // MS_NODEV
+inline constexpr uint32_t kNoExec = 8;    // MS_NOEXEC
+inline constexpr uint32_t kBind = 4096;   // MS_BIND
+inline constexpr uint32_t kRec = 16384;   // MS_REC
+inline constexpr uint32_t kDetach = 2;    // umount2 MNT_DETACH
 }  // namespace mount_flags
 
 class Mount : public ostd::RefCounted<Mount> {

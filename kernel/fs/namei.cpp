@@ -19,9 +19,11 @@ struct Walker {
 /// Splits off the next component of `rest` (skipping slashes); empty when none is left.
 std::string_view next_component(std::string_view& rest) {
     size_t i = 0;
-    while (i < rest.size() && rest[i] == '/') ++i;
+    while (i < rest.size() && rest[i] == '/')
+        ++i;
     size_t j = i;
-    while (j < rest.size() && rest[j] != '/') ++j;
+    while (j < rest.size() && rest[j] != '/')
+        ++j;
     std::string_view comp = rest.substr(i, j - i);
     rest = rest.substr(j);
     return comp;
@@ -109,7 +111,8 @@ Result<ParentWalk> walk_parent_locked(const WalkBase& base, std::string_view pat
     if (path.empty()) return Error(ENOENT, "empty path");
     if (path.size() >= kPathMax) return Error(ENAMETOOLONG, "path too long");
     size_t end = path.size();
-    while (end > 0 && path[end - 1] == '/') --end;
+    while (end > 0 && path[end - 1] == '/')
+        --end;
     bool trailing = end < path.size();
     if (end == 0) {  // "/" or "///"
         return ParentWalk{base.root, std::string_view(), false, false};

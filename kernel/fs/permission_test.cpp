@@ -100,8 +100,7 @@ TEST(VfsPermission, UmaskAndSetgidDirectories) {
         int fd = MUST(vfs::open_at(root, kCwd, "/d/f", o::kCreat | o::kWronly, 0666));
         EXPECT_EQ(MUST(vfs::fstat(root, fd)).st_mode & 07777, 0640u);
         MUST(vfs::mknod_at(root, kCwd, "/d/fifo", abi::mode::kIfifo | 0666, 0));
-        EXPECT_EQ(MUST(vfs::stat_at(root, kCwd, "/d/fifo", 0)).st_mode,
-                  abi::mode::kIfifo | 0640);
+        EXPECT_EQ(MUST(vfs::stat_at(root, kCwd, "/d/fifo", 0)).st_mode, abi::mode::kIfifo | 0640);
         w.fs->set_umask(0);
         MUST(vfs::chown_at(root, kCwd, "/d", 0, 500, 0));
         MUST(vfs::chmod_at(root, kCwd, "/d", 02777, 0));

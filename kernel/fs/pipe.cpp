@@ -15,14 +15,17 @@ namespace pl = abi::poll;
 namespace {
 constexpr ostd::WaitOptions kIntr{.interruptible = ostd::Interruptible::kYes};
 
-Error restart_error(Error e) { return e.code() == EINTR ? Error(ERESTARTSYS) : e; }
+Error restart_error(Error e) {
+    return e.code() == EINTR ? Error(ERESTARTSYS) : e;
+}
 }  // namespace
 
 Result<Ref<Pipe>> Pipe::create() {
     Ref<Pipe> p = TRY(ostd::try_make_ref<Pipe>());
     ostd::MutexGuard g(p->lock_);
     TRY(p->buf_.reserve(kPipeDefaultSize));
-    for (size_t i = 0; i < kPipeDefaultSize; ++i) MUST(p->buf_.push_back(std::byte{0}));
+    for (size_t i = 0; i < kPipeDefaultSize; ++i)
+        MUST(p->buf_.push_back(std::byte{0}));
     p->capacity_ = kPipeDefaultSize;
     return p;
 }
@@ -53,8 +56,10 @@ Result<size_t> Pipe::read(ostd::VmWriter& out, bool nonblock) {
                     c1 = first;
                     if (first < want) {
                         auto r2 = out.write({buf_.data(), want - first}, &c2);
-                        if (r2.is_ok()) c2 = want - first;
-                        else r = r2.release_error();
+                        if (r2.is_ok())
+                            c2 = want - first;
+                        else
+                            r = r2.release_error();
                     }
                 }
                 copied = c1 + c2;
@@ -101,8 +106,10 @@ Result<size_t> Pipe::write(ostd::VmReader& in, bool nonblock) {
                     c1 = first;
                     if (first < n) {
                         auto r2 = in.read({buf_.data(), n - first}, &c2);
-                        if (r2.is_ok()) c2 = n - first;
-                        else r = r2.release_error();
+                        if (r2.is_ok())
+                            c2 = n - first;
+                        else
+                            r = r2.release_error();
                     }
                 }
                 count_ = count_.load() + c1 + c2;
@@ -123,7 +130,9 @@ Result<size_t> Pipe::write(ostd::VmReader& in, bool nonblock) {
         }
         size_t need = total <= kPipeBuf ? total - done : 1;
         auto w = write_wq_.wait_until(
-            [this, need] { return readers_.load() == 0 || capacity_.load() - count_.load() >= need; },
+            [this, need] {
+                return readers_.load() == 0 || capacity_.load() - count_.load() >= need;
+            },
             kIntr);
         if (w.is_error()) {
             if (done) return done;
@@ -151,16 +160,19 @@ uint32_t Pipe::poll_events(bool reader) {
 Result<size_t> Pipe::resize(size_t size) {
     if (size > kPipeMaxSize) return Error(EPERM, "above pipe-max-size");
     size_t n = 4096;
-    while (n < size) n *= 2;
+    while (n < size)
+        n *= 2;
     ostd::Vector<std::byte> fresh;
     TRY(fresh.reserve(n));
-    for (size_t i = 0; i < n; ++i) MUST(fresh.push_back(std::byte{0}));
+    for (size_t i = 0; i < n; ++i)
+        MUST(fresh.push_back(std::byte{0}));
     {
         ostd::MutexGuard g(lock_);
         size_t cnt = count_.load();
         if (cnt > n) return Error(EBUSY, "pipe holds more data than the new size");
         size_t cap = buf_.size();
-        for (size_t i = 0; i < cnt; ++i) fresh[i] = buf_[(head_ + i) % cap];
+        for (size_t i = 0; i < cnt; ++i)
+            fresh[i] = buf_[(head_ + i) % cap];
         buf_ = std::move(fresh);
         head_ = 0;
         capacity_ = n;
@@ -215,12 +227,8 @@ public:
         if (is_readable()) pipe_->drop_reader();
         if (is_writable()) pipe_->drop_writer();
     }
-    Result<size_t> read(ostd::VmWriter& out) override {
-        return pipe_->read(out, is_nonblocking());
-    }
-    Result<size_t> write(ostd::VmReader& in) override {
-        return pipe_->write(in, is_nonblocking());
-    }
+    Result<size_t> read(ostd::VmWriter& out) override { return pipe_->read(out, is_nonblocking()); }
+    Result<size_t> write(ostd::VmReader& in) override { return pipe_->write(in, is_nonblocking()); }
     Result<int64_t> ioctl(uint32_t cmd, uint64_t arg, IoctlIo& io) override {
         if (cmd != kFionread) return Error(ENOTTY);
         int32_t n = int32_t(pipe_->bytes_available());
@@ -249,8 +257,10 @@ Result<PipeEnds> create_pipe(uint32_t flags) {
     if (flags & ~(o::kNonblock | o::kCloexec | o::kDirect)) return Error(EINVAL, "bad pipe2 flags");
     Ref<Pipe> p = TRY(Pipe::create());
     uint32_t st = flags & (o::kNonblock | o::kDirect);
-    Ref<File> r = Ref<File>(TRY(ostd::try_make_ref<PipeFile>(nullptr, nullptr, o::kRdonly | st, p)));
-    Ref<File> w = Ref<File>(TRY(ostd::try_make_ref<PipeFile>(nullptr, nullptr, o::kWronly | st, p)));
+    Ref<File> r =
+        Ref<File>(TRY(ostd::try_make_ref<PipeFile>(nullptr, nullptr, o::kRdonly | st, p)));
+    Ref<File> w =
+        Ref<File>(TRY(ostd::try_make_ref<PipeFile>(nullptr, nullptr, o::kWronly | st, p)));
     return PipeEnds{std::move(r), std::move(w)};
 }
 
@@ -261,7 +271,8 @@ Result<Ref<File>> open_fifo(const Path& path, uint32_t flags) {
     if (acc == o::kWronly && nonblock && pipe->readers() == 0)
         return Error(ENXIO, "FIFO has no readers");
     uint64_t seen_w = pipe->writer_opens(), seen_r = pipe->reader_opens();
-    Ref<File> f = Ref<File>(TRY(ostd::try_make_ref<PipeFile>(&path, path.dentry->inode_ref(), flags, pipe)));
+    Ref<File> f =
+        Ref<File>(TRY(ostd::try_make_ref<PipeFile>(&path, path.dentry->inode_ref(), flags, pipe)));
     if (acc == o::kRdonly && !nonblock && pipe->writers() == 0) TRY(pipe->wait_for_writer(seen_w));
     if (acc == o::kWronly && pipe->readers() == 0) TRY(pipe->wait_for_reader(seen_r));
     return f;

@@ -59,7 +59,7 @@ private:
     ostd::Mutex lock_;
     ostd::Vector<std::byte> buf_ ORRERY_GUARDED_BY(lock_);
     size_t head_ ORRERY_GUARDED_BY(lock_) = 0;  // index of the oldest byte
-    std::atomic<size_t> count_{0};               // written under lock_, read anywhere
+    std::atomic<size_t> count_{0};              // written under lock_, read anywhere
     std::atomic<size_t> capacity_{0};
     std::atomic<int> readers_{0}, writers_{0};
     std::atomic<uint64_t> r_opens_{0}, w_opens_{0};

@@ -25,7 +25,8 @@ void PollHub::unsubscribe(PollEntry& e) {
 
 void PollHub::notify(uint32_t events) {
     ostd::SpinLockGuard g(lock_);
-    for (PollEntry* e = entries_.front(); e; e = entries_.next(*e)) e->fn(*e, events);
+    for (PollEntry* e = entries_.front(); e; e = entries_.next(*e))
+        e->fn(*e, events);
 }
 
 }  // namespace kernel::fs

@@ -38,7 +38,8 @@ TEST(Poll, ReadinessTimeoutsAndNval) {
         auto p = MUST(vfs::pipe2(c, 0));
         put_file(c, "/f", "x");
         int f = MUST(vfs::open_at(c, kCwd, "/f", o::kRdonly, 0));
-        abi::Pollfd fds[4] = {{p.read_fd, pl::kIn, 0}, {p.write_fd, pl::kOut, 0}, {f, pl::kIn, 0}, {-1, pl::kIn, 0}};
+        abi::Pollfd fds[4] = {
+            {p.read_fd, pl::kIn, 0}, {p.write_fd, pl::kOut, 0}, {f, pl::kIn, 0}, {-1, pl::kIn, 0}};
         EXPECT_EQ(MUST(vfs::poll(c, fds, 0)), 2);
         EXPECT_EQ(fds[0].revents, 0);
         EXPECT_EQ(fds[1].revents & pl::kOut, pl::kOut);
@@ -62,31 +63,33 @@ TEST(Poll, ReadinessTimeoutsAndNval) {
 }
 
 TEST(Poll, WakesOnWriteFromAnotherTaskAndOnInterrupt) {
-    orrery::testing::run_in_kernel([] {
-        World w = World::make();
-        auto c = w.caller();
-        auto p = MUST(vfs::pipe2(c, 0));
-        auto writer = MUST(ostd::spawn([&] {
+    orrery::testing::run_in_kernel(
+        [] {
+            World w = World::make();
+            auto c = w.caller();
+            auto p = MUST(vfs::pipe2(c, 0));
+            auto writer = MUST(ostd::spawn([&] {
+                ostd::sleep_for(2 * kMs);
+                MUST(write_str(c, p.write_fd, "go"));
+                return 0;
+            }));
+            abi::Pollfd fds[1] = {{p.read_fd, pl::kIn, 0}};
+            EXPECT_EQ(MUST(vfs::poll(c, fds, ostd::kNoTimeout)), 1);
+            MUST(writer->join());
+            MUST(read_str(c, p.read_fd));
+            std::atomic<int> res{0};
+            auto poller = MUST(ostd::spawn([&] {
+                abi::Pollfd f2[1] = {{p.read_fd, pl::kIn, 0}};
+                auto r = vfs::poll(c, f2, ostd::kNoTimeout);
+                res = r.is_ok() ? r.value() : -r.error().code();
+                return 0;
+            }));
             ostd::sleep_for(2 * kMs);
-            MUST(write_str(c, p.write_fd, "go"));
-            return 0;
-        }));
-        abi::Pollfd fds[1] = {{p.read_fd, pl::kIn, 0}};
-        EXPECT_EQ(MUST(vfs::poll(c, fds, ostd::kNoTimeout)), 1);
-        MUST(writer->join());
-        MUST(read_str(c, p.read_fd));
-        std::atomic<int> res{0};
-        auto poller = MUST(ostd::spawn([&] {
-            abi::Pollfd f2[1] = {{p.read_fd, pl::kIn, 0}};
-            auto r = vfs::poll(c, f2, ostd::kNoTimeout);
-            res = r.is_ok() ? r.value() : -r.error().code();
-            return 0;
-        }));
-        ostd::sleep_for(2 * kMs);
-        poller->interrupt();
-        MUST(poller->join());
-        EXPECT_EQ(res.load(), -EINTR);
-    }, orrery::testing::small_machine(2));
+            poller->interrupt();
+            MUST(poller->join());
+            EXPECT_EQ(res.load(), -EINTR);
+        },
+        orrery::testing::small_machine(2));
 }
 
 TEST(Eventfd, CounterSemaphoreAndErrors) {
@@ -163,26 +166,28 @@ TEST(Epoll, LevelEdgeOneshotAndErrors) {
 }
 
 TEST(Epoll, BlockingWaitWokenByWriter) {
-    orrery::testing::run_in_kernel([] {
-        World w = World::make();
-        auto c = w.caller();
-        int epfd = MUST(vfs::epoll_create1(c, 0));
-        auto p = MUST(vfs::pipe2(c, 0));
-        abi::EpollEvent in{ep::kIn, 7};
-        MUST(vfs::epoll_ctl(c, epfd, ep::kCtlAdd, p.read_fd, &in));
-        auto writer = MUST(ostd::spawn([&] {
-            ostd::sleep_for(2 * kMs);
-            MUST(write_str(c, p.write_fd, "x"));
-            return 0;
-        }));
-        abi::EpollEvent out[2];
-        EXPECT_EQ(MUST(vfs::epoll_wait(c, epfd, out, ostd::kNoTimeout)), 1);
-        EXPECT_EQ(uint64_t{out[0].data}, 7u);
-        MUST(writer->join());
-        // The epoll fd is itself pollable.
-        abi::Pollfd pf[1] = {{epfd, pl::kIn, 0}};
-        EXPECT_EQ(MUST(vfs::poll(c, pf, 0)), 1);
-    }, orrery::testing::small_machine(2));
+    orrery::testing::run_in_kernel(
+        [] {
+            World w = World::make();
+            auto c = w.caller();
+            int epfd = MUST(vfs::epoll_create1(c, 0));
+            auto p = MUST(vfs::pipe2(c, 0));
+            abi::EpollEvent in{ep::kIn, 7};
+            MUST(vfs::epoll_ctl(c, epfd, ep::kCtlAdd, p.read_fd, &in));
+            auto writer = MUST(ostd::spawn([&] {
+                ostd::sleep_for(2 * kMs);
+                MUST(write_str(c, p.write_fd, "x"));
+                return 0;
+            }));
+            abi::EpollEvent out[2];
+            EXPECT_EQ(MUST(vfs::epoll_wait(c, epfd, out, ostd::kNoTimeout)), 1);
+            EXPECT_EQ(uint64_t{out[0].data}, 7u);
+            MUST(writer->join());
+            // The epoll fd is itself pollable.
+            abi::Pollfd pf[1] = {{epfd, pl::kIn, 0}};
+            EXPECT_EQ(MUST(vfs::poll(c, pf, 0)), 1);
+        },
+        orrery::testing::small_machine(2));
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ Result<int> poll_files(std::span<PollRequest> reqs, uint64_t timeout_ns) {
         hub->subscribe(*e);
         MUST(entries.push_back(std::move(e)));
     }
-    uint64_t deadline = timeout_ns == ostd::kNoTimeout ? ostd::kNoTimeout : ostd::time::now() + timeout_ns;
+    uint64_t deadline =
+        timeout_ns == ostd::kNoTimeout ? ostd::kNoTimeout : ostd::time::now() + timeout_ns;
     Result<int> result = 0;
     for (;;) {
         poller.fired.store(false);
@@ -63,10 +64,12 @@ Result<int> poll_files(std::span<PollRequest> reqs, uint64_t timeout_ns) {
             if (now >= deadline) break;
             left = deadline - now;
         }
-        auto w = poller.wq.wait_until([&] { return poller.fired.load(); },
-                                      {.interruptible = ostd::Interruptible::kYes, .timeout_ns = left});
+        auto w =
+            poller.wq.wait_until([&] { return poller.fired.load(); },
+                                 {.interruptible = ostd::Interruptible::kYes, .timeout_ns = left});
         if (w.is_error()) {
-            if (w.error().code() == ETIMEDOUT) continue;  // one last scan, then the deadline ends it
+            if (w.error().code() == ETIMEDOUT)
+                continue;  // one last scan, then the deadline ends it
             result = Error(EINTR, "poll interrupted");
             break;
         }

@@ -19,7 +19,8 @@ size_t g_ntypes ORRERY_GUARDED_BY(g_types_lock) = 0;
 }  // namespace
 
 SuperBlock::SuperBlock(std::string_view type_name, uint64_t magic, uint64_t max_bytes)
-    : type_name_(type_name), magic_(magic),
+    : type_name_(type_name),
+      magic_(magic),
       dev_(make_dev(0, g_next_anon_minor.fetch_add(1, std::memory_order_relaxed))),
       max_(max_bytes) {}
 
@@ -35,8 +36,12 @@ Result<Ref<SuperBlock>> SuperBlock::create(std::string_view type_name, uint64_t 
     return ostd::try_make_ref<SuperBlock>(type_name, magic, max_bytes);
 }
 
-Ref<Dentry> SuperBlock::root() const { return root_.to_ref(); }
-void SuperBlock::set_root(Ref<Dentry> root) { root_ = std::move(root); }
+Ref<Dentry> SuperBlock::root() const {
+    return root_.to_ref();
+}
+void SuperBlock::set_root(Ref<Dentry> root) {
+    root_ = std::move(root);
+}
 
 Result<void> SuperBlock::reserve_bytes(uint64_t n) {
     uint64_t cur = used_.load(std::memory_order_relaxed);
@@ -46,7 +51,9 @@ Result<void> SuperBlock::reserve_bytes(uint64_t n) {
     }
 }
 
-void SuperBlock::release_bytes(uint64_t n) { used_.fetch_sub(n, std::memory_order_relaxed); }
+void SuperBlock::release_bytes(uint64_t n) {
+    used_.fetch_sub(n, std::memory_order_relaxed);
+}
 
 Result<void> register_filesystem(const FileSystemType& type) {
     ostd::SpinLockGuard g(g_types_lock);
@@ -72,9 +79,11 @@ void for_each_filesystem(void (*visit)(const FileSystemType&, void*), void* ctx)
     {
         ostd::SpinLockGuard g(g_types_lock);
         n = g_ntypes;
-        for (size_t i = 0; i < n; ++i) copy[i] = g_types[i];
+        for (size_t i = 0; i < n; ++i)
+            copy[i] = g_types[i];
     }
-    for (size_t i = 0; i < n; ++i) visit(*copy[i], ctx);
+    for (size_t i = 0; i < n; ++i)
+        visit(*copy[i], ctx);
 }
 
 }  // namespace kernel::fs

@@ -11,9 +11,9 @@
 
 namespace kernel::fs {
 
-inline constexpr size_t kNameMax = 255;      // NAME_MAX: longest path component
-inline constexpr size_t kPathMax = 4096;     // PATH_MAX: paths of this length or more fail
-inline constexpr int kMaxSymlinks = 40;      // MAXSYMLINKS: the 41st link gives ELOOP
+inline constexpr size_t kNameMax = 255;   // NAME_MAX: longest path component
+inline constexpr size_t kPathMax = 4096;  // PATH_MAX: paths of this length or more fail
+inline constexpr int kMaxSymlinks = 40;   // MAXSYMLINKS: the 41st link gives ELOOP
 inline constexpr uint32_t kBlockSize = 4096;
 
 enum class FileType : uint8_t {
@@ -33,15 +33,19 @@ ostd::Result<FileType> type_from_mode(uint32_t mode);
 /// The DT_* value getdents64 reports for `type`.
 uint8_t dirent_type(FileType type);
 
-/// Timestamp for inode times: the machine clock (ns since boot) as a timespec.
+/// Timestamp for inode times: CLOCK_REALTIME (kernel/time/clock.h) as a timespec.
 abi::Timespec current_time();
 
 /// Device numbers as Linux packs them in dev_t (new_encode_dev).
 constexpr uint64_t make_dev(uint32_t major, uint32_t minor) {
     return (uint64_t(minor) & 0xff) | (uint64_t(major) << 8) | ((uint64_t(minor) & ~0xffull) << 12);
 }
-constexpr uint32_t dev_major(uint64_t dev) { return uint32_t((dev >> 8) & 0xfff); }
-constexpr uint32_t dev_minor(uint64_t dev) { return uint32_t((dev & 0xff) | ((dev >> 12) & 0xfff00)); }
+constexpr uint32_t dev_major(uint64_t dev) {
+    return uint32_t((dev >> 8) & 0xfff);
+}
+constexpr uint32_t dev_minor(uint64_t dev) {
+    return uint32_t((dev & 0xff) | ((dev >> 12) & 0xfff00));
+}
 
 /// The one lock guarding every dentry tree (children lists, names, parents) and every mount
 /// table. Path walks hold it for their whole walk; it is a sleeping lock, never held across a

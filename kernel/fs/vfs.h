@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include <kernel/abi/fcntl.h>
 #include <kernel/abi/io.h>
 #include <kernel/abi/stat.h>
 #include <kernel/fs/fd_table.h>
@@ -21,6 +22,9 @@ struct Caller {
     const Credentials& creds;
     FdTable& fds;
     uint64_t nofile_limit = 1024;  // RLIMIT_NOFILE
+    int64_t umask = -1;            // the process umask; -1: FsContext's
+    int64_t lock_owner = 0;        // record-lock owner (the pid)
+    uint32_t effective_umask() const { return umask >= 0 ? uint32_t(umask) : fs.umask(); }
 };
 
 // ---- Lookup helpers ----
@@ -57,16 +61,15 @@ inline constexpr uint32_t kRenameNoreplace = 1;
 inline constexpr uint32_t kRenameExchange = 2;
 inline constexpr uint32_t kRenameWhiteout = 4;
 /// renameat2(2) with RENAME_NOREPLACE / RENAME_EXCHANGE.
-ostd::Result<void> rename_at(const Caller& c, int olddirfd, std::string_view oldpath,
-                             int newdirfd, std::string_view newpath, uint32_t flags);
+ostd::Result<void> rename_at(const Caller& c, int olddirfd, std::string_view oldpath, int newdirfd,
+                             std::string_view newpath, uint32_t flags);
 
 // ---- Attributes ----
 abi::Stat stat_of(const Inode& inode);
-ostd::Result<abi::Stat> stat_at(const Caller& c, int dirfd, std::string_view path,
-                                uint32_t flags);
+ostd::Result<abi::Stat> stat_at(const Caller& c, int dirfd, std::string_view path, uint32_t flags);
 ostd::Result<abi::Stat> fstat(const Caller& c, int fd);
-ostd::Result<abi::Statx> statx_at(const Caller& c, int dirfd, std::string_view path,
-                                  uint32_t flags, uint32_t mask);
+ostd::Result<abi::Statx> statx_at(const Caller& c, int dirfd, std::string_view path, uint32_t flags,
+                                  uint32_t mask);
 /// faccessat2(2); AT_EACCESS uses effective ids (the default uses real ids).
 ostd::Result<void> access_at(const Caller& c, int dirfd, std::string_view path, int mode,
                              uint32_t flags);
@@ -96,6 +99,13 @@ ostd::Result<size_t> listxattr(const Caller& c, std::string_view path, bool foll
 ostd::Result<void> removexattr(const Caller& c, std::string_view path, bool follow,
                                std::string_view name);
 
+/// The same on an open descriptor (fgetxattr and friends). EBADF.
+ostd::Result<size_t> fgetxattr(const Caller& c, int fd, std::string_view name, ostd::VmWriter* out);
+ostd::Result<void> fsetxattr(const Caller& c, int fd, std::string_view name,
+                             std::span<const std::byte> value, int flags);
+ostd::Result<size_t> flistxattr(const Caller& c, int fd, ostd::VmWriter* out);
+ostd::Result<void> fremovexattr(const Caller& c, int fd, std::string_view name);
+
 // ---- Data ----
 ostd::Result<size_t> read(const Caller& c, int fd, ostd::VmWriter& out);
 ostd::Result<size_t> write(const Caller& c, int fd, ostd::VmReader& in);
@@ -107,6 +117,9 @@ ostd::Result<void> fsync(const Caller& c, int fd);
 /// fcntl(2) except record locks: DUPFD(_CLOEXEC), GETFD/SETFD, GETFL/SETFL, GETPIPE_SZ,
 /// SETPIPE_SZ. EINVAL for other commands.
 ostd::Result<int64_t> fcntl(const Caller& c, int fd, int cmd, uint64_t arg);
+/// F_GETLK / F_SETLK / F_SETLKW with a struct flock already copied in (and, for GETLK,
+/// rewritten for copy-out). EBADF (lock type vs open mode), EINVAL, EAGAIN, ERESTARTSYS.
+ostd::Result<void> record_lock(const Caller& c, int fd, int cmd, abi::Flock& fl);
 /// ioctl(2): FIONBIO and FIOCLEX/FIONCLEX here, the rest goes to the File.
 ostd::Result<int64_t> ioctl(const Caller& c, int fd, uint32_t cmd, uint64_t arg, IoctlIo& io);
 /// sendfile(2) / copy_file_range(2) through a kernel bounce buffer. `offset` null: use and

@@ -227,34 +227,67 @@ Result<void> utimens_at(const Caller& c, int dirfd, std::string_view path,
 
 // ---- xattrs ----
 
-Result<size_t> getxattr(const Caller& c, std::string_view path, bool follow,
-                        std::string_view name, ostd::VmWriter* out) {
-    Path p = TRY(lookup_at(c, abi::at::kFdcwd, path, 0, follow));
+namespace {
+
+Result<Path> xattr_target(const Caller& c, std::string_view path, bool follow) {
+    return lookup_at(c, abi::at::kFdcwd, path, 0, follow);
+}
+
+Result<Path> xattr_fd_target(const Caller& c, int fd) {
+    Ref<File> f = TRY(c.fds.get(fd));
+    if (!f->path() || f->is_path_only()) return Error(EBADF);
+    return *f->path();
+}
+
+Result<size_t> get_on(const Caller& c, const Path& p, std::string_view name, ostd::VmWriter* out) {
     TRY(check_access(p.inode(), c.creds, kMayRead));
     return p.inode().get_xattr(name, out);
 }
 
-Result<void> setxattr(const Caller& c, std::string_view path, bool follow, std::string_view name,
-                      std::span<const std::byte> value, int flags) {
+Result<void> set_on(const Caller& c, const Path& p, std::string_view name,
+                    std::span<const std::byte> value, int flags) {
     if (flags & ~3) return Error(EINVAL, "bad xattr flags");
-    Path p = TRY(lookup_at(c, abi::at::kFdcwd, path, 0, follow));
     TRY(check_access(p.inode(), c.creds, kMayWrite));
     TRY(check_writable_mount(p));
     return p.inode().set_xattr(name, value, flags);
 }
 
-Result<size_t> listxattr(const Caller& c, std::string_view path, bool follow,
-                         ostd::VmWriter* out) {
-    Path p = TRY(lookup_at(c, abi::at::kFdcwd, path, 0, follow));
-    return p.inode().list_xattr(out);
-}
-
-Result<void> removexattr(const Caller& c, std::string_view path, bool follow,
-                         std::string_view name) {
-    Path p = TRY(lookup_at(c, abi::at::kFdcwd, path, 0, follow));
+Result<void> remove_on(const Caller& c, const Path& p, std::string_view name) {
     TRY(check_access(p.inode(), c.creds, kMayWrite));
     TRY(check_writable_mount(p));
     return p.inode().remove_xattr(name);
+}
+
+}  // namespace
+
+Result<size_t> getxattr(const Caller& c, std::string_view path, bool follow, std::string_view name,
+                        ostd::VmWriter* out) {
+    return get_on(c, TRY(xattr_target(c, path, follow)), name, out);
+}
+Result<void> setxattr(const Caller& c, std::string_view path, bool follow, std::string_view name,
+                      std::span<const std::byte> value, int flags) {
+    if (flags & ~3) return Error(EINVAL, "bad xattr flags");
+    return set_on(c, TRY(xattr_target(c, path, follow)), name, value, flags);
+}
+Result<size_t> listxattr(const Caller& c, std::string_view path, bool follow, ostd::VmWriter* out) {
+    return TRY(xattr_target(c, path, follow)).inode().list_xattr(out);
+}
+Result<void> removexattr(const Caller& c, std::string_view path, bool follow,
+                         std::string_view name) {
+    return remove_on(c, TRY(xattr_target(c, path, follow)), name);
+}
+Result<size_t> fgetxattr(const Caller& c, int fd, std::string_view name, ostd::VmWriter* out) {
+    return get_on(c, TRY(xattr_fd_target(c, fd)), name, out);
+}
+Result<void> fsetxattr(const Caller& c, int fd, std::string_view name,
+                       std::span<const std::byte> value, int flags) {
+    return set_on(c, TRY(xattr_fd_target(c, fd)), name, value, flags);
+}
+Result<size_t> flistxattr(const Caller& c, int fd, ostd::VmWriter* out) {
+    return TRY(xattr_fd_target(c, fd)).inode().list_xattr(out);
+}
+Result<void> fremovexattr(const Caller& c, int fd, std::string_view name) {
+    return remove_on(c, TRY(xattr_fd_target(c, fd)), name);
 }
 
 }  // namespace kernel::fs::vfs

@@ -59,27 +59,99 @@ Result<void> fsync(const Caller& c, int fd) {
 Result<int64_t> fcntl(const Caller& c, int fd, int cmd, uint64_t arg) {
     Ref<File> f = TRY(c.fds.get(fd));
     switch (cmd) {
-    case fc::kDupfd:
-    case fc::kDupfdCloexec:
-        if (arg >= c.nofile_limit || arg > uint64_t(INT32_MAX)) return Error(EINVAL, "fd floor");
-        return int64_t(TRY(c.fds.dup(fd, int(arg),
-                                     cmd == fc::kDupfdCloexec ? CloseOnExec::kYes : CloseOnExec::kNo,
-                                     c.nofile_limit)));
-    case fc::kGetfd: return TRY(c.fds.cloexec(fd)) ? fc::kFdCloexec : 0;
-    case fc::kSetfd:
-        TRY(c.fds.set_cloexec(fd, (arg & fc::kFdCloexec) ? CloseOnExec::kYes : CloseOnExec::kNo));
-        return 0;
-    case fc::kGetfl: return int64_t(f->flags());
-    case fc::kSetfl:
-        if (f->is_path_only()) return Error(EBADF);
-        f->set_status_flags(uint32_t(arg));
-        return 0;
-    case fc::kGetpipeSz: return f->pipe_size(-1);
-    case fc::kSetpipeSz:
-        if (arg > uint64_t(INT32_MAX)) return Error(EINVAL);
-        return f->pipe_size(int64_t(arg));
-    default: return Error(EINVAL, "fcntl command not supported");
+        case fc::kDupfd:
+        case fc::kDupfdCloexec:
+            if (arg >= c.nofile_limit || arg > uint64_t(INT32_MAX))
+                return Error(EINVAL, "fd floor");
+            return int64_t(TRY(c.fds.dup(
+                fd, int(arg), cmd == fc::kDupfdCloexec ? CloseOnExec::kYes : CloseOnExec::kNo,
+                c.nofile_limit)));
+        case fc::kGetfd:
+            return TRY(c.fds.cloexec(fd)) ? fc::kFdCloexec : 0;
+        case fc::kSetfd:
+            TRY(c.fds.set_cloexec(fd,
+                                  (arg & fc::kFdCloexec) ? CloseOnExec::kYes : CloseOnExec::kNo));
+            return 0;
+        case fc::kGetfl:
+            return int64_t(f->flags());
+        case fc::kSetfl:
+            if (f->is_path_only()) return Error(EBADF);
+            f->set_status_flags(uint32_t(arg));
+            return 0;
+        case fc::kGetpipeSz:
+            return f->pipe_size(-1);
+        case fc::kSetpipeSz:
+            if (arg > uint64_t(INT32_MAX)) return Error(EINVAL);
+            return f->pipe_size(int64_t(arg));
+        default:
+            return Error(EINVAL, "fcntl command not supported");
     }
+}
+
+Result<void> record_lock(const Caller& c, int fd, int cmd, abi::Flock& fl) {
+    Ref<File> f = TRY(c.fds.get(fd));
+    if (f->is_path_only() || !f->inode()) return Error(EBADF);
+    LockType type;
+    switch (fl.l_type) {
+        case fc::kRdlck:
+            type = LockType::kRead;
+            break;
+        case fc::kWrlck:
+            type = LockType::kWrite;
+            break;
+        case fc::kUnlck:
+            type = LockType::kUnlock;
+            break;
+        default:
+            return Error(EINVAL, "bad l_type");
+    }
+    int64_t base;
+    switch (fl.l_whence) {
+        case abi::seek::kSet:
+            base = 0;
+            break;
+        case abi::seek::kCur:
+            base = int64_t(f->offset());
+            break;
+        case abi::seek::kEnd:
+            base = int64_t(f->inode()->size());
+            break;
+        default:
+            return Error(EINVAL, "bad l_whence");
+    }
+    int64_t start, end;
+    if (__builtin_add_overflow(base, fl.l_start, &start)) return Error(EOVERFLOW);
+    if (fl.l_len > 0) {
+        if (__builtin_add_overflow(start, fl.l_len - 1, &end)) return Error(EOVERFLOW);
+    } else if (fl.l_len < 0) {
+        end = start - 1;
+        start += fl.l_len;
+    } else {
+        end = INT64_MAX;
+    }
+    if (start < 0) return Error(EINVAL, "lock starts before the file");
+    RecordLock want{uint64_t(start), end == INT64_MAX ? UINT64_MAX : uint64_t(end), type,
+                    c.lock_owner};
+    FileLocks& locks = f->inode()->record_locks();
+    if (cmd == fc::kGetlk) {
+        if (type == LockType::kUnlock) return Error(EINVAL);
+        RecordLock other;
+        if (!locks.find_conflict(want, &other)) {
+            fl.l_type = fc::kUnlck;
+            return ostd::ok();
+        }
+        fl.l_type = other.type == LockType::kWrite ? fc::kWrlck : fc::kRdlck;
+        fl.l_whence = abi::seek::kSet;
+        fl.l_start = int64_t(other.start);
+        fl.l_len = other.end == UINT64_MAX ? 0 : int64_t(other.end - other.start + 1);
+        fl.l_pid = int32_t(other.owner);
+        return ostd::ok();
+    }
+    if (type == LockType::kRead && !f->is_readable())
+        return Error(EBADF, "read lock needs read access");
+    if (type == LockType::kWrite && !f->is_writable())
+        return Error(EBADF, "write lock needs write access");
+    return locks.set(want, cmd == fc::kSetlkw);
 }
 
 Result<int64_t> ioctl(const Caller& c, int fd, uint32_t cmd, uint64_t arg, IoctlIo& io) {
@@ -87,16 +159,21 @@ Result<int64_t> ioctl(const Caller& c, int fd, uint32_t cmd, uint64_t arg, Ioctl
     Ref<File> f = TRY(c.fds.get(fd));
     if (f->is_path_only()) return Error(EBADF);
     switch (cmd) {
-    case kFioclex: TRY(c.fds.set_cloexec(fd, CloseOnExec::kYes)); return 0;
-    case kFionclex: TRY(c.fds.set_cloexec(fd, CloseOnExec::kNo)); return 0;
-    case kFionbio: {
-        int32_t on = 0;
-        TRY(io.copy_in(arg, std::as_writable_bytes(std::span<int32_t>(&on, 1))));
-        uint32_t fl = f->flags();
-        f->set_status_flags(on ? (fl | o::kNonblock) : (fl & ~o::kNonblock));
-        return 0;
-    }
-    default: return f->ioctl(cmd, arg, io);
+        case kFioclex:
+            TRY(c.fds.set_cloexec(fd, CloseOnExec::kYes));
+            return 0;
+        case kFionclex:
+            TRY(c.fds.set_cloexec(fd, CloseOnExec::kNo));
+            return 0;
+        case kFionbio: {
+            int32_t on = 0;
+            TRY(io.copy_in(arg, std::as_writable_bytes(std::span<int32_t>(&on, 1))));
+            uint32_t fl = f->flags();
+            f->set_status_flags(on ? (fl | o::kNonblock) : (fl & ~o::kNonblock));
+            return 0;
+        }
+        default:
+            return f->ioctl(cmd, arg, io);
     }
 }
 
@@ -109,7 +186,8 @@ constexpr size_t kBounce = 16384;
 Result<size_t> pump(File& in, int64_t* in_off, File& out, int64_t* out_off, size_t count) {
     ostd::Vector<std::byte> buf;
     TRY(buf.reserve(kBounce));
-    for (size_t i = 0; i < kBounce; ++i) MUST(buf.push_back(std::byte{0}));
+    for (size_t i = 0; i < kBounce; ++i)
+        MUST(buf.push_back(std::byte{0}));
     size_t total = 0;
     while (total < count) {
         size_t want = count - total < kBounce ? count - total : kBounce;
@@ -128,8 +206,10 @@ Result<size_t> pump(File& in, int64_t* in_off, File& out, int64_t* out_off, size
             return put.release_error();
         }
         size_t m = put.value();
-        if (in_off) *in_off += int64_t(m);
-        else if (m < n) (void)in.seek(-int64_t(n - m), abi::seek::kCur);
+        if (in_off)
+            *in_off += int64_t(m);
+        else if (m < n)
+            (void)in.seek(-int64_t(n - m), abi::seek::kCur);
         if (out_off) *out_off += int64_t(m);
         total += m;
         if (m < n || n < want) break;

@@ -17,7 +17,7 @@ Result<void> mkdir_at(const Caller& c, int dirfd, std::string_view path, uint32_
     ostd::MutexGuard g(tree_lock());
     ParentWalk pw = TRY(walk_parent_locked(WalkBase{root, start}, path, c.creds));
     if (pw.last.empty() || pw.is_dot) return Error(EEXIST, "mkdir of . or / ");
-    uint32_t perm = mode & (0777 | abi::mode::kIsvtx) & ~c.fs.umask();
+    uint32_t perm = mode & (0777 | abi::mode::kIsvtx) & ~c.effective_umask();
     TRY(create_locked(c, pw.dir, pw.last,
                       new_inode_spec(c, pw.dir.inode(), FileType::kDirectory, perm)));
     return ostd::ok();
@@ -38,7 +38,7 @@ Result<void> mknod_at(const Caller& c, int dirfd, std::string_view path, uint32_
     ParentWalk pw = TRY(walk_parent_locked(WalkBase{root, start}, path, c.creds));
     if (pw.last.empty() || pw.is_dot) return Error(EEXIST);
     if (pw.trailing_slash) return Error(ENOENT, "trailing slash on mknod");
-    uint32_t perm = mode & 07777 & ~c.fs.umask();
+    uint32_t perm = mode & 07777 & ~c.effective_umask();
     bool dev_node = type == FileType::kCharDevice || type == FileType::kBlockDevice;
     TRY(create_locked(c, pw.dir, pw.last,
                       new_inode_spec(c, pw.dir.inode(), type, perm, dev_node ? dev : 0)));

@@ -40,7 +40,8 @@ TEST(VfsOpen, FlagErrors) {
         put_file(c, "/f", "abc");
         MUST(vfs::mkdir_at(c, kCwd, "/d", 0755));
         EXPECT_EQ(err(vfs::open_at(c, kCwd, "/missing", o::kRdonly, 0)), ENOENT);
-        EXPECT_EQ(err(vfs::open_at(c, kCwd, "/f", o::kCreat | o::kExcl | o::kWronly, 0644)), EEXIST);
+        EXPECT_EQ(err(vfs::open_at(c, kCwd, "/f", o::kCreat | o::kExcl | o::kWronly, 0644)),
+                  EEXIST);
         EXPECT_EQ(err(vfs::open_at(c, kCwd, "/d", o::kWronly, 0)), EISDIR);
         EXPECT_EQ(err(vfs::open_at(c, kCwd, "/d", o::kCreat | o::kRdwr, 0644)), EISDIR);
         EXPECT_EQ(err(vfs::open_at(c, kCwd, "/f", o::kRdonly | o::kDirectory, 0)), ENOTDIR);
@@ -249,7 +250,8 @@ TEST(VfsDir, GetdentsListsEntries) {
         World w = World::make();
         auto c = w.caller();
         MUST(vfs::mkdir_at(c, kCwd, "/d", 0755));
-        for (int i = 0; i < 50; ++i) put_file(c, "/d/file" + std::to_string(i), "");
+        for (int i = 0; i < 50; ++i)
+            put_file(c, "/d/file" + std::to_string(i), "");
         MUST(vfs::mkdir_at(c, kCwd, "/d/sub", 0755));
         int fd = MUST(vfs::open_at(c, kCwd, "/d", o::kRdonly | o::kDirectory, 0));
         std::vector<std::string> names;
@@ -263,7 +265,8 @@ TEST(VfsDir, GetdentsListsEntries) {
             while (off < n) {
                 abi::LinuxDirent64 h;
                 memcpy(&h, buf + off, sizeof h);
-                names.emplace_back(reinterpret_cast<const char*>(buf + off + abi::kDirentNameOffset));
+                names.emplace_back(
+                    reinterpret_cast<const char*>(buf + off + abi::kDirentNameOffset));
                 types.push_back(h.d_type);
                 off += h.d_reclen;
             }

@@ -17,7 +17,8 @@ Result<Path> start_for(const Caller& c, int dirfd, std::string_view path) {
     if ((!path.empty() && path[0] == '/') || dirfd == abi::at::kFdcwd) return c.fs.cwd();
     Ref<File> f = TRY(c.fds.get(dirfd));
     if (!f->path()) return Error(ENOTDIR, "dirfd has no path");
-    if (!path.empty() && !f->path()->inode().is_dir()) return Error(ENOTDIR, "dirfd not a directory");
+    if (!path.empty() && !f->path()->inode().is_dir())
+        return Error(ENOTDIR, "dirfd not a directory");
     return *f->path();
 }
 
@@ -80,7 +81,8 @@ namespace {
 Result<Path> open_create_locked(const Caller& c, const WalkBase& base, std::string_view path,
                                 uint32_t flags, uint32_t mode, bool* created) {
     ParentWalk pw = TRY(walk_parent_locked(base, path, c.creds));
-    if (pw.last.empty() || pw.is_dot || pw.trailing_slash) return Error(EISDIR, "O_CREAT on a directory");
+    if (pw.last.empty() || pw.is_dot || pw.trailing_slash)
+        return Error(EISDIR, "O_CREAT on a directory");
     ostd::RefPtr<Dentry> existing = pw.dir.dentry->find_child(pw.last);
     if (existing) {
         if (flags & o::kExcl) return Error(EEXIST, "O_EXCL: file exists");
@@ -91,7 +93,7 @@ Result<Path> open_create_locked(const Caller& c, const WalkBase& base, std::stri
         }
         return p;
     }
-    uint32_t perm = mode & 07777 & ~c.fs.umask();
+    uint32_t perm = mode & 07777 & ~c.effective_umask();
     NewInode spec = new_inode_spec(c, pw.dir.inode(), FileType::kRegular, perm);
     *created = true;
     return create_locked(c, pw.dir, pw.last, spec);
@@ -134,13 +136,17 @@ Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, u
     if (wants_write && (type == FileType::kRegular || type == FileType::kDirectory))
         TRY(check_writable_mount(p));
     switch (type) {
-    case FileType::kCharDevice:
-        if (p.mnt->flags() & mount_flags::kNoDev) return Error(EACCES, "nodev mount");
-        return open_char_device(inode.meta().rdev, p, flags);
-    case FileType::kBlockDevice: return Error(ENXIO, "no block devices yet");
-    case FileType::kFifo: return open_fifo(p, flags);
-    case FileType::kSocket: return Error(ENXIO, "cannot open a socket");
-    default: break;
+        case FileType::kCharDevice:
+            if (p.mnt->flags() & mount_flags::kNoDev) return Error(EACCES, "nodev mount");
+            return open_char_device(inode.meta().rdev, p, flags);
+        case FileType::kBlockDevice:
+            return Error(ENXIO, "no block devices yet");
+        case FileType::kFifo:
+            return open_fifo(p, flags);
+        case FileType::kSocket:
+            return Error(ENXIO, "cannot open a socket");
+        default:
+            break;
     }
     if ((flags & o::kTrunc) && type == FileType::kRegular && !created) TRY(inode.truncate(0));
     return inode.open(p, flags);
@@ -153,6 +159,12 @@ Result<int> open_at(const Caller& c, int dirfd, std::string_view path, uint32_t 
                          c.nofile_limit);
 }
 
-Result<void> close(const Caller& c, int fd) { return c.fds.close(fd); }
+Result<void> close(const Caller& c, int fd) {
+    Ref<File> f = TRY(c.fds.get(fd));
+    TRY(c.fds.close(fd));
+    // POSIX: closing any descriptor of a file drops the process's record locks on it.
+    if (f->inode() && c.lock_owner) f->inode()->record_locks().release_owner(c.lock_owner);
+    return ostd::ok();
+}
 
 }  // namespace kernel::fs::vfs

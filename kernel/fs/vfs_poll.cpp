@@ -33,8 +33,10 @@ Result<int> poll(const Caller& c, std::span<abi::Pollfd> fds, uint64_t timeout_n
         TRY(scan.push_back(std::move(reqs[i])));
     }
     int n = TRY(poll_files(scan.span(), timeout_ns));
-    for (abi::Pollfd& p : fds) p.revents = 0;
-    for (size_t j = 0; j < live.size(); ++j) fds[live[j]].revents = int16_t(scan[j].revents);
+    for (abi::Pollfd& p : fds)
+        p.revents = 0;
+    for (size_t j = 0; j < live.size(); ++j)
+        fds[live[j]].revents = int16_t(scan[j].revents);
     return n;
 }
 

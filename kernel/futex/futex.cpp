@@ -16,8 +16,8 @@ namespace kernel::futex {
 namespace {
 
 struct Key {
-    const void* object = nullptr;  // AddressSpace (private) or SharedMemory (shared).
-    uint64_t offset = 0;           // Address, or byte offset in the shared memory.
+    const void* object = nullptr;    // AddressSpace (private) or SharedMemory (shared).
+    uint64_t offset = 0;             // Address, or byte offset in the shared memory.
     ostd::RefPtr<SharedMemory> pin;  // Keeps a shared key's object (and so its name) alive.
 
     bool matches(const Key& o) const { return object == o.object && offset == o.offset; }
@@ -43,10 +43,12 @@ Table& table() {
 
 ostd::Result<Key> key_for(AddressSpace& as, uint64_t uaddr, Scope scope) {
     if (uaddr % sizeof(uint32_t) != 0) return ostd::Error(EINVAL, "futex word not aligned");
-    if (uaddr < ostd::kUserStart.value() || uaddr >= ostd::kUserEnd.value())
-        return ostd::Error(EFAULT);
+    // Like Linux's access_ok(): only the end of the user range is checked here. A private key
+    // is just (mm, address), so a wake on an unmapped private word is 0, not EFAULT.
+    if (uaddr > ostd::kUserEnd.value() - sizeof(uint32_t)) return ostd::Error(EFAULT);
     Key key{&as, uaddr, nullptr};
     if (scope == Scope::kPrivate) return key;
+    if (uaddr < ostd::kUserStart.value()) return ostd::Error(EFAULT);
     // Shared: words in MAP_SHARED memory are named by the memory object, the rest (private
     // mappings) by the address space, as Linux's get_futex_key() does.
     auto vmas = TRY(as.snapshot());
@@ -90,7 +92,9 @@ size_t wake_locked(Table& t, const Key& key, size_t count, uint32_t bitset)
     return n;
 }
 
-int32_t sign_extend12(uint32_t v) { return static_cast<int32_t>(v << 20) >> 20; }
+int32_t sign_extend12(uint32_t v) {
+    return static_cast<int32_t>(v << 20) >> 20;
+}
 
 }  // namespace
 
@@ -182,28 +186,21 @@ ostd::Result<size_t> wake_op(AddressSpace& as, uint64_t uaddr, uint64_t uaddr2, 
     ostd::MutexGuard g(t.lock);
     int32_t old = static_cast<int32_t>(TRY(read_word(as, uaddr2)));
     uint32_t u = static_cast<uint32_t>(old), a = static_cast<uint32_t>(oparg);
-    uint32_t nv = op == kSet ? a : op == kAdd ? u + a : op == kOr ? u | a : op == kAndn ? u & ~a
-                                                                                     : u ^ a;
+    uint32_t nv = op == kSet    ? a
+                  : op == kAdd  ? u + a
+                  : op == kOr   ? u | a
+                  : op == kAndn ? u & ~a
+                                : u ^ a;
     TRY(write_word(as, uaddr2, nv));
     size_t n = wake_locked(t, k1, nr_wake, kMatchAny);
-    bool pass = cmp == kEq ? old == cmparg : cmp == kNe ? old != cmparg : cmp == kLt ? old < cmparg
-              : cmp == kLe ? old <= cmparg : cmp == kGt ? old > cmparg : old >= cmparg;
+    bool pass = cmp == kEq   ? old == cmparg
+                : cmp == kNe ? old != cmparg
+                : cmp == kLt ? old < cmparg
+                : cmp == kLe ? old <= cmparg
+                : cmp == kGt ? old > cmparg
+                             : old >= cmparg;
     if (pass) n += wake_locked(t, k2, nr_wake2, kMatchAny);
     return n;
-}
-
-}  // namespace kernel::futex
-
-namespace kernel::futex {
-namespace {
-std::atomic<uint64_t (*)()> g_realtime{nullptr};
-}  // namespace
-
-void set_realtime_clock(uint64_t (*realtime_ns)()) { g_realtime.store(realtime_ns); }
-
-uint64_t realtime_now() {
-    auto fn = g_realtime.load();
-    return fn ? fn() : ostd::time::now();
 }
 
 }  // namespace kernel::futex

@@ -55,12 +55,3 @@ ostd::Result<size_t> wake_op(AddressSpace& as, uint64_t uaddr, uint64_t uaddr2, 
 size_t waiter_count();
 
 }  // namespace kernel::futex
-
-namespace kernel::futex {
-
-/// CLOCK_REALTIME in nanoseconds since the epoch, for FUTEX_CLOCK_REALTIME deadlines. The time
-/// subsystem installs it; until then the realtime clock reads as ostd::time::now().
-void set_realtime_clock(uint64_t (*realtime_ns)());
-uint64_t realtime_now();
-
-}  // namespace kernel::futex

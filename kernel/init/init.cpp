@@ -4,6 +4,7 @@
 #include <ostd/common/log.h>
 #include <ostd/task/task.h>
 
+#include <kernel/fs/process_files.h>
 #include <kernel/lib/random.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
@@ -18,8 +19,11 @@ namespace {
 
 constexpr size_t kMaxInitArgs = 32;
 
-// Splits the text after " -- " on the command line into words (no quoting).
-size_t split_init_args(std::string_view cmd, std::string_view* out, size_t max) {
+// Splits the text after " -- " on the command line into words. A word may be written in double
+// quotes, inside which backslash escapes the next character (so any argument survives). The
+// words are unescaped into `storage` (which must outlive `out`).
+size_t split_init_args(std::string_view cmd, std::string_view* out, size_t max, char* storage,
+                       size_t storage_size) {
     size_t n = 0;
     size_t dash = cmd.find(" -- ");
     if (dash == std::string_view::npos) {
@@ -29,16 +33,33 @@ size_t split_init_args(std::string_view cmd, std::string_view* out, size_t max) 
         dash += 1;
     }
     std::string_view rest = cmd.substr(dash + 3);
-    size_t pos = 0;
+    size_t pos = 0, used = 0;
     while (pos < rest.size() && n < max) {
         while (pos < rest.size() && rest[pos] == ' ') ++pos;
-        size_t end = rest.find(' ', pos);
-        if (end == std::string_view::npos) end = rest.size();
-        if (end > pos) out[n++] = rest.substr(pos, end - pos);
-        pos = end;
+        if (pos >= rest.size()) break;
+        size_t begin = used;
+        bool quoted = false;
+        for (; pos < rest.size() && (quoted || rest[pos] != ' '); ++pos) {
+            char c = rest[pos];
+            if (c == '"') {
+                quoted = !quoted;
+                continue;
+            }
+            if (c == '\\' && quoted && pos + 1 < rest.size()) c = rest[++pos];
+            if (used < storage_size) storage[used++] = c;
+        }
+        out[n++] = std::string_view(storage + begin, used - begin);
     }
     return n;
 }
+
+// Files follow processes: fork/clone copies or shares the fd table and fs context, exit
+// closes everything.
+ostd::Result<void> files_on_fork(Process& parent, Process& child, uint64_t clone_flags) {
+    return fs::fork_files(parent, child, clone_flags);
+}
+void files_on_exit(Process& process) { fs::release_files(process); }
+const ProcessHooks kFileHooks = {&files_on_fork, nullptr, &files_on_exit, nullptr};
 
 // Init is gone: kill what is left (as SIGKILL would), give it a moment to unwind, and free the
 // process table if everything exited.
@@ -57,6 +78,7 @@ int run_init(const ostd::BootInfo& boot) {
     ProcessTable::init();
     signal::init();
     init_clone();
+    ProcessTable::add_hooks(&kFileHooks);
     random_init(boot.random_seed);
     clock_init(boot.boot_wall_ns);
     uts_init();
@@ -66,7 +88,9 @@ int run_init(const ostd::BootInfo& boot) {
 
     std::string_view argv[kMaxInitArgs + 1];
     argv[0] = path;
-    size_t argc = 1 + split_init_args(boot.command_line, argv + 1, kMaxInitArgs);
+    static char arg_storage[4096];  // Only the boot task runs this.
+    size_t argc = 1 + split_init_args(boot.command_line, argv + 1, kMaxInitArgs, arg_storage,
+                                      sizeof arg_storage);
     std::string_view envp[] = {"HOME=/", "TERM=linux", "PATH=/sbin:/bin:/usr/sbin:/usr/bin"};
 
     auto thread = ProcessTable::create_init();
@@ -75,6 +99,24 @@ int run_init(const ostd::BootInfo& boot) {
         return 1;
     }
     Process& proc = thread.value()->process();
+    // The root file system: a tmpfs with /dev and /proc, and the initramfs unpacked into it.
+    // initramfs=strict stops the boot on a malformed archive instead of continuing with what was
+    // unpacked (Linux's behaviour).
+    fs::InitramfsPolicy policy = ostd::boot_arg("initramfs") == "strict"
+                                     ? fs::InitramfsPolicy::kStop
+                                     : fs::InitramfsPolicy::kContinue;
+    auto ns = fs::make_boot_namespace(boot.initramfs, policy);
+    if (ns.is_error()) {
+        ostd::log(ostd::LogLevel::kError, "cannot mount the root file system: %s%s%s",
+                  ostd::errno_name(ns.error().code()), ns.error().note() ? ": " : "",
+                  ns.error().note() ? ns.error().note() : "");
+        return 1;
+    }
+    if (auto r = fs::install_files(proc, ns.release_value()); r.is_error()) {
+        ostd::log(ostd::LogLevel::kError, "cannot give init its files: errno %d",
+                  r.error().code());
+        return 1;
+    }
     auto ctx = load_program(proc, proc.address_space(),
                             {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}});
     if (ctx.is_error()) {

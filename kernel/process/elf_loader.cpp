@@ -47,8 +47,7 @@ ostd::Result<void> map_segments(AddressSpace& as, const elf::LoadPlan& plan,
             if (put != bytes.size()) return ostd::Error(EFAULT);
         }
         uint32_t prot = vm_prot(seg.prot);
-        if (prot != (kProtRead | kProtWrite))
-            TRY(as.protect(req.addr, req.len, prot));
+        if (prot != (kProtRead | kProtWrite)) TRY(as.protect(req.addr, req.len, prot));
     }
     return ostd::ok();
 }
@@ -60,11 +59,15 @@ ostd::Vaddr base_for(const elf::ElfImage& img, uint64_t want) {
 
 }  // namespace
 
-void set_exec_file_reader(ExecFileReader reader) { g_reader.store(reader); }
-ExecFileReader exec_file_reader() { return g_reader.load(); }
+void set_exec_file_reader(ExecFileReader reader) {
+    g_reader.store(reader);
+}
+ExecFileReader exec_file_reader() {
+    return g_reader.load();
+}
 
-ostd::Result<LoadedElf> load_elf(AddressSpace& as, std::span<const std::byte> image,
-                                 ExecFileReader read_interp) {
+ostd::Result<LoadedElf> load_elf(Process& process, AddressSpace& as,
+                                 std::span<const std::byte> image, ExecFileReader read_interp) {
     elf::ElfImage img = TRY(parse(image));
     elf::LoadPlan plan = TRY(elf::plan_load(img, base_for(img, kPieBase)));
     if (plan.span.end.value() > ostd::kUserEnd.value() ||
@@ -85,7 +88,7 @@ ostd::Result<LoadedElf> load_elf(AddressSpace& as, std::span<const std::byte> im
 
     ExecFileReader reader = read_interp ? read_interp : exec_file_reader();
     if (!reader) return ostd::Error(ENOENT, "no file reader for the ELF interpreter");
-    ostd::Vector<std::byte> interp_bytes = TRY(reader(plan.interpreter));
+    ostd::Vector<std::byte> interp_bytes = TRY(reader(process, plan.interpreter));
     std::span<const std::byte> ib(interp_bytes.data(), interp_bytes.size());
     elf::ElfImage interp = TRY(parse(ib));
     if (interp.kind() == elf::ImageKind::kDynamic)

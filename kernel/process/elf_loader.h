@@ -16,9 +16,13 @@
 
 namespace kernel {
 
-/// Reads a whole file for exec (the executable and its interpreter). ENOENT, EACCES, ENOEXEC,
-/// ENOMEM... as the file system reports them. Installed by the VFS.
-using ExecFileReader = ostd::Result<ostd::Vector<std::byte>> (*)(std::string_view path);
+class Process;
+
+/// Reads a whole file for exec (the executable and its interpreter), resolved and checked for
+/// execute permission as `process` (its cwd and credentials). ENOENT, EACCES, ENOEXEC,
+/// ENOMEM... as the file system reports them. Installed at boot (kernel/syscall/exec.cpp).
+using ExecFileReader = ostd::Result<ostd::Vector<std::byte>> (*)(Process& process,
+                                                                 std::string_view path);
 void set_exec_file_reader(ExecFileReader reader);
 /// The installed reader, or nullptr (then only scripted: programs can be executed).
 ExecFileReader exec_file_reader();
@@ -29,11 +33,11 @@ inline constexpr uint64_t kInterpBase = 0x40000000;  // the dynamic linker
 
 /// What execve needs after loading: the first instruction and the auxv facts.
 struct LoadedElf {
-    uint64_t start_rip = 0;  // The interpreter's entry for dynamic images, else AT_ENTRY.
-    uint64_t entry = 0;      // AT_ENTRY: the executable's (biased) entry point.
-    uint64_t phdr = 0;       // AT_PHDR (0 when the table is not mapped).
-    uint64_t phent = 0;      // AT_PHENT
-    uint64_t phnum = 0;      // AT_PHNUM
+    uint64_t start_rip = 0;    // The interpreter's entry for dynamic images, else AT_ENTRY.
+    uint64_t entry = 0;        // AT_ENTRY: the executable's (biased) entry point.
+    uint64_t phdr = 0;         // AT_PHDR (0 when the table is not mapped).
+    uint64_t phent = 0;        // AT_PHENT
+    uint64_t phnum = 0;        // AT_PHNUM
     uint64_t interp_base = 0;  // AT_BASE (0 without an interpreter)
     uint64_t load_bias = 0;    // The executable's bias (0 for ET_EXEC).
     uint64_t brk = 0;          // Initial program break: the page after the executable.
@@ -45,7 +49,8 @@ struct LoadedElf {
 /// kInterpBase. Sets the program break. Errors: ENOEXEC (malformed image, interpreter that is
 /// itself dynamic, or not x86-64), ENOENT (no way to read the interpreter), ENOMEM; errors of
 /// the reader. On error `as` may hold partial mappings: the caller discards it.
-ostd::Result<LoadedElf> load_elf(AddressSpace& as, std::span<const std::byte> image,
+ostd::Result<LoadedElf> load_elf(Process& process, AddressSpace& as,
+                                 std::span<const std::byte> image,
                                  ExecFileReader read_interp = nullptr);
 
 }  // namespace kernel

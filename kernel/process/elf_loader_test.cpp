@@ -41,7 +41,7 @@ struct Loaded {
 
 std::vector<std::byte> g_interp;  // What the test reader returns for any interpreter path.
 
-ostd::Result<ostd::Vector<std::byte>> test_reader(std::string_view path) {
+ostd::Result<ostd::Vector<std::byte>> test_reader(Process&, std::string_view path) {
     if (g_interp.empty()) return ostd::Error(ENOENT);
     ostd::Vector<std::byte> out;
     TRY(out.reserve(g_interp.size()));
@@ -70,8 +70,9 @@ std::vector<std::byte> read_bytes(AddressSpace& as, uint64_t va, size_t n) {
 }
 
 // Loads `image` in a fresh machine and collects the facts; returns the loader's errno on failure.
+// With `path` set, goes through load_program() and the installed exec file reader instead.
 std::variant<int, Loaded> load(std::span<const std::byte> image, uint64_t probe_addr = 0,
-                               size_t probe_len = 0) {
+                               size_t probe_len = 0, const char* path = nullptr) {
     std::variant<int, Loaded> result = 0;
     int rc = orrery::testing::run_in_kernel([&] {
         ProcessTable::init();
@@ -80,8 +81,10 @@ std::variant<int, Loaded> load(std::span<const std::byte> image, uint64_t probe_
         auto as = MUST(AddressSpace::create());
         std::string_view argv[] = {"/bin/prog", "one"};
         std::string_view envp[] = {"A=b"};
-        auto ctx = load_program_image(thread->process(), *as, image,
-                                      {"/bin/prog", argv, envp}, &test_reader);
+        if (path) argv[0] = path;
+        auto ctx = path ? load_program(thread->process(), *as, {path, argv, envp})
+                        : load_program_image(thread->process(), *as, image,
+                                             {"/bin/prog", argv, envp}, &test_reader);
         if (ctx.is_error()) {
             result = ctx.error().code();
         } else {
@@ -274,6 +277,48 @@ TEST(ElfLoader, RealDynamicPieWithItsInterpreter) {
     EXPECT_EQ(l.ctx.regs().rip, kInterpBase + ld_img.entry() - ld_img.span().start.value());
     EXPECT_EQ(l.at_phdr_bytes.size(), img.value().phnum() * 56u);
     expect_common_auxv(l);
+}
+
+std::map<std::string, std::vector<std::byte>> g_files;  // For the script test's reader.
+
+ostd::Result<ostd::Vector<std::byte>> files_reader(Process&, std::string_view path) {
+    auto it = g_files.find(std::string(path));
+    if (it == g_files.end()) return ostd::Error(ENOENT);
+    ostd::Vector<std::byte> out;
+    for (std::byte b : it->second) TRY(out.push_back(b));
+    return out;
+}
+
+std::vector<std::byte> bytes_of(std::string_view text) {
+    std::vector<std::byte> out;
+    for (char c : text) out.push_back(std::byte(static_cast<uint8_t>(c)));
+    return out;
+}
+
+TEST(ElfLoader, InterpreterScriptsRunTheirInterpreter) {
+    g_files["/bin/interp"] = ElfBuilder::static_exec().bytes();
+    g_files["/bin/script"] = bytes_of("#!  /bin/interp   -x y \nbody\n");
+    g_files["/bin/bare"] = bytes_of("#!/bin/interp");
+    g_files["/bin/loop"] = bytes_of("#!/bin/loop\n");
+    g_files["/bin/empty"] = bytes_of("#!   \n");
+    g_files["/bin/lost"] = bytes_of("#!/bin/nowhere\n");
+    set_exec_file_reader(&files_reader);
+    auto r = load({}, 0, 0, "/bin/script");
+    ASSERT_TRUE(std::holds_alternative<Loaded>(r)) << std::get<int>(r);
+    EXPECT_EQ(std::get<Loaded>(r).ctx.regs().rip, 0x400100u);
+    EXPECT_EQ(std::get<Loaded>(r).argv,
+              (std::vector<std::string>{"/bin/interp", "-x y", "/bin/script", "one"}));
+    r = load({}, 0, 0, "/bin/bare");
+    ASSERT_TRUE(std::holds_alternative<Loaded>(r)) << std::get<int>(r);
+    EXPECT_EQ(std::get<Loaded>(r).argv,
+              (std::vector<std::string>{"/bin/interp", "/bin/bare", "one"}));
+    EXPECT_EQ(std::get<int>(load({}, 0, 0, "/bin/loop")), ELOOP);
+    EXPECT_EQ(std::get<int>(load({}, 0, 0, "/bin/empty")), ENOEXEC);
+    EXPECT_EQ(std::get<int>(load({}, 0, 0, "/bin/lost")), ENOENT);
+    EXPECT_EQ(std::get<int>(load({}, 0, 0, "/bin/none")), ENOENT);
+    set_exec_file_reader(nullptr);
+    EXPECT_EQ(std::get<int>(load({}, 0, 0, "/bin/script")), ENOENT);  // No reader: no files.
+    g_files.clear();
 }
 
 }  // namespace

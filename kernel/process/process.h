@@ -136,6 +136,9 @@ public:
     /// installed by them; see their headers.
     void* signal_state = nullptr;
     void* files_state = nullptr;
+    /// Signal sent to the parent when this process dies (clone's CSIGNAL byte / clone3's
+    /// exit_signal; 0: none). Set by clone before the child runs.
+    std::atomic<int> exit_signal{17};
 
 private:
     friend class ProcessTable;

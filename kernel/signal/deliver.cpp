@@ -25,11 +25,13 @@ void restart_syscall(Thread& t, ostd::UserContext& ctx) {
 
 enum class Outcome : uint8_t { kNone, kHandler, kFatal, kStop };
 
-int lowest(abi::SigSet s) { return __builtin_ctzll(s) + 1; }
+int lowest(abi::SigSet s) {
+    return __builtin_ctzll(s) + 1;
+}
 
 // Takes the next deliverable signal, dropping ignored ones. g_lock held.
 Outcome dequeue_locked(Thread& t, ThreadSignals& ts, ProcessSignals& ps, Delivery* d,
-                       NodeList* freed) {
+                       NodeList* freed) ORRERY_REQUIRES(g_lock) {
     for (;;) {
         abi::SigSet own = ts.pending.set & ~ts.blocked;
         abi::SigSet shared = ps.shared.set & ~ts.blocked;
@@ -45,10 +47,13 @@ Outcome dequeue_locked(Thread& t, ThreadSignals& ts, ProcessSignals& ps, Deliver
         if (a.handler == abi::sig::kDfl) {
             switch (default_action(sig)) {
                 case DefaultAction::kIgnore:
-                case DefaultAction::kContinue: continue;
-                case DefaultAction::kStop: return Outcome::kStop;
+                case DefaultAction::kContinue:
+                    continue;
+                case DefaultAction::kStop:
+                    return Outcome::kStop;
                 case DefaultAction::kTerminate:
-                case DefaultAction::kCore: return Outcome::kFatal;
+                case DefaultAction::kCore:
+                    return Outcome::kFatal;
             }
         }
         (void)t;
@@ -62,7 +67,8 @@ Outcome dequeue_locked(Thread& t, ThreadSignals& ts, ProcessSignals& ps, Deliver
         ts.blocked |= a.mask | ((a.flags & abi::sa::kNodefer) ? 0 : bit(sig));
         ts.blocked &= ~kUnblockable;
         d->altstack = ts.altstack;
-        if ((a.flags & abi::sa::kOnstack) && (ts.altstack.ss_flags & static_cast<int32_t>(abi::ss::kAutodisarm)))
+        if ((a.flags & abi::sa::kOnstack) &&
+            (ts.altstack.ss_flags & static_cast<int32_t>(abi::ss::kAutodisarm)))
             ts.altstack = abi::StackT{0, abi::ss::kDisable, 0, 0};
         if (ts.fault_sig == sig) {
             d->trapno = 14;  // Page fault is the only fault that records details today.
@@ -81,7 +87,6 @@ void wait_while_stopped(Thread& t, ProcessSignals& ps) {
 void begin_group_stop(Thread& t, ProcessSignals& ps, int sig) {
     Process& p = t.process();
     if (ps.stopped.exchange(true)) return;
-    ps.stop_sig = sig;
     ProcessTable::report_stopped(p, sig);
     notify_parent(p, abi::si::kCldStopped, sig);
     // Other threads stop when they next pass through before_user.
@@ -90,9 +95,31 @@ void begin_group_stop(Thread& t, ProcessSignals& ps, int sig) {
             if (other.ptr() != &t) kick(*other);
 }
 
+// The common case in one lock round trip: state exists and nothing at all is going on.
+// Returns kQuiet then; kBusy sends the caller down the full path.
+enum class Quick : uint8_t { kQuiet, kBusy };
+Quick quick_check(Thread& t, bool settle) {
+    ostd::SpinLockGuard g(g_lock);
+    ThreadSignals* ts = thread_state_locked(t);
+    ProcessSignals* ps = process_state_locked(t.process());
+    if (!ts || !ps || ps->stopped.load() || ps->real.fired.load() || ps->cpu_armed.load() ||
+        ts->restore_mask || deliverable_locked(t) != 0)
+        return Quick::kBusy;
+    if (settle && !t.exit_requested()) {
+        if (ostd::Task* task = t.task()) {
+            task->clear_interrupt();
+            // Kicks made without g_lock (alarm callback, group stop) set their flag first:
+            // if one raced with the clear above, its flag is visible now.
+            if (ps->real.fired.load() || ps->stopped.load()) task->interrupt();
+        }
+    }
+    return Quick::kQuiet;
+}
+
 }  // namespace
 
 bool has_pending(Thread& t) {
+    if (quick_check(t, false) == Quick::kQuiet) return false;
     flush_deferred(t);
     ThreadSignals* ts = thread_state(t);
     ProcessSignals* ps = process_state(t.process());
@@ -106,6 +133,7 @@ void before_user(Thread& t, ostd::UserContext& ctx, const int64_t* syscall_ret) 
     // rt_sigreturn's "result" is the restored rax, never a restart request.
     if (syscall_ret && t.orig_syscall_nr == kSysRtSigreturn) syscall_ret = nullptr;
     if (syscall_ret && !is_restart(*syscall_ret)) syscall_ret = nullptr;
+    if (!syscall_ret && quick_check(t, true) == Quick::kQuiet) return;
     flush_deferred(t);
     ThreadSignals* ts = thread_state(t);
     ProcessSignals* ps = process_state(t.process());
@@ -139,8 +167,7 @@ void before_user(Thread& t, ostd::UserContext& ctx, const int64_t* syscall_ret) 
         if (syscall_ret) {
             // man 7 signal, "Interruption of system calls and library functions by handlers".
             int64_t r = *syscall_ret;
-            if (r == -ERESTARTNOINTR ||
-                (r == -ERESTARTSYS && (d.action.flags & abi::sa::kRestart)))
+            if (r == -ERESTARTNOINTR || (r == -ERESTARTSYS && (d.action.flags & abi::sa::kRestart)))
                 restart_syscall(t, ctx);
             else
                 ctx.regs().rax = static_cast<uint64_t>(-int64_t{EINTR});
@@ -196,8 +223,8 @@ void force_signal(Thread& t, int sig, int si_code, uint64_t addr) {
 }
 
 ostd::Result<void> wait_for_signal(Thread& t, uint64_t timeout_ns) {
-    uint64_t deadline = timeout_ns == ostd::kNoTimeout ? ostd::kNoTimeout
-                                                       : ostd::time::now() + timeout_ns;
+    uint64_t deadline =
+        timeout_ns == ostd::kNoTimeout ? ostd::kNoTimeout : ostd::time::now() + timeout_ns;
     auto ready = [&] {
         if (t.exit_requested()) return true;
         ostd::SpinLockGuard g(g_lock);

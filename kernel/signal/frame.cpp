@@ -11,8 +11,8 @@ constexpr uint64_t kRedZone = 128;
 constexpr uint64_t kUserCs = 0x33, kUserSs = 0x2b;
 constexpr uint64_t kFlagTf = 0x100, kFlagDf = 0x400;
 // The flags user space may change through sigreturn (Linux FIX_EFLAGS).
-constexpr uint64_t kFixFlags = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 |
-                               0x10000 | 0x40000;
+constexpr uint64_t kFixFlags =
+    0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x10000 | 0x40000;
 constexpr uint64_t kUserTop = 0x0000'8000'0000'0000;  // Canonical lower half.
 
 bool on_stack(const abi::StackT& ss, uint64_t sp) {
@@ -46,7 +46,7 @@ ostd::Result<void> setup_frame(Thread& t, ostd::UserContext& ctx, const Delivery
     f.uc.uc_flags = abi::uc::kSigcontextSs | abi::uc::kStrictRestoreSs;
     f.uc.uc_link = 0;
     f.uc.uc_stack.ss_sp = d.altstack.ss_sp;
-    f.uc.uc_stack.ss_flags = stack_flags(d.altstack, r.rsp);
+    f.uc.uc_stack.ss_flags = d.altstack.ss_flags;  // The stored flags (__save_altstack).
     f.uc.uc_stack.ss_size = d.altstack.ss_size;
     abi::Sigcontext& sc = f.uc.uc_mcontext;
     sc.r8 = r.r8, sc.r9 = r.r9, sc.r10 = r.r10, sc.r11 = r.r11;
@@ -108,8 +108,11 @@ ostd::Result<int64_t> sigreturn(Thread& t) {
         if (!same && !on_stack(ts->altstack, r.rsp)) {
             if (mode == abi::ss::kDisable)
                 ts->altstack = abi::StackT{0, abi::ss::kDisable, 0, 0};
-            else if ((mode == 0 || mode == abi::ss::kOnstack) && ss.ss_size >= abi::ss::kMinsigstksz)
-                ts->altstack = abi::StackT{ss.ss_sp, ss.ss_flags & static_cast<int32_t>(abi::ss::kAutodisarm), 0, ss.ss_size};
+            else if ((mode == 0 || mode == abi::ss::kOnstack) &&
+                     ss.ss_size >= abi::ss::kMinsigstksz)
+                ts->altstack =
+                    abi::StackT{ss.ss_sp, ss.ss_flags & static_cast<int32_t>(abi::ss::kAutodisarm),
+                                0, ss.ss_size};
         }
     }
     // The restored rax goes back as the call's result; dispatch() insists errno-range values

@@ -28,24 +28,28 @@ void init() {
     set_signal_hooks(&kSignalHooks);
 }
 
-ostd::Result<void> on_exec(Thread& thread) {
+void on_exec(Thread& thread) {
     ProcessSignals* ps = process_state(thread.process());
-    if (!ps) return ostd::Error(ENOMEM);
-    auto fresh = TRY(ostd::try_make_ref<Handlers>());
+    if (!ps) return;
+    auto fresh = ostd::try_make_ref<Handlers>();
     ostd::RefPtr<Handlers> old;
     {
         ostd::SpinLockGuard g(g_lock);
+        // Without memory for a private table, reset the current one in place.
+        Handlers& into = fresh.is_ok() ? *fresh.value() : *ps->handlers;
         for (int i = 0; i < abi::sig::kNsig; ++i) {
-            const abi::KernelSigaction& a = ps->handlers->action[i];
             // Caught signals reset; ignored ones stay ignored (man 2 execve).
-            if (a.handler == abi::sig::kIgn) fresh->action[i].handler = abi::sig::kIgn;
+            bool ignored = ps->handlers->action[i].handler == abi::sig::kIgn;
+            into.action[i] = abi::KernelSigaction{};
+            if (ignored) into.action[i].handler = abi::sig::kIgn;
         }
-        old = ps->handlers;
-        ps->handlers = fresh;  // Unshared: CLONE_SIGHAND partners keep the old table.
+        if (fresh.is_ok()) {
+            old = ps->handlers;
+            ps->handlers = fresh.value();  // Unshared: CLONE_SIGHAND partners keep the old one.
+        }
         if (ThreadSignals* ts = thread_state_locked(thread))
             ts->altstack = abi::StackT{0, abi::ss::kDisable, 0, 0};
     }
-    return ostd::ok();
 }
 
 }  // namespace kernel::signal

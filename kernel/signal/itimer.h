@@ -1,6 +1,7 @@
 // Interval timers of a process: ITIMER_REAL counts wall time and raises SIGALRM (through the
-// deferral in flush_deferred(): the timer fires in IRQ context); ITIMER_VIRTUAL/PROF are stored
-// and reported but do not count down yet (no per-process CPU accounting).
+// deferral in flush_deferred(): the timer fires in IRQ context); ITIMER_VIRTUAL (user CPU time,
+// SIGVTALRM) and ITIMER_PROF (user + system, SIGPROF) are checked whenever a thread of the
+// process returns to user mode, so they fire at that granularity.
 #pragma once
 
 #include <cstdint>

@@ -12,12 +12,13 @@ bool on_stack(const abi::StackT& ss, uint64_t sp) {
     return ss.ss_size != 0 && sp > ss.ss_sp && sp - ss.ss_sp <= ss.ss_size;
 }
 
-uint64_t user_sp(Thread& t) { return t.has_user_mode() ? t.user_mode().context().regs().rsp : 0; }
+uint64_t user_sp(Thread& t) {
+    return t.has_user_mode() ? t.user_mode().context().regs().rsp : 0;
+}
 
 }  // namespace
 
-ostd::Result<abi::KernelSigaction> set_action(Thread& t, int sig,
-                                              const abi::KernelSigaction* act) {
+ostd::Result<abi::KernelSigaction> set_action(Thread& t, int sig, const abi::KernelSigaction* act) {
     if (!is_valid(sig)) return ostd::Error(EINVAL);
     if (act && (bit(sig) & kUnblockable)) return ostd::Error(EINVAL);
     ProcessSignals* ps = process_state(t.process());
@@ -33,10 +34,10 @@ ostd::Result<abi::KernelSigaction> set_action(Thread& t, int sig,
             a = *act;
             a.mask &= ~kUnblockable;
             // POSIX: setting a pending signal to be ignored discards it.
-            bool ignored = a.handler == abi::sig::kIgn ||
-                           (a.handler == abi::sig::kDfl &&
-                            (default_action(sig) == DefaultAction::kIgnore ||
-                             default_action(sig) == DefaultAction::kContinue));
+            bool ignored =
+                a.handler == abi::sig::kIgn ||
+                (a.handler == abi::sig::kDfl && (default_action(sig) == DefaultAction::kIgnore ||
+                                                 default_action(sig) == DefaultAction::kContinue));
             if (ignored) {
                 ps->shared.discard(bit(sig), &freed);
                 for (auto& th : threads)
@@ -56,10 +57,17 @@ ostd::Result<abi::SigSet> change_mask(Thread& t, int how, const abi::SigSet* set
     abi::SigSet old = ts->blocked;
     if (!set) return old;
     switch (how) {
-        case abi::sig::kBlock: ts->blocked |= *set; break;
-        case abi::sig::kUnblock: ts->blocked &= ~*set; break;
-        case abi::sig::kSetmask: ts->blocked = *set; break;
-        default: return ostd::Error(EINVAL);
+        case abi::sig::kBlock:
+            ts->blocked |= *set;
+            break;
+        case abi::sig::kUnblock:
+            ts->blocked &= ~*set;
+            break;
+        case abi::sig::kSetmask:
+            ts->blocked = *set;
+            break;
+        default:
+            return ostd::Error(EINVAL);
     }
     ts->blocked &= ~kUnblockable;
     return old;
@@ -94,8 +102,8 @@ ostd::Result<abi::StackT> alt_stack(Thread& t, const abi::StackT* ss) {
         ts->altstack = abi::StackT{0, abi::ss::kDisable, 0, 0};
     } else {
         if (ss->ss_size < abi::ss::kMinsigstksz) return ostd::Error(ENOMEM);
-        ts->altstack = abi::StackT{ss->ss_sp, ss->ss_flags & static_cast<int32_t>(abi::ss::kAutodisarm),
-                                   0, ss->ss_size};
+        ts->altstack = abi::StackT{
+            ss->ss_sp, ss->ss_flags & static_cast<int32_t>(abi::ss::kAutodisarm), 0, ss->ss_size};
     }
     return old;
 }
@@ -118,8 +126,7 @@ ostd::Result<int64_t> suspend(Thread& t, abi::SigSet mask) {
     return ostd::Error(ERESTARTNOHAND);
 }
 
-ostd::Result<int> timed_wait(Thread& t, abi::SigSet set, uint64_t timeout_ns,
-                             abi::SigInfo* info) {
+ostd::Result<int> timed_wait(Thread& t, abi::SigSet set, uint64_t timeout_ns, abi::SigInfo* info) {
     ThreadSignals* ts = thread_state(t);
     ProcessSignals* ps = process_state(t.process());
     if (!ts || !ps) return ostd::Error(ENOMEM);

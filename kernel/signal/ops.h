@@ -30,7 +30,6 @@ ostd::Result<int64_t> suspend(Thread& t, abi::SigSet mask);
 /// rt_sigtimedwait(2): takes a pending signal of `set` (waiting up to timeout_ns, kNoTimeout =
 /// forever) and returns its number with *info. EAGAIN on timeout, EINTR when another signal
 /// interrupts.
-ostd::Result<int> timed_wait(Thread& t, abi::SigSet set, uint64_t timeout_ns,
-                             abi::SigInfo* info);
+ostd::Result<int> timed_wait(Thread& t, abi::SigSet set, uint64_t timeout_ns, abi::SigInfo* info);
 
 }  // namespace kernel::signal

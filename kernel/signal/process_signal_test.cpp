@@ -230,4 +230,38 @@ TEST(ProcessSignals, ForkInheritsHandlersAndMaskNotPending) {
     }));
 }
 
+TEST(ProcessSignals, ExecResetsCaughtKeepsIgnoredAndMask) {
+    ostd::host::register_scripted_program("sig_exec_target", [](ScriptedUser& u) {
+        uint64_t s = u.stack_alloc(64);
+        EXPECT_EQ(u.syscall(SYS_rt_sigaction, SIGUSR1, 0, s, 8), 0);
+        EXPECT_EQ(u.read_u64(s), 0u);  // Caught -> SIG_DFL.
+        EXPECT_EQ(u.syscall(SYS_rt_sigaction, SIGUSR2, 0, s, 8), 0);
+        EXPECT_EQ(u.read_u64(s), kSigIgn);  // Ignored stays ignored.
+        EXPECT_EQ(current_mask(u, s), bit(SIGHUP));
+        EXPECT_EQ(u.syscall(SYS_sigaltstack, 0, s), 0);
+        EXPECT_EQ(static_cast<int32_t>(u.read_u64(s + 8)), SS_DISABLE);
+        EXPECT_EQ(u.syscall(SYS_rt_sigpending, s, 8), 0);
+        EXPECT_EQ(u.read_u64(s), bit(SIGHUP));  // Pending survives execve.
+        return 0;
+    });
+    int status = run("psig_exec", [](ScriptedUser& u) {
+        uint64_t scratch = u.stack_alloc(64);
+        uint64_t h = u.code_address([](ScriptedUser&) {});
+        EXPECT_EQ(set_handler(u, SIGUSR1, h), 0);
+        EXPECT_EQ(set_handler(u, SIGUSR2, kSigIgn), 0);
+        EXPECT_EQ(set_mask(u, SIG_SETMASK, bit(SIGHUP), scratch), 0);
+        EXPECT_EQ(u.syscall(SYS_kill, 1, SIGHUP), 0);
+        kabi::StackT ss{0, 0, 0, 8192};
+        ss.ss_sp = static_cast<uint64_t>(u.syscall(SYS_mmap, 0, 8192, 3, 0x22, -1, 0));
+        EXPECT_EQ(u.syscall(SYS_sigaltstack, u.push(&ss, sizeof ss), 0), 0);
+        uint64_t path = u.push_string("scripted:sig_exec_target");
+        uint64_t argv[2] = {path, 0};
+        uint64_t uargv = u.push(argv, sizeof argv);
+        int64_t r = u.syscall(SYS_execve, path, uargv, uargv + 8);
+        return r == -ENOSYS ? kNoFork : 100;  // Only reached when execve failed.
+    });
+    if (status == kNoFork) GTEST_SKIP() << "no execve yet";
+    EXPECT_EQ(status, 0);
+}
+
 }  // namespace

@@ -20,7 +20,7 @@ bool handler_ignores(const abi::KernelSigaction& a, int sig) {
 
 // Removes `mask` from the shared set and every listed thread's set. g_lock held.
 void discard_everywhere(ProcessSignals& ps, ostd::Vector<ostd::Ref<Thread>>& threads,
-                        abi::SigSet mask, NodeList* freed) {
+                        abi::SigSet mask, NodeList* freed) ORRERY_REQUIRES(g_lock) {
     ps.shared.discard(mask, freed);
     for (auto& t : threads)
         if (ThreadSignals* ts = thread_state_locked(*t)) ts->pending.discard(mask, freed);
@@ -119,13 +119,20 @@ void notify_parent(Process& child, int code, int status) {
         ostd::SpinLockGuard g(g_lock);
         if (pps->handlers->of(abi::sig::kChld).flags & abi::sa::kNocldstop) return;
     }
+    // Death is announced with the child's exit signal (clone's CSIGNAL byte; 0: silent), job
+    // control changes always with SIGCHLD.
+    int signo = abi::sig::kChld;
+    if (code != abi::si::kCldStopped && code != abi::si::kCldContinued) {
+        signo = child.exit_signal.load();
+        if (signo <= 0 || signo > abi::sig::kNsig) return;
+    }
     abi::SigInfo info{};
-    info.si_signo = abi::sig::kChld;
+    info.si_signo = signo;
     info.si_code = code;
     info.fields.child.pid = child.pid();
     info.fields.child.uid = child.creds().uids().real;
     info.fields.child.status = status;
-    (void)send_signal(*parent, abi::sig::kChld, info);
+    (void)send_signal(*parent, signo, info);
 }
 
 void child_state_changed(Process& parent, Process& child) {

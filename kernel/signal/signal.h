@@ -16,8 +16,12 @@ namespace kernel::signal {
 void init();
 
 /// True for 1..64.
-inline constexpr bool is_valid(int sig) { return sig >= 1 && sig <= abi::sig::kNsig; }
-inline constexpr abi::SigSet bit(int sig) { return abi::SigSet{1} << (sig - 1); }
+inline constexpr bool is_valid(int sig) {
+    return sig >= 1 && sig <= abi::sig::kNsig;
+}
+inline constexpr abi::SigSet bit(int sig) {
+    return abi::SigSet{1} << (sig - 1);
+}
 
 /// A siginfo for kill-like senders (SI_USER, SI_TKILL, SI_QUEUE, SI_KERNEL...).
 abi::SigInfo make_info(int sig, int code, Pid pid = 0, uint32_t uid = 0);
@@ -32,12 +36,12 @@ ostd::Result<void> send_signal(Process& process, int sig, const abi::SigInfo& in
 ostd::Result<void> send_signal_to_thread(Thread& thread, int sig, const abi::SigInfo& info);
 
 /// clone(CLONE_THREAD) created `child` in parent's process: it inherits parent's signal mask.
-/// ENOMEM. (Without this call the new thread starts with an empty mask.)
+/// ENOMEM (the thread then starts with an empty mask, its state being created on first use).
 ostd::Result<void> on_thread_created(Thread& parent, Thread& child);
 
 /// execve succeeded: caught signals go back to SIG_DFL (ignored stay ignored), the handler
-/// table is unshared, the alternate stack is cleared. Mask and pending signals are kept.
-/// ENOMEM when the table must be unshared and there is no memory.
-ostd::Result<void> on_exec(Thread& thread);
+/// table is unshared (reset in place if there is no memory for a copy), the alternate stack
+/// is cleared. Mask and pending signals are kept. Called after the point of no return.
+void on_exec(Thread& thread);
 
 }  // namespace kernel::signal

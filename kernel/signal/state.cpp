@@ -27,13 +27,30 @@ T* live(void* slot) {
 DefaultAction default_action(int sig) {
     using namespace abi::sig;
     switch (sig) {
-        case kQuit: case kIll: case kTrap: case kAbrt: case kBus: case kFpe: case kSegv:
-        case kXcpu: case kXfsz: case kSys:
+        case kQuit:
+        case kIll:
+        case kTrap:
+        case kAbrt:
+        case kBus:
+        case kFpe:
+        case kSegv:
+        case kXcpu:
+        case kXfsz:
+        case kSys:
             return DefaultAction::kCore;
-        case kStop: case kTstp: case kTtin: case kTtou: return DefaultAction::kStop;
-        case kCont: return DefaultAction::kContinue;
-        case kChld: case kUrg: case kWinch: return DefaultAction::kIgnore;
-        default: return DefaultAction::kTerminate;
+        case kStop:
+        case kTstp:
+        case kTtin:
+        case kTtou:
+            return DefaultAction::kStop;
+        case kCont:
+            return DefaultAction::kContinue;
+        case kChld:
+        case kUrg:
+        case kWinch:
+            return DefaultAction::kIgnore;
+        default:
+            return DefaultAction::kTerminate;
     }
 }
 
@@ -82,11 +99,16 @@ void Pending::discard(abi::SigSet mask,
 }
 
 void free_nodes(ostd::IntrusiveList<PendingNode, &PendingNode::link>& nodes) {
-    while (PendingNode* n = nodes.pop_front()) ostd::detail::box_delete(n);
+    while (PendingNode* n = nodes.pop_front())
+        ostd::detail::box_delete(n);
 }
 
-ProcessSignals* process_state_locked(Process& p) { return live<ProcessSignals>(p.signal_state); }
-ThreadSignals* thread_state_locked(Thread& t) { return live<ThreadSignals>(t.signal_state); }
+ProcessSignals* process_state_locked(Process& p) {
+    return live<ProcessSignals>(p.signal_state);
+}
+ThreadSignals* thread_state_locked(Thread& t) {
+    return live<ThreadSignals>(t.signal_state);
+}
 
 ProcessSignals* process_state(Process& p) {
     {
@@ -133,8 +155,10 @@ void settle_interrupt(Thread& t) {
         if (deliverable_locked(t) != 0) return;
         task->clear_interrupt();
     }
-    // The alarm timer interrupts without the lock, after setting `fired`: do not lose it.
-    if (ProcessSignals* ps = process_state(t.process()); ps && ps->real.fired.load())
+    // The alarm timer and group stop kick without the lock, after setting their flag: a kick
+    // that raced with the clear above is not lost.
+    if (ProcessSignals* ps = process_state(t.process());
+        ps && (ps->real.fired.load() || ps->stopped.load()))
         task->interrupt();
 }
 
@@ -148,7 +172,10 @@ void release_thread(Thread& t) {
     }
     if (!ts) return;
     ostd::IntrusiveList<PendingNode, &PendingNode::link> nodes;
-    ts->pending.discard(~abi::SigSet{0}, &nodes);
+    {
+        ostd::SpinLockGuard g(g_lock);  // Unreachable now; the lock satisfies the analysis.
+        ts->pending.discard(~abi::SigSet{0}, &nodes);
+    }
     free_nodes(nodes);
     ostd::detail::box_delete(ts);
 }
@@ -161,10 +188,13 @@ void release_process(Process& p) {
         p.signal_state = kDead;
     }
     if (!ps) return;
-    ps->real.timer.cancel();
+    stop_real_timer(*ps);
     ps->continued.wake_all();
     ostd::IntrusiveList<PendingNode, &PendingNode::link> nodes;
-    ps->shared.discard(~abi::SigSet{0}, &nodes);
+    {
+        ostd::SpinLockGuard g(g_lock);
+        ps->shared.discard(~abi::SigSet{0}, &nodes);
+    }
     free_nodes(nodes);
     ostd::detail::box_delete(ps);
 }
@@ -179,7 +209,8 @@ ostd::Result<void> fork_state(Process& parent, Process& child, uint64_t clone_fl
     } else {
         auto copy = TRY(ostd::try_make_ref<Handlers>());
         ostd::SpinLockGuard g(g_lock);
-        for (int i = 0; i < abi::sig::kNsig; ++i) copy->action[i] = pps->handlers->action[i];
+        for (int i = 0; i < abi::sig::kNsig; ++i)
+            copy->action[i] = pps->handlers->action[i];
         shared = copy;
     }
     auto cps = TRY(ostd::try_make_box<ProcessSignals>(shared.to_ref()));

@@ -105,6 +105,18 @@ TEST(SignalWait, AlarmDefaultActionTerminates) {
     EXPECT_EQ(status, 128 + SIGALRM);
 }
 
+TEST(SignalWait, ArmedPeriodicTimerAtExitIsHarmless) {
+    int status = run_program("sig_alarm_exit", [](ScriptedUser& u) {
+        uint64_t h = u.code_address([](ScriptedUser&) {});
+        EXPECT_EQ(set_handler(u, SIGALRM, h), 0);
+        Itv fast{0, 1'000, 0, 1'000};
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_REAL, u.push(&fast, 32), 0), 0);
+        EXPECT_EQ(u.syscall(SYS_pause), -EINTR);
+        return 9;  // Exit while the timer keeps firing: it must be stopped, not left dangling.
+    }, kernel_machine(2));
+    EXPECT_EQ(status, 9);
+}
+
 TEST(SignalWait, ItimerErrors) {
     int status = run_program("sig_itimer_err", [](ScriptedUser& u) {
         uint64_t buf = u.stack_alloc(64);
@@ -122,9 +134,35 @@ TEST(SignalWait, ItimerErrors) {
         Itv got;
         u.read(buf, &got, sizeof got);
         EXPECT_EQ(got.int_sec, 1);
-        EXPECT_EQ(got.val_sec, 2);
+        int64_t left_us = got.val_sec * 1'000'000 + got.val_usec;  // Counts down with CPU time.
+        EXPECT_LE(left_us, 2'000'000);
+        EXPECT_GT(left_us, 1'500'000);
         Itv arm{0, 0, 5, 0};
         EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_REAL, u.push(&arm, 32), kBadPtr), -EFAULT);
+        return 0;
+    }, kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
+TEST(SignalWait, CpuTimersFireWithCpuTime) {
+    int status = run_program("sig_cpu_timers", [](ScriptedUser& u) {
+        int prof = 0, vt = 0;
+        uint64_t hp = u.code_address([&](ScriptedUser&) { ++prof; });
+        uint64_t hv = u.code_address([&](ScriptedUser&) { ++vt; });
+        EXPECT_EQ(set_handler(u, SIGPROF, hp), 0);
+        EXPECT_EQ(set_handler(u, SIGVTALRM, hv), 0);
+        Itv periodic{0, 500, 0, 500};
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_PROF, u.push(&periodic, 32), 0), 0);
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_VIRTUAL, u.push(&periodic, 32), 0), 0);
+        for (int i = 0; i < 5'000'000 && (prof < 3 || vt < 1); ++i) u.syscall(SYS_getpid);
+        EXPECT_GE(prof, 3);  // Periodic: keeps firing.
+        EXPECT_GE(vt, 1);
+        Itv off{0, 0, 0, 0};
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_PROF, u.push(&off, 32), 0), 0);
+        EXPECT_EQ(u.syscall(SYS_setitimer, ITIMER_VIRTUAL, u.push(&off, 32), 0), 0);
+        int before = prof;
+        for (int i = 0; i < 2000; ++i) u.syscall(SYS_getpid);
+        EXPECT_EQ(prof, before);  // Disarmed.
         return 0;
     }, kernel_machine());
     EXPECT_EQ(status, 0);
@@ -212,6 +250,41 @@ TEST(SignalWait, AltStackRunsHandlerOnIt) {
     EXPECT_EQ(status, 0);
 }
 
+TEST(SignalWait, AltStackAutodisarm) {
+    int status = run_program("sig_autodisarm", [](ScriptedUser& u) {
+        uint64_t scratch = u.stack_alloc(128);
+        constexpr uint64_t kSize = 16 * 1024;
+        uint64_t b = static_cast<uint64_t>(u.syscall(SYS_mmap, 0, kSize, PROT_READ | PROT_WRITE,
+                                                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+        kabi::StackT inside{}, saved{};
+        uint64_t handler_sp = 0;
+        uint64_t h = u.code_address([&](ScriptedUser& hu) {
+            handler_sp = hu.regs().rsp;
+            hu.read(hu.regs().rdx + __builtin_offsetof(kabi::Ucontext, uc_stack), &saved,
+                    sizeof saved);
+            EXPECT_EQ(hu.syscall(SYS_sigaltstack, 0, scratch), 0);
+            hu.read(scratch, &inside, sizeof inside);
+        });
+        kabi::StackT ss{b, static_cast<int32_t>(1u << 31), 0, kSize};
+        EXPECT_EQ(u.syscall(SYS_sigaltstack, u.push(&ss, sizeof ss), 0), 0);
+        EXPECT_EQ(set_handler(u, SIGUSR1, h, kSaOnstack), 0);
+        EXPECT_EQ(u.syscall(SYS_kill, 1, SIGUSR1), 0);
+        EXPECT_GT(handler_sp, b);
+        EXPECT_LT(handler_sp, b + kSize);
+        EXPECT_EQ(inside.ss_flags, SS_DISABLE);  // Disarmed while the handler runs.
+        EXPECT_EQ(saved.ss_flags, static_cast<int32_t>(1u << 31));
+        EXPECT_EQ(saved.ss_sp, b);
+        // sigreturn re-arms it from uc_stack.
+        EXPECT_EQ(u.syscall(SYS_sigaltstack, 0, scratch), 0);
+        kabi::StackT after;
+        u.read(scratch, &after, sizeof after);
+        EXPECT_EQ(after.ss_flags, static_cast<int32_t>(1u << 31));
+        EXPECT_EQ(after.ss_size, kSize);
+        return 0;
+    }, kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
 TEST(SignalWait, KillTkillTgkillErrors) {
     int status = run_program("sig_kill_err", [](ScriptedUser& u) {
         EXPECT_EQ(u.syscall(SYS_kill, 1, 0), 0);  // Probe.
@@ -219,6 +292,9 @@ TEST(SignalWait, KillTkillTgkillErrors) {
         EXPECT_EQ(u.syscall(SYS_kill, 999, SIGTERM), -ESRCH);
         EXPECT_EQ(u.syscall(SYS_kill, 1, 65), -EINVAL);
         EXPECT_EQ(u.syscall(SYS_kill, 1, -1), -EINVAL);
+        EXPECT_EQ(u.syscall(SYS_kill, 999, 65), -ESRCH);  // The target is looked up first.
+        EXPECT_EQ(u.syscall(SYS_kill, 0, 65), -EINVAL);
+        EXPECT_EQ(u.syscall(SYS_tkill, 77, 65), -ESRCH);
         EXPECT_EQ(u.syscall(SYS_kill, 0, 0), 0);      // Own group.
         EXPECT_EQ(u.syscall(SYS_kill, -1, 0), -ESRCH);  // Nobody but init and self.
         EXPECT_EQ(u.syscall(SYS_kill, -42, 0), -ESRCH);
@@ -276,6 +352,18 @@ TEST(SignalWait, TgkillAndQueuedRealtimeSignals) {
         EXPECT_EQ(u.syscall(SYS_rt_sigqueueinfo, 555, kSigRtmin, u.push(&si, 128)), -ESRCH);
         si.si_code = SI_USER;  // Only for oneself.
         EXPECT_EQ(u.syscall(SYS_rt_sigqueueinfo, 555, kSigRtmin, u.push(&si, 128)), -EPERM);
+        // rt_tgsigqueueinfo: to one thread, with the caller's siginfo.
+        si.si_code = SI_QUEUE;
+        si.fields.kill.value = 99;
+        uint64_t usi = u.push(&si, 128);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, kSigRtmin, usi), 0);
+        EXPECT_EQ(u.syscall(SYS_rt_sigtimedwait, scratch, info, tz, 8), kSigRtmin);
+        u.read(info, &si, sizeof si);
+        EXPECT_EQ(si.fields.kill.value, 99u);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 2, kSigRtmin, usi), -ESRCH);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 0, 1, kSigRtmin, usi), -EINVAL);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, kSigRtmin, kBadPtr), -EFAULT);
+        EXPECT_EQ(u.syscall(SYS_rt_tgsigqueueinfo, 1, 1, 65, usi), -EINVAL);
         return 0;
     }, kernel_machine());
     EXPECT_EQ(status, 0);

@@ -6,8 +6,8 @@
 namespace kernel::syscall {
 namespace {
 
-constexpr int kArchSetGs = 0x1001, kArchSetFs = 0x1002, kArchGetFs = 0x1003,
-              kArchGetGs = 0x1004, kArchGetCpuid = 0x1011, kArchSetCpuid = 0x1012;
+constexpr int kArchSetGs = 0x1001, kArchSetFs = 0x1002, kArchGetFs = 0x1003, kArchGetGs = 0x1004,
+              kArchGetCpuid = 0x1011, kArchSetCpuid = 0x1012;
 // TASK_SIZE_MAX for 4-level paging: a base at or above it would not be a user address.
 constexpr uint64_t kTaskSizeMax = (uint64_t{1} << 47) - 4096;
 
@@ -23,11 +23,18 @@ ostd::Result<int64_t> sys_arch_prctl(SyscallContext& ctx, const SyscallArgs& arg
             if (addr >= kTaskSizeMax) return ostd::Error(EPERM);
             (args.as_int(0) == kArchSetFs ? regs.fs_base : regs.gs_base) = addr;
             return 0;
-        case kArchGetFs: TRY(write_user<uint64_t>(ctx, addr, regs.fs_base)); return 0;
-        case kArchGetGs: TRY(write_user<uint64_t>(ctx, addr, regs.gs_base)); return 0;
-        case kArchGetCpuid: return 1;  // CPUID is always allowed.
-        case kArchSetCpuid: return ostd::Error(ENODEV, "CPUID faulting is not available");
-        default: return ostd::Error(EINVAL);
+        case kArchGetFs:
+            TRY(write_user<uint64_t>(ctx, addr, regs.fs_base));
+            return 0;
+        case kArchGetGs:
+            TRY(write_user<uint64_t>(ctx, addr, regs.gs_base));
+            return 0;
+        case kArchGetCpuid:
+            return 1;  // CPUID is always allowed.
+        case kArchSetCpuid:
+            return ostd::Error(ENODEV, "CPUID faulting is not available");
+        default:
+            return ostd::Error(EINVAL);
     }
 }
 

@@ -5,17 +5,19 @@
 
 #include <atomic>
 
+#include <ostd/mm/vm_io.h>
 #include <ostd/sync/intrusive_list.h>
 #include <ostd/sync/mutex.h>
 #include <ostd/sync/wait_queue.h>
-#include <ostd/mm/vm_io.h>
 #include <ostd/timer/timer.h>
 
 #include <kernel/abi/sched.h>
 #include <kernel/futex/futex.h>
 #include <kernel/futex/thread_exit.h>
+#include <kernel/process/elf_loader.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/user_loop.h>
+#include <kernel/signal/signal.h>
 #include <kernel/syscall/handlers.h>
 #include <kernel/syscall/user_memory.h>
 
@@ -25,9 +27,8 @@ namespace {
 namespace cf = abi::clone;
 
 constexpr uint64_t kSigchld = 17;
-constexpr uint64_t kNamespaces =
-    cf::kNewns | cf::kNewcgroup | cf::kNewuts | cf::kNewipc | cf::kNewuser | cf::kNewpid |
-    cf::kNewnet;
+constexpr uint64_t kNamespaces = cf::kNewns | cf::kNewcgroup | cf::kNewuts | cf::kNewipc |
+                                 cf::kNewuser | cf::kNewpid | cf::kNewnet;
 constexpr uint64_t kTaskSizeMax = (uint64_t{1} << 47) - 4096;
 
 // A vfork parent waiting for its child to exec or exit. Lives on the parent's stack; linked
@@ -81,16 +82,14 @@ struct CloneRequest {
 
 ostd::Result<void> check_flags(Process& caller, uint64_t flags) {
     if ((flags & (cf::kNewns | cf::kFs)) == (cf::kNewns | cf::kFs)) return ostd::Error(EINVAL);
-    if ((flags & (cf::kNewuser | cf::kFs)) == (cf::kNewuser | cf::kFs))
-        return ostd::Error(EINVAL);
+    if ((flags & (cf::kNewuser | cf::kFs)) == (cf::kNewuser | cf::kFs)) return ostd::Error(EINVAL);
     if ((flags & cf::kThread) && !(flags & cf::kSighand))
         return ostd::Error(EINVAL, "CLONE_THREAD needs CLONE_SIGHAND");
     if ((flags & cf::kSighand) && !(flags & cf::kVm))
         return ostd::Error(EINVAL, "CLONE_SIGHAND needs CLONE_VM");
     if ((flags & cf::kParent) && caller.pid() == 1)
         return ostd::Error(EINVAL, "init cannot create siblings");
-    if ((flags & cf::kThread) && (flags & (cf::kNewuser | cf::kNewpid)))
-        return ostd::Error(EINVAL);
+    if ((flags & cf::kThread) && (flags & (cf::kNewuser | cf::kNewpid))) return ostd::Error(EINVAL);
     if (flags & kNamespaces) {
         if (!caller.creds().is_privileged()) return ostd::Error(EPERM);
         return ostd::Error(EINVAL, "namespaces are not supported");
@@ -106,6 +105,8 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
     ostd::Ref<Thread> child = (req.flags & cf::kThread)
                                   ? TRY(ProcessTable::create_thread(self))
                                   : TRY(ProcessTable::fork_process(self, req.flags));
+    if (!(req.flags & cf::kThread))
+        child->process().exit_signal.store(static_cast<int>(req.exit_signal));
     ostd::UserContext uc = self.user_mode().context();
     uc.regs().rax = 0;
     if (req.stack) uc.regs().rsp = req.stack;
@@ -119,6 +120,14 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
         (void)w.write_val(tid);
     }
     if (req.flags & cf::kChildCleartid) child->clear_child_tid = req.child_tid;
+
+    if (req.flags & cf::kThread) {
+        // A new thread inherits the caller's signal mask.
+        if (auto r = signal::on_thread_created(self, *child); r.is_error()) {
+            ProcessTable::exit_thread(*child, wait_status_exited(0));
+            return r.error();
+        }
+    }
 
     VforkWait vw;
     if (req.flags & cf::kVfork) {
@@ -149,6 +158,7 @@ void init_clone() {
         t.waits.reset();
     }
     ProcessTable::add_hooks(&kCloneHooks);
+    set_exec_file_reader(&read_exec_file);
 }
 
 void vfork_release(Thread& child) {
@@ -220,9 +230,9 @@ ostd::Result<int64_t> sys_clone3(SyscallContext& ctx, const SyscallArgs& args) {
     if ((ca.flags & (cf::kSighand | cf::kClearSighand)) == (cf::kSighand | cf::kClearSighand))
         return ostd::Error(EINVAL);
     if ((ca.flags & (cf::kThread | cf::kParent)) && ca.exit_signal) return ostd::Error(EINVAL);
-    if (ca.stack == 0 ? ca.stack_size != 0 : (ca.stack_size == 0 ||
-                                              ca.stack + ca.stack_size > kTaskSizeMax ||
-                                              ca.stack + ca.stack_size < ca.stack))
+    if (ca.stack == 0 ? ca.stack_size != 0
+                      : (ca.stack_size == 0 || ca.stack + ca.stack_size > kTaskSizeMax ||
+                         ca.stack + ca.stack_size < ca.stack))
         return ostd::Error(EINVAL, "bad clone3 stack");
     if (ca.set_tid) return ostd::Error(EINVAL, "set_tid is not supported");
     if (ca.flags & (cf::kNewtime | cf::kIntoCgroup))

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "run_program.h"
+#include <kernel/signal/signal_test_util.inc>
 
 namespace {
 
@@ -23,7 +24,7 @@ using ostd::host::ScriptedUser;
 using orrery::testing::kernel_machine;
 using orrery::testing::run_program;
 
-constexpr uint64_t kBadPtr = 0x8;
+using sigtest::kBadPtr;
 constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
                                   CLONE_THREAD | CLONE_SYSVSEM;
 
@@ -318,6 +319,64 @@ TEST(CloneSyscalls, RobustListMarksOwnerDiedAtThreadExit) {
         EXPECT_EQ(read_u32(u, word), static_cast<uint32_t>(FUTEX_OWNER_DIED | FUTEX_WAITERS));
         return 0;
     }, kernel_machine(2));
+    EXPECT_EQ(status, 0);
+}
+
+TEST(CloneSyscalls, NewThreadInheritsTheSignalMask) {
+    int status = run_program("clone_mask", [](ScriptedUser& u) {
+        int64_t mem = map_rw(u, 2 * 65536);
+        uint64_t seen = mem, ctid = mem + 64;
+        EXPECT_EQ(sigtest::set_mask(u, SIG_BLOCK, sigtest::bit(SIGUSR1), u.stack_alloc(8)), 0);
+        int64_t tid = u.clone(kThreadFlags | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID,
+                              mem + 2 * 65536, 0, ctid, 0, [seen](ScriptedUser& c) {
+                                  c.write_u64(seen, sigtest::current_mask(c, c.stack_alloc(8)));
+                                  return 0;
+                              });
+        EXPECT_GT(tid, 1);
+        join(u, ctid);
+        EXPECT_EQ(u.read_u64(seen), sigtest::bit(SIGUSR1));
+        return 0;
+    }, kernel_machine(2));
+    EXPECT_EQ(status, 0);
+}
+
+TEST(CloneSyscalls, SetTidAddressWordIsClearedAndWokenAtExit) {
+    int status = run_program("set_tid_address", [](ScriptedUser& u) {
+        int64_t mem = map_rw(u, 2 * 65536);
+        uint64_t word = mem;
+        write_u32(u, word, 0xffff);  // Non-zero until the kernel clears it.
+        int64_t tid = u.clone(kThreadFlags, mem + 2 * 65536, 0, 0, 0, [word](ScriptedUser& c) {
+            EXPECT_EQ(c.syscall(SYS_set_tid_address, word), c.syscall(SYS_gettid));
+            return 0;
+        });
+        EXPECT_GT(tid, 1);
+        join(u, word);  // Returns only once the exiting thread zeroed the word and woke us.
+        EXPECT_EQ(read_u32(u, word), 0u);
+        return 0;
+    }, kernel_machine(2));
+    EXPECT_EQ(status, 0);
+}
+
+TEST(CloneSyscalls, ExitSignalIsTheCloneLowByte) {
+    int status = run_program("exit_signal", [](ScriptedUser& u) {
+        int64_t mem = map_rw(u, 4096);
+        uint64_t usr1 = mem, chld = mem + 8;
+        auto counter = [&u](uint64_t at) {
+            return u.code_address([at](ScriptedUser& h) { h.write_u64(at, h.read_u64(at) + 1); });
+        };
+        EXPECT_EQ(sigtest::set_handler(u, SIGUSR1, counter(usr1), sigtest::kSaRestart), 0);
+        EXPECT_EQ(sigtest::set_handler(u, SIGCHLD, counter(chld), sigtest::kSaRestart), 0);
+        int64_t a = u.clone(SIGUSR1, 0, 0, 0, 0, [](ScriptedUser&) { return 0; });
+        EXPECT_EQ(u.syscall(SYS_wait4, a, 0, __WALL, 0), a);
+        int64_t b = u.clone(0, 0, 0, 0, 0, [](ScriptedUser&) { return 0; });  // Silent death.
+        EXPECT_EQ(u.syscall(SYS_wait4, b, 0, __WALL, 0), b);
+        int64_t c = u.fork([](ScriptedUser&) { return 0; });
+        EXPECT_EQ(u.syscall(SYS_wait4, c, 0, 0, 0), c);
+        u.syscall(SYS_getpid);  // A return to user mode delivers anything still pending.
+        EXPECT_EQ(u.read_u64(usr1), 1u);
+        EXPECT_EQ(u.read_u64(chld), 1u);  // Only the fork child's.
+        return 0;
+    }, kernel_machine());
     EXPECT_EQ(status, 0);
 }
 

@@ -7,10 +7,13 @@
 #include <ostd/timer/timer.h>
 #include <ostd/user/user_mode.h>
 
+#include <kernel/fs/process_files.h>
 #include <kernel/futex/thread_exit.h>
 #include <kernel/process/initial_stack.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
+#include <kernel/process/user_loop.h>
+#include <kernel/signal/signal.h>
 #include <kernel/syscall/clone.h>
 #include <kernel/syscall/handlers.h>
 #include <kernel/syscall/user_memory.h>
@@ -18,8 +21,8 @@
 namespace kernel::syscall {
 namespace {
 
-constexpr size_t kMaxArgStrlen = 32 * 4096;     // MAX_ARG_STRLEN
-constexpr size_t kMaxArgStrings = 0x7fffffff;   // MAX_ARG_STRINGS
+constexpr size_t kMaxArgStrlen = 32 * 4096;    // MAX_ARG_STRLEN
+constexpr size_t kMaxArgStrings = 0x7fffffff;  // MAX_ARG_STRINGS
 constexpr int kAtFdcwd = -100;
 constexpr uint32_t kAtSymlinkNofollow = 0x100, kAtEmptyPath = 0x1000;
 
@@ -44,7 +47,8 @@ ostd::Result<void> read_string_array(SyscallContext& ctx, uint64_t uarray,
 ostd::Result<ostd::Vector<std::string_view>> views(const ostd::Vector<ostd::String>& strings) {
     ostd::Vector<std::string_view> v;
     TRY(v.reserve(strings.size()));
-    for (const auto& s : strings) TRY(v.push_back(s.view()));
+    for (const auto& s : strings)
+        TRY(v.push_back(s.view()));
     return v;
 }
 
@@ -88,8 +92,10 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
     self.user_mode().set_vm_space(as->vm_space());
     self.user_mode().context() = start;
     ProcessTable::note_exec(proc);
+    fs::exec_files(proc);  // Close-on-exec descriptors.
     vfork_release(self);
-    return 0;  // rax of the new image starts at 0.
+    signal::on_exec(self);  // Caught signals back to SIG_DFL.
+    return 0;               // rax of the new image starts at 0.
 }
 
 }  // namespace

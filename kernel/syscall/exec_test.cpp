@@ -6,6 +6,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <initializer_list>
@@ -16,14 +18,15 @@
 #include <gtest/gtest.h>
 
 #include "run_program.h"
+#include <kernel/signal/signal_test_util.inc>
 
 namespace {
 
 using ostd::host::ScriptedUser;
 using orrery::testing::kernel_machine;
 using orrery::testing::run_program;
+using sigtest::kBadPtr;
 
-constexpr uint64_t kBadPtr = 0x8;
 
 // Builds a NULL-terminated pointer array of strings on the user stack.
 uint64_t push_strings(ScriptedUser& u, std::initializer_list<std::string_view> strs) {
@@ -185,6 +188,74 @@ TEST(ExecSyscalls, ExecKillsTheOtherThreads) {
         return 1;
     }, kernel_machine(2));
     EXPECT_EQ(status, 11);
+}
+
+TEST(ExecSyscalls, CaughtSignalsResetIgnoredStayIgnored) {
+    ostd::host::register_scripted_program("exec_sig_target", [](ScriptedUser& u) {
+        uint64_t oact = u.stack_alloc(sizeof(kernel::abi::KernelSigaction));
+        EXPECT_EQ(u.syscall(SYS_rt_sigaction, SIGUSR1, 0, oact, 8), 0);
+        EXPECT_EQ(u.read_u64(oact), 0u);  // SIG_DFL
+        EXPECT_EQ(u.syscall(SYS_rt_sigaction, SIGUSR2, 0, oact, 8), 0);
+        EXPECT_EQ(u.read_u64(oact), sigtest::kSigIgn);
+        EXPECT_EQ(sigtest::current_mask(u, u.stack_alloc(8)), sigtest::bit(SIGTERM));  // Kept.
+        return 3;
+    });
+    int status = run_program("exec_sig", [](ScriptedUser& u) {
+        EXPECT_EQ(sigtest::set_handler(u, SIGUSR1, u.code_address([](ScriptedUser&) {})), 0);
+        EXPECT_EQ(sigtest::set_handler(u, SIGUSR2, sigtest::kSigIgn), 0);
+        EXPECT_EQ(sigtest::set_mask(u, SIG_BLOCK, sigtest::bit(SIGTERM), u.stack_alloc(8)), 0);
+        int64_t r = execve(u, "scripted:exec_sig_target", {"t"}, {});
+        ADD_FAILURE() << "execve returned " << r;
+        return 1;
+    }, kernel_machine());
+    EXPECT_EQ(status, 3);
+}
+
+// Creates `path` with `text` and mode `mode` through the VFS syscalls.
+void make_file(ScriptedUser& u, const char* path, std::string_view text, int mode) {
+    int64_t fd = u.syscall(SYS_open, u.push_string(path), O_CREAT | O_WRONLY | O_TRUNC, mode);
+    EXPECT_GE(fd, 0) << path;
+    uint64_t buf = u.push(text.data(), text.size());
+    EXPECT_EQ(u.syscall(SYS_write, fd, buf, text.size()), static_cast<int64_t>(text.size()));
+    EXPECT_EQ(u.syscall(SYS_close, fd), 0);
+}
+
+TEST(ExecSyscalls, FilesFromTheVfsScriptsPermissionsAndCloseOnExec) {
+    ostd::host::register_scripted_program("exec_vfs_target", [](ScriptedUser& u) {
+        EXPECT_EQ(u.argc(), 4);
+        EXPECT_EQ(u.argv(0), "scripted:exec_vfs_target");
+        EXPECT_EQ(u.argv(1), "-v");
+        EXPECT_EQ(u.argv(2), "/tmp/run.sh");
+        EXPECT_EQ(u.argv(3), "arg");
+        int keep = std::stoi(u.getenv("KEEP")), gone = std::stoi(u.getenv("GONE"));
+        EXPECT_EQ(u.syscall(SYS_fcntl, keep, F_GETFD), 0);
+        EXPECT_EQ(u.syscall(SYS_fcntl, gone, F_GETFD), -EBADF);  // O_CLOEXEC closed it.
+        return 21;
+    });
+    int status = run_program("exec_vfs", [](ScriptedUser& u) {
+        u.syscall(SYS_mkdir, u.push_string("/tmp"), 0777);
+        make_file(u, "/tmp/run.sh", "#! scripted:exec_vfs_target -v\n", 0755);
+        make_file(u, "/tmp/noexec.sh", "#!scripted:exec_vfs_target\n", 0644);
+        make_file(u, "/tmp/junk", "this is not a program", 0755);
+        uint64_t argv = push_strings(u, {"x"});
+        uint64_t envp = push_strings(u, {});
+        EXPECT_EQ(u.syscall(SYS_execve, u.push_string("/tmp/noexec.sh"), argv, envp), -EACCES);
+        EXPECT_EQ(u.syscall(SYS_execve, u.push_string("/tmp"), argv, envp), -EACCES);
+        EXPECT_EQ(u.syscall(SYS_execve, u.push_string("/tmp/junk"), argv, envp), -ENOEXEC);
+        EXPECT_EQ(u.syscall(SYS_execve, u.push_string("/tmp/missing"), argv, envp), -ENOENT);
+        EXPECT_EQ(u.syscall(SYS_execve, u.push_string("/tmp/junk/x"), argv, envp), -ENOTDIR);
+        int64_t keep = u.syscall(SYS_open, u.push_string("/tmp/junk"), O_RDONLY, 0);
+        int64_t gone = u.syscall(SYS_open, u.push_string("/tmp/junk"), O_RDONLY | O_CLOEXEC, 0);
+        EXPECT_GE(keep, 0);
+        EXPECT_GE(gone, 0);
+        char keep_env[16], gone_env[16];
+        snprintf(keep_env, sizeof keep_env, "KEEP=%d", static_cast<int>(keep));
+        snprintf(gone_env, sizeof gone_env, "GONE=%d", static_cast<int>(gone));
+        int64_t r = execve(u, "/tmp/run.sh", {"run", "arg"}, {keep_env, gone_env});
+        ADD_FAILURE() << "execve returned " << r;
+        return 1;
+    }, kernel_machine());
+    EXPECT_EQ(status, 21);
 }
 
 }  // namespace

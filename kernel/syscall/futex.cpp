@@ -5,6 +5,7 @@
 #include <kernel/process/process.h>
 #include <kernel/syscall/handlers.h>
 #include <kernel/syscall/user_memory.h>
+#include <kernel/time/clock.h>
 
 #include <ostd/timer/timer.h>
 
@@ -26,8 +27,7 @@ ostd::Result<uint64_t> read_timeout(SyscallContext& ctx, uint64_t uaddr) {
 
 uint64_t add_saturating(uint64_t a, uint64_t b) {
     uint64_t r;
-    return __builtin_add_overflow(a, b, &r) || r == futex::kNoDeadline ? futex::kNoDeadline - 1
-                                                                       : r;
+    return __builtin_add_overflow(a, b, &r) || r == futex::kNoDeadline ? futex::kNoDeadline - 1 : r;
 }
 
 ostd::Result<int64_t> do_wait(SyscallContext& ctx, const SyscallArgs& args, futex::Scope scope,
@@ -41,14 +41,14 @@ ostd::Result<int64_t> do_wait(SyscallContext& ctx, const SyscallArgs& args, fute
             deadline = add_saturating(ostd::time::now(), t);
         } else if (realtime) {
             // Convert the realtime deadline to the monotonic clock the waits use.
-            uint64_t rt = futex::realtime_now();
+            uint64_t rt = realtime_ns();
             deadline = t > rt ? add_saturating(ostd::time::now(), t - rt) : 0;
         } else {
             deadline = t;
         }
     }
-    auto r = futex::wait(ctx.process->address_space(), args.args[0], scope, args.as_uint(2),
-                         bitset, deadline);
+    auto r = futex::wait(ctx.process->address_space(), args.args[0], scope, args.as_uint(2), bitset,
+                         deadline);
     if (r.is_ok()) return 0;
     if (r.error().code() == EINTR) {
         // Without a timeout the wait restarts transparently (SA_RESTART or no handler); with one
@@ -66,7 +66,9 @@ ostd::Result<size_t> count_arg(int32_t v) {
 
 // FUTEX_WAKE and FUTEX_WAKE_OP stop after the count is reached but check only after waking
 // one, so 0 or a negative count still wakes one waiter (as in Linux's futex_wake()).
-size_t wake_count(int32_t v) { return v <= 0 ? 1 : static_cast<size_t>(v); }
+size_t wake_count(int32_t v) {
+    return v <= 0 ? 1 : static_cast<size_t>(v);
+}
 
 }  // namespace
 
@@ -83,15 +85,16 @@ ostd::Result<int64_t> sys_futex(SyscallContext& ctx, const SyscallArgs& args) {
     // val2 (the timeout slot) is a count for the requeue and wake_op commands.
     int32_t val2 = static_cast<int32_t>(args.args[3]);
     switch (cmd) {
-        case fx::kWait: return do_wait(ctx, args, scope, futex::kMatchAny, false, false);
+        case fx::kWait:
+            return do_wait(ctx, args, scope, futex::kMatchAny, false, false);
         case fx::kWaitBitset:
             return do_wait(ctx, args, scope, args.as_uint(5), true, realtime);
         case fx::kWake:
             return static_cast<int64_t>(
                 TRY(futex::wake(as, uaddr, scope, wake_count(args.as_int(2)))));
         case fx::kWakeBitset:
-            return static_cast<int64_t>(TRY(futex::wake(
-                as, uaddr, scope, wake_count(args.as_int(2)), args.as_uint(5))));
+            return static_cast<int64_t>(
+                TRY(futex::wake(as, uaddr, scope, wake_count(args.as_int(2)), args.as_uint(5))));
         case fx::kRequeue:
         case fx::kCmpRequeue: {
             size_t nr_wake = TRY(count_arg(args.as_int(2)));
@@ -104,10 +107,11 @@ ostd::Result<int64_t> sys_futex(SyscallContext& ctx, const SyscallArgs& args) {
         case fx::kWakeOp: {
             size_t nr_wake = wake_count(args.as_int(2));
             size_t nr_wake2 = wake_count(val2);
-            return static_cast<int64_t>(TRY(futex::wake_op(as, uaddr, args.args[4], scope,
-                                                           nr_wake, nr_wake2, args.as_uint(5))));
+            return static_cast<int64_t>(TRY(futex::wake_op(as, uaddr, args.args[4], scope, nr_wake,
+                                                           nr_wake2, args.as_uint(5))));
         }
-        default: return ostd::Error(ENOSYS, "futex command not supported");
+        default:
+            return ostd::Error(ENOSYS, "futex command not supported");
     }
 }
 

@@ -1,5 +1,5 @@
 // Interval timers: alarm, getitimer, setitimer (ITIMER_REAL raises SIGALRM; ITIMER_VIRTUAL and
-// ITIMER_PROF are stored and reported but do not count down yet).
+// ITIMER_PROF count process CPU time, checked whenever a thread returns to user mode).
 #include <kernel/abi/time.h>
 #include <kernel/signal/itimer.h>
 #include <kernel/syscall/handlers.h>

@@ -1,6 +1,7 @@
 // The memory-mapping family: mmap (anonymous; files come with the VFS), munmap, mprotect,
 // mremap, brk, madvise. Validation follows man 2 mmap; the work is in kernel/vm/.
 #include <kernel/abi/mman.h>
+#include <kernel/fs/process_files.h>
 #include <kernel/process/process.h>
 #include <kernel/syscall/handlers.h>
 
@@ -42,8 +43,13 @@ ostd::Result<int64_t> sys_mmap(SyscallContext& ctx, const SyscallArgs& a) {
                                    map::kHugetlb | map::kSync | map::kFixedNoreplace;
         if (flags & ~known) return ostd::Error(EOPNOTSUPP);
     }
-    if (!(flags & map::kAnonymous))
-        return ostd::Error(ENODEV, "file mappings arrive with the VFS");
+    if (!(flags & map::kAnonymous)) {
+        // The descriptor is checked first (EBADF), as on Linux; mapping files is not supported
+        // yet, which Linux reports for files without mmap as ENODEV.
+        auto* files = TRY(fs::files_of(*ctx.process));
+        TRY(files->fds->get(a.as_int(4)));
+        return ostd::Error(ENODEV, "file mappings are not supported yet");
+    }
     if (flags & map::kHugetlb) return ostd::Error(EINVAL, "no huge pages");
     AddressSpace::MapRequest req;
     req.addr = addr;

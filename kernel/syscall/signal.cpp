@@ -1,5 +1,5 @@
 // The signal family: rt_sigaction, rt_sigprocmask, rt_sigreturn, rt_sigpending, rt_sigsuspend,
-// rt_sigtimedwait, rt_sigqueueinfo, sigaltstack, pause, kill, tkill, tgkill. Argument checks
+// rt_sigtimedwait, rt_(tg)sigqueueinfo, sigaltstack, pause, kill, tkill, tgkill. Argument checks
 // follow the man pages (and Linux's order); the work is in kernel/signal/.
 #include <kernel/abi/signal.h>
 #include <kernel/abi/time.h>
@@ -36,14 +36,16 @@ bool may_signal(Process& sender, Process& target, int sig) {
 
 // One target of kill: permission, then (sig != 0) the send.
 ostd::Result<void> kill_one(Process& sender, Process& target, int sig, const abi::SigInfo& info) {
+    // Linux checks the number only once it found a target (kill(nonexistent, 99) is ESRCH).
+    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     if (!may_signal(sender, target, sig)) return ostd::Error(EPERM);
     if (sig == 0) return ostd::ok();
     return signal::send_signal(target, sig, info);
 }
 
 // kill to a list: success if any target took it; else the last error (EPERM), ESRCH if none.
-ostd::Result<int64_t> kill_many(Process& sender, ostd::Vector<ostd::Ref<Process>>& targets,
-                                int sig, const abi::SigInfo& info, bool skip_init_and_self) {
+ostd::Result<int64_t> kill_many(Process& sender, ostd::Vector<ostd::Ref<Process>>& targets, int sig,
+                                const abi::SigInfo& info, bool skip_init_and_self) {
     bool any = false, ok = false;
     ostd::Error last(ESRCH);
     for (auto& p : targets) {
@@ -63,9 +65,9 @@ ostd::Result<int64_t> kill_many(Process& sender, ostd::Vector<ostd::Ref<Process>
 ostd::Result<int64_t> tkill_common(SyscallContext& ctx, Pid tgid, Pid tid, int sig) {
     Thread* me = TRY(caller(ctx));
     if (tid <= 0) return ostd::Error(EINVAL);
-    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     ostd::RefPtr<Thread> t = ProcessTable::find_thread(tid);
     if (!t || (tgid > 0 && t->process().pid() != tgid)) return ostd::Error(ESRCH);
+    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     if (!may_signal(me->process(), t->process(), sig)) return ostd::Error(EPERM);
     if (sig == 0) return 0;
     auto info = signal::make_info(sig, abi::si::kTkill, me->process().pid(),
@@ -82,8 +84,7 @@ ostd::Result<int64_t> sys_rt_sigaction(SyscallContext& ctx, const SyscallArgs& a
     int sig = args.as_int(0);
     abi::KernelSigaction act;
     if (args.args[1]) act = TRY(read_user<abi::KernelSigaction>(ctx, args.args[1]));
-    abi::KernelSigaction old =
-        TRY(signal::set_action(*t, sig, args.args[1] ? &act : nullptr));
+    abi::KernelSigaction old = TRY(signal::set_action(*t, sig, args.args[1] ? &act : nullptr));
     if (args.args[2]) TRY(write_user(ctx, args.args[2], old));
     return 0;
 }
@@ -143,19 +144,37 @@ ostd::Result<int64_t> sys_rt_sigtimedwait(SyscallContext& ctx, const SyscallArgs
     return sig;
 }
 
+// rt_sigqueueinfo / rt_tgsigqueueinfo: a caller-supplied siginfo. Only the kernel may claim
+// kill()/tkill() origins for another process (man 2 rt_sigqueueinfo).
 ostd::Result<int64_t> sys_rt_sigqueueinfo(SyscallContext& ctx, const SyscallArgs& args) {
     Thread* me = TRY(caller(ctx));
     Pid pid = args.as_int(0);
     int sig = args.as_int(1);
     abi::SigInfo info = TRY(read_user<abi::SigInfo>(ctx, args.args[2]));
-    // Only the kernel may claim kill()/tkill() origins for another process (man 2 sigqueue).
     if ((info.si_code >= 0 || info.si_code == abi::si::kTkill) && pid != me->process().pid())
         return ostd::Error(EPERM);
-    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     ostd::RefPtr<Process> p = ProcessTable::find_process(pid);
     if (!p) return ostd::Error(ESRCH);
     info.si_signo = sig;
     TRY(kill_one(me->process(), *p, sig, info));
+    return 0;
+}
+
+ostd::Result<int64_t> sys_rt_tgsigqueueinfo(SyscallContext& ctx, const SyscallArgs& args) {
+    Thread* me = TRY(caller(ctx));
+    Pid tgid = args.as_int(0), tid = args.as_int(1);
+    int sig = args.as_int(2);
+    abi::SigInfo info = TRY(read_user<abi::SigInfo>(ctx, args.args[3]));
+    if ((info.si_code >= 0 || info.si_code == abi::si::kTkill) && tgid != me->process().pid())
+        return ostd::Error(EPERM);
+    if (tgid <= 0 || tid <= 0) return ostd::Error(EINVAL);
+    ostd::RefPtr<Thread> t = ProcessTable::find_thread(tid);
+    if (!t || t->process().pid() != tgid) return ostd::Error(ESRCH);
+    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
+    if (!may_signal(me->process(), t->process(), sig)) return ostd::Error(EPERM);
+    if (sig == 0) return 0;
+    info.si_signo = sig;
+    TRY(signal::send_signal_to_thread(*t, sig, info));
     return 0;
 }
 
@@ -173,7 +192,6 @@ ostd::Result<int64_t> sys_kill(SyscallContext& ctx, const SyscallArgs& args) {
     Process& self = me->process();
     Pid pid = args.as_int(0);
     int sig = args.as_int(1);
-    if (sig < 0 || sig > abi::sig::kNsig) return ostd::Error(EINVAL);
     auto info = signal::make_info(sig, abi::si::kUser, self.pid(), self.creds().uids().real);
     if (pid > 0) {
         ostd::RefPtr<Process> p = ProcessTable::find_process(pid);

@@ -1,10 +1,9 @@
-// Host contexts: Boost.Context fcontext fibers on mmap'd stacks with a guard page. Boost 1.74's
-// fcontext knows nothing of sanitizers, so every switch is annotated here for ASan and TSan.
+// Host contexts: fibers on mmap'd stacks with a guard page, switched by a few lines of x86-64
+// assembly that save the callee-saved registers and the stack pointer (no sanitizer knows about
+// them, so every switch is annotated here for ASan and TSan).
 #include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <boost/context/detail/fcontext.hpp>
 
 #include "hal/context.h"
 
@@ -16,7 +15,58 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 
-namespace ctx = boost::context::detail;
+// orrery_ctx_switch(save_sp, new_sp, arg): pushes the callee-saved registers, stores the stack
+// pointer in *save_sp, loads new_sp and pops the registers saved there, and returns `arg` in the
+// context resumed (whose own orrery_ctx_switch call thus returns it). Unlike Boost.Context's
+// fcontext it stores the suspended stack pointer before jumping, so no value has to travel back
+// through memory after the switch (the resumed side's store and the next switcher's load of it
+// used to sit on the critical path), and it leaves the MXCSR and x87 control words alone: ostd
+// and the kernel never change them, so they are the same in every context.
+// A new context's stack holds a frame for that pop sequence whose return address is
+// orrery_ctx_start, with the Context in r12 and the entry in r13.
+__asm__(R"(
+    .text
+    .globl orrery_ctx_switch
+    .hidden orrery_ctx_switch
+    .type orrery_ctx_switch, @function
+    .p2align 4
+orrery_ctx_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r15
+    pushq %r14
+    pushq %r13
+    pushq %r12
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    popq %r12
+    popq %r13
+    popq %r14
+    popq %r15
+    popq %rbx
+    popq %rbp
+    movq %rdx, %rax
+    ret
+    .size orrery_ctx_switch, .-orrery_ctx_switch
+
+    .globl orrery_ctx_start
+    .hidden orrery_ctx_start
+    .type orrery_ctx_start, @function
+    .p2align 4
+orrery_ctx_start:
+    movq %r12, %rdi
+    movq %rax, %rsi
+    xorl %ebp, %ebp
+    callq *%r13
+    ud2
+    .size orrery_ctx_start, .-orrery_ctx_start
+)");
+
+extern "C" {
+__attribute__((visibility("hidden"))) void* orrery_ctx_switch(void** save_sp, void* new_sp,
+                                                              void* arg);
+__attribute__((visibility("hidden"))) void orrery_ctx_start();
+}
 
 // Functions that switch TSan's current fiber must not be instrumented themselves: TSan's
 // function-entry push would land on the old fiber's shadow stack and the exit pop on the new
@@ -32,7 +82,7 @@ namespace ctx = boost::context::detail;
 namespace ostd::hal {
 
 struct Context {
-    ctx::fcontext_t fctx = nullptr;
+    void* sp = nullptr;             // Saved stack pointer while suspended.
     std::byte* map_base = nullptr;  // Whole mapping (guard + stack); null for thread contexts.
     size_t map_size = 0;
     const void* stack_bottom = nullptr;  // Lowest usable stack byte (for ASan).
@@ -45,13 +95,6 @@ struct Context {
 };
 
 namespace {
-
-// Lives on the suspending context's stack; read by the resumed side before anything else runs.
-struct SwitchPacket {
-    Context* from;
-    Context* to;
-    void* arg;
-};
 
 ORRERY_SWITCH_PATH inline void before_switch(Context* from, Context* to, bool from_finished) {
 #ifdef ORRERY_ASAN
@@ -66,23 +109,31 @@ ORRERY_SWITCH_PATH inline void before_switch(Context* from, Context* to, bool fr
     (void)from_finished;
 }
 
-// Runs first thing after a context resumes: records where the suspended one stopped.
-ORRERY_SWITCH_PATH inline void* after_switch(Context* self, ctx::transfer_t t) {
-    auto* p = static_cast<SwitchPacket*>(t.data);
-    p->from->fctx = t.fctx;
+// Runs first thing after a context resumes.
+ORRERY_SWITCH_PATH inline void after_switch(Context* self) {
 #ifdef ORRERY_ASAN
     __sanitizer_finish_switch_fiber(self->fake_stack, nullptr, nullptr);
 #endif
     (void)self;
-    return p->arg;
 }
 
-void trampoline(ctx::transfer_t t) {
-    Context* self = static_cast<SwitchPacket*>(t.data)->to;
-    void* arg = after_switch(self, t);
+// Called by orrery_ctx_start on a new context's first run.
+extern "C" [[noreturn]] void orrery_ctx_entry(Context* self, void* arg) {
+    after_switch(self);
     self->entry(self->create_arg, arg);
     __builtin_trap();  // ContextEntry must end with context_switch_final().
 }
+
+// The frame orrery_ctx_switch pops (lowest address first), then its return address.
+struct InitialFrame {
+    void* r12;
+    void* r13;
+    void* r14;
+    void* r15;
+    void* rbx;
+    void* rbp;
+    void* ret;
+};
 
 }  // namespace
 
@@ -109,8 +160,15 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
     c->tsan_fiber = __tsan_create_fiber(0);
     c->owns_tsan_fiber = true;
 #endif
-    // SAFETY: [map_base + page, map_base + total) is a fresh read-write mapping owned by c.
-    c->fctx = ctx::make_fcontext(c->map_base + total, usable, &trampoline);
+    // The frame ends at the (page-aligned) stack top, so after its `ret` the stack pointer is
+    // 16-byte aligned and orrery_ctx_start's call gives the entry the ABI's alignment.
+    // SAFETY: [map_base + page, map_base + total) is a fresh read-write mapping owned by c, and
+    // the frame lies at its top.
+    auto* f = reinterpret_cast<InitialFrame*>(c->map_base + total) - 1;
+    *f =
+        InitialFrame{c,       reinterpret_cast<void*>(&orrery_ctx_entry), nullptr, nullptr, nullptr,
+                     nullptr, reinterpret_cast<void*>(&orrery_ctx_start)};
+    c->sp = f;
     return c;
 }
 
@@ -149,16 +207,18 @@ void context_destroy(Context* c) {
 }
 
 ORRERY_SWITCH_PATH void* context_switch(Context* from, Context* to, void* arg) {
-    SwitchPacket p{from, to, arg};
     before_switch(from, to, false);
-    ctx::transfer_t t = ctx::jump_fcontext(to->fctx, &p);
-    return after_switch(from, t);
+    // SAFETY: `from` is running (its sp slot is free), `to` is suspended with a saved sp.
+    void* r = orrery_ctx_switch(&from->sp, to->sp, arg);
+    after_switch(from);
+    return r;
 }
 
 ORRERY_SWITCH_PATH void context_switch_final(Context* from, Context* to, void* arg) {
-    SwitchPacket p{from, to, arg};
     before_switch(from, to, true);
-    ctx::jump_fcontext(to->fctx, &p);
+    void* discarded = nullptr;  // `from` is never resumed.
+    // SAFETY: as in context_switch().
+    orrery_ctx_switch(&discarded, to->sp, arg);
     __builtin_trap();  // A finished context is never resumed.
 }
 

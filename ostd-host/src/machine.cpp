@@ -16,6 +16,7 @@
 #include "hal/console.h"
 #include "hal/machine.h"
 #include "cpu.h"
+#include "native_engine.h"
 #include "ram.h"
 #include "task/sched.h"
 
@@ -110,6 +111,7 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
             g_boot_info.random_seed = g_boot_info.boot_wall_ns;
     }
 
+    native::machine_start();
     detail::init_early(g_boot_info);
     // The entry runs as the first task; the machine stops when it returns or on power_off().
     detail::Sched::start(entry, g_boot_info);
@@ -118,11 +120,14 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     for (unsigned i = 0; i < g_boot_info.num_cpus; ++i) {
         cpus.emplace_back([i] {
             set_current_cpu(static_cast<int>(i));
+            native::vcpu_start();
             detail::Sched::cpu_main(i);
+            native::vcpu_stop();
             set_current_cpu(-1);
         });
     }
     for (auto& t : cpus) t.join();
+    native::machine_stop();
     int status = detail::Sched::finish();
     detail::shutdown_late();
 

@@ -1,7 +1,10 @@
-// Host TLB: the software MMU caches no translations, so flushes are counted and nothing more.
+// Host TLB: the software MMU caches no translations; the native engine's user window does, so
+// flushes drop its host mappings (when the flushed VmSpace is the resident one) and are counted.
 #include "hal/tlb.h"
 
 #include <atomic>
+
+#include "native_window.h"
 
 namespace ostd::hal {
 namespace {
@@ -9,11 +12,13 @@ std::atomic<uint64_t> g_range_flushes{0};
 std::atomic<uint64_t> g_full_flushes{0};
 }  // namespace
 
-void tlb_flush_range(Paddr, Vaddr, uint64_t) {
+void tlb_flush_range(Paddr root, Vaddr start, uint64_t len) {
+    host::native::flush_range(root, start, len);
     g_range_flushes.fetch_add(1, std::memory_order_relaxed);
 }
 
-void tlb_flush_all(Paddr) {
+void tlb_flush_all(Paddr root) {
+    host::native::flush_all(root);
     g_full_flushes.fetch_add(1, std::memory_order_relaxed);
 }
 

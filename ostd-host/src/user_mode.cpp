@@ -1,16 +1,27 @@
-// UserMode on the host backend: every user context runs on the scripted engine for now; native
-// code in the user window arrives with the native engine.
+// UserMode on the host backend: instruction pointers in the user window run on the native
+// engine (real x86-64 code), everything else (scripted-program tokens) on the scripted engine.
 #include <ostd/user/user_mode.h>
 
+#include <ostd/mm/vm_space.h>
+
+#include "native_engine.h"
 #include "scripted_engine.h"
 
 namespace ostd {
 
 UserMode::UserMode(VmSpace& space, const UserContext& ctx) : space_(&space), ctx_(ctx) {}
 
-UserMode::~UserMode() { delete engine_; }
+UserMode::~UserMode() {
+    delete engine_;
+    delete native_;
+}
 
 ReturnReason UserMode::execute(bool (*has_kernel_event)(void*), void* arg) {
+    const uint64_t rip = ctx_.regs().rip;
+    if (rip >= kUserStart.value() && rip < kUserEnd.value()) {
+        if (!native_) native_ = new detail::NativeEngine(*this);
+        return native_->execute(has_kernel_event, arg);
+    }
     if (!engine_) engine_ = new detail::UserEngine(*this);
     return engine_->execute(has_kernel_event, arg);
 }
@@ -18,6 +29,7 @@ ReturnReason UserMode::execute(bool (*has_kernel_event)(void*), void* arg) {
 void UserMode::set_vm_space(VmSpace& space) {
     space_ = &space;
     if (engine_) engine_->discard_all();
+    if (native_) native_->discard_all();
 }
 
 }  // namespace ostd

@@ -1,5 +1,6 @@
 // Sys bound to the host Linux kernel: real syscalls in a forked child, ordinary host memory.
 #include <fcntl.h>
+#include <ftw.h>
 #include <sched.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,18 +11,35 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <utility>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "backends.h"
+
+// sa_restorer for host handlers: what glibc's __restore_rt does.
+extern "C" void orrery_difftest_restorer();
+asm(".pushsection .text\n"
+    ".globl orrery_difftest_restorer\n"
+    ".type orrery_difftest_restorer, @function\n"
+    "orrery_difftest_restorer:\n"
+    "    mov $15, %eax\n"  // SYS_rt_sigreturn
+    "    syscall\n"
+    "    hlt\n"
+    ".popsection\n");
 
 namespace orrery::difftest {
 
 namespace {
 
 constexpr size_t kArenaBytes = size_t{1} << 20;
+constexpr uint64_t kTranscriptFd = 1023;
 constexpr int kRefusedStatus = 121;  // Exit status of a child that hit refuse_host_wide().
+bool g_uts_isolated = false;  // Set in the host child by prepare_child().
 
 int64_t raw_syscall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
                     uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0) {
@@ -37,7 +55,26 @@ __attribute__((no_sanitize("address", "thread"))) void raw_copy(volatile unsigne
     for (size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
-bool g_uts_isolated = false;  // Set in the host child by prepare_child().
+// Signal handlers: host code addresses must be real functions, so each registered Handler gets
+// one of kSlots trampolines. Slots live in the child's memory (fork children inherit them) and
+// run with the Sys of whichever process took the signal.
+constexpr int kSlots = 32;
+Sys::Handler g_handlers[kSlots];
+int g_used_slots = 0;
+Sys* g_current = nullptr;  // The HostSys of this process; owned by its run/fork frame.
+
+template <int I>
+void trampoline(int sig) {
+    int saved = errno;  // raw_syscall reads errno after the syscall returns.
+    g_handlers[I](*g_current, sig);
+    errno = saved;
+}
+
+template <int... I>
+constexpr auto make_trampolines(std::integer_sequence<int, I...>) {
+    return std::array<void (*)(int), sizeof...(I)>{&trampoline<I>...};
+}
+constexpr auto kTrampolines = make_trampolines(std::make_integer_sequence<int, kSlots>{});
 
 // Calls whose effect would reach beyond the child (the host's clock; its hostname unless the
 // child has its own UTS namespace) end the child with a harness error instead.
@@ -53,11 +90,14 @@ void refuse_host_wide(uint64_t nr) {
 
 class HostSys final : public Sys {
 public:
-    HostSys(int fd, unsigned char* arena) : fd_(fd), arena_(arena) {}
+    HostSys(int fd, unsigned char* arena) : fd_(fd), arena_(arena) { g_current = this; }
 
     int64_t call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                  uint64_t a5) override {
         refuse_host_wide(nr);
+        // Programs are single-threaded, but the host child may hold sanitizer runtime threads
+        // (TSan's background thread) that would outlive a thread-only exit: end the process.
+        if (nr == SYS_exit) nr = SYS_exit_group;
         return raw_syscall(nr, a0, a1, a2, a3, a4, a5);
     }
     uint64_t scratch(size_t n) override {
@@ -92,9 +132,19 @@ public:
         }
         return pid;
     }
+    uint64_t handler(Handler fn) override {
+        if (g_used_slots == kSlots) {
+            static const char kMsg[] = "difftest: out of signal handler slots\n";
+            (void)!::write(2, kMsg, sizeof kMsg - 1);
+            _exit(120);
+        }
+        g_handlers[g_used_slots] = std::move(fn);
+        return reinterpret_cast<uint64_t>(kTrampolines[static_cast<size_t>(g_used_slots++)]);
+    }
     const char* backend() const override { return "linux"; }
 
 protected:
+    uint64_t restorer() override { return reinterpret_cast<uint64_t>(&orrery_difftest_restorer); }
     void emit(const char* line, size_t len) override {
         // One write() per record, at most PIPE_BUF bytes: records from several processes
         // never interleave.
@@ -157,8 +207,22 @@ void prepare_child() {
         raw_syscall(SYS_rt_sigaction, static_cast<uint64_t>(sig),
                     reinterpret_cast<uint64_t>(&dfl), 0, 8);
     }
+    // No alternate signal stack (the sanitizers install one; fork copies it).
+    stack_t no_altstack{};
+    no_altstack.ss_flags = SS_DISABLE;
+    raw_syscall(SYS_sigaltstack, reinterpret_cast<uint64_t>(&no_altstack), 0);
     uint64_t empty = 0;
     raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<uint64_t>(&empty), 0, 8);
+}
+
+int remove_entry(const char* path, const struct stat*, int, struct FTW*) {
+    return ::remove(path);
+}
+
+// Removes a program's working directory and whatever it left there (depth first, no symlink
+// following).
+void remove_tree(const std::string& dir) {
+    nftw(dir.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 }  // namespace
@@ -173,15 +237,20 @@ Outcome run_on_host(const Program& program, int timeout_ms) {
         out.harness_error = "mmap arena: " + errno_name(errno);
         return out;
     }
+    // A fresh, empty working directory per run (Orrery's init starts in a fresh file system).
+    char dir_template[] = "/tmp/orrery-difftest-XXXXXX";
+    std::string workdir = mkdtemp(dir_template) ? dir_template : "";
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         out.harness_error = "pipe: " + errno_name(errno);
+        if (!workdir.empty()) remove_tree(workdir);
         munmap(arena, kArenaBytes);
         return out;
     }
     pid_t pid = ::fork();
     if (pid < 0) {
         out.harness_error = "fork: " + errno_name(errno);
+        if (!workdir.empty()) remove_tree(workdir);
         close(fds[0]);
         close(fds[1]);
         munmap(arena, kArenaBytes);
@@ -190,7 +259,14 @@ Outcome run_on_host(const Program& program, int timeout_ms) {
     if (pid == 0) {
         close(fds[0]);
         prepare_child();
-        HostSys sys(fds[1], static_cast<unsigned char*>(arena));
+        // The transcript pipe moves out of the way (fd 1023, below RLIMIT_NOFILE) and every
+        // other inherited descriptor above stderr closes, so the program's first open() gets 3.
+        int out_fd = static_cast<int>(raw_syscall(SYS_dup3, static_cast<uint64_t>(fds[1]),
+                                                  kTranscriptFd, O_CLOEXEC));
+        if (out_fd < 0) _exit(122);
+        raw_syscall(SYS_close_range, 3, kTranscriptFd - 1, 0);
+        if (workdir.empty() || chdir(workdir.c_str()) != 0) _exit(123);
+        HostSys sys(out_fd, static_cast<unsigned char*>(arena));
         _exit(program(sys) & 0xff);
     }
     close(fds[1]);
@@ -221,6 +297,8 @@ Outcome run_on_host(const Program& program, int timeout_ms) {
     }
     kill(-pid, SIGKILL);  // Stragglers in the child's session, if a program leaked any.
     munmap(arena, kArenaBytes);
+    if (!workdir.empty()) remove_tree(workdir);
+    if (workdir.empty() && out.harness_error.empty()) out.harness_error = "mkdtemp failed";
 
     size_t start = 0;
     for (size_t nl; (nl = buffer.find('\n', start)) != std::string::npos; start = nl + 1)

@@ -103,3 +103,20 @@ DIFFTEST(Known, WaitidWritesInfopEvenWithoutChildren) {
     sys.ret("infop EFAULT", sys.call(SYS_waitid, P_ALL, 0, 0x8, WEXITED, 0));
     return 0;
 }
+
+// File mappings: Linux looks the fd up first, so a bad fd is EBADF (mm/mmap.c ksys_mmap_pgoff);
+// Orrery answers ENODEV (also with the VFS branch merged, as of this writing).
+DIFFTEST(Known, FileMappingBadFdIsEbadf) {
+    sys.ret("bad fd", sys.call(SYS_mmap, 0, kPage, PROT_READ, MAP_PRIVATE, 999, 0));
+    sys.ret("fd -1", sys.call(SYS_mmap, 0, kPage, PROT_READ, MAP_PRIVATE, kNoFd, 0));
+    return 0;
+}
+
+// A private FUTEX_WAKE never touches memory: its key is the address, so an unmapped (but
+// access_ok) address wakes nobody and returns 0 (kernel/futex/core.c get_futex_key). Only a
+// shared futex needs the page (EFAULT). Fixed in kernel/ (058ac3f); kept as a regression test.
+DIFFTEST(Known, PrivateFutexWakeOnUnmappedAddressIsZero, SYS_futex) {
+    sys.ret("private WAKE", sys.call(SYS_futex, 0x8, 1 /* WAKE */ | 128 /* PRIVATE */, 1));
+    sys.ret("shared WAKE", sys.call(SYS_futex, 0x8, 1 /* WAKE */, 1));
+    return 0;
+}

@@ -195,10 +195,3 @@ DIFFTEST(Mm, LargeLazyMapping) {
     return 0;
 }
 
-// File mappings: Linux looks the fd up first (EBADF). Runs once Orrery has file descriptors.
-DIFFTEST(Mm, FileMappingBadFd, SYS_close) {
-    sys.ret("bad fd", sys.call(SYS_mmap, 0, kPage, PROT_READ, MAP_PRIVATE, 999, 0));
-    sys.ret("fd -1", sys.call(SYS_mmap, 0, kPage, PROT_READ, MAP_PRIVATE,
-                              static_cast<uint64_t>(-1), 0));
-    return 0;
-}

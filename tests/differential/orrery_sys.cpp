@@ -34,9 +34,20 @@ public:
             return child(sys);
         });
     }
+    uint64_t handler(Handler fn) override {
+        std::shared_ptr<Sink> sink = sink_;
+        return user_.code_address([fn = std::move(fn), sink](ostd::host::ScriptedUser& u) {
+            OrrerySys sys(u, sink);
+            fn(sys, static_cast<int>(u.regs().rdi));
+        });
+    }
     const char* backend() const override { return "orrery"; }
 
 protected:
+    // Any code address: the scripted engine issues rt_sigreturn itself when a handler returns.
+    uint64_t restorer() override {
+        return user_.code_address([](ostd::host::ScriptedUser&) {});
+    }
     void emit(const char* line, size_t len) override {
         std::lock_guard<std::mutex> guard(sink_->mu);
         sink_->records.emplace_back(line, len);

@@ -56,6 +56,15 @@ void Sys::note(const char* label, const char* text) {
     emit(line, n);
 }
 
+int64_t Sys::sigaction(int sig, uint64_t handler, uint64_t flags, uint64_t mask, uint64_t oact) {
+    constexpr uint64_t kSaRestorer = 0x04000000;
+    constexpr uint64_t kRtSigaction = 13;
+    uint64_t act[4] = {handler, flags | kSaRestorer, restorer(), mask};
+    uint64_t a = scratch(sizeof act);
+    put(a, act, sizeof act);
+    return call(kRtSigaction, static_cast<uint64_t>(sig), a, oact, 8);
+}
+
 uint64_t Sys::get_u64(uint64_t addr) {
     uint64_t v = 0;
     get(addr, &v, sizeof v);

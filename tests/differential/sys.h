@@ -43,6 +43,16 @@ public:
     /// fork(2): the child runs `child` (its return value is its exit status) on a fresh Sys that
     /// shares this transcript. Returns the child's pid, or -errno.
     virtual int64_t fork(Program child) = 0;
+    /// A signal handler (sa_handler/sa_sigaction address) that runs fn(sys, signo) with a Sys for
+    /// the interrupted process. On return the backend's restorer issues rt_sigreturn.
+    /// fn must not call scratch() (on Orrery the handler's frame is popped from its rsp).
+    using Handler = std::function<void(Sys&, int)>;
+    virtual uint64_t handler(Handler fn) = 0;
+    /// rt_sigaction(sig, {handler, flags | SA_RESTORER, restorer, mask}, oact, 8) with this
+    /// backend's restorer. handler may be 0 (SIG_DFL) or 1 (SIG_IGN). Returns the raw result.
+    int64_t sigaction(int sig, uint64_t handler, uint64_t flags = 0, uint64_t mask = 0,
+                      uint64_t oact = 0);
+
     /// "orrery" or "linux"; programs must not branch on it (it is for diagnostics).
     virtual const char* backend() const = 0;
 
@@ -63,6 +73,8 @@ public:
     uint64_t put_string(const char* s);
 
 protected:
+    /// A code address that issues rt_sigreturn (the sa_restorer).
+    virtual uint64_t restorer() = 0;
     /// Appends one serialised record (no newline, at most kMaxLine bytes) to the transcript.
     /// Must not allocate on the host backend (the program may have moved the host's brk).
     virtual void emit(const char* line, size_t len) = 0;

@@ -13,8 +13,7 @@ using CharOpenFn = ostd::Result<ostd::Ref<File>> (*)(const Path& path, uint32_t 
 
 /// Registers (or replaces) the driver for (major, minor). ENOSPC when the table is full.
 /// `ctx` must outlive the registration.
-ostd::Result<void> register_char_device(uint32_t major, uint32_t minor, CharOpenFn open,
-                                        void* ctx);
+ostd::Result<void> register_char_device(uint32_t major, uint32_t minor, CharOpenFn open, void* ctx);
 void unregister_char_device(uint32_t major, uint32_t minor);
 
 /// What a terminal driver supplies for /dev/console and /dev/tty. Methods run in task context.

@@ -57,7 +57,8 @@ TEST(Devfs, PrngIsDeterministicPerSeed) {
     std::byte buf[13];
     a.fill(buf);
     bool any = false;
-    for (std::byte v : buf) any |= v != std::byte{0};
+    for (std::byte v : buf)
+        any |= v != std::byte{0};
     EXPECT_TRUE(any);
 }
 

@@ -29,8 +29,8 @@ Registration g_devices[kMaxDevices] ORRERY_GUARDED_BY(g_lock);
 size_t g_count ORRERY_GUARDED_BY(g_lock) = 0;
 std::atomic<TtyDriver*> g_console{nullptr};
 
-constexpr uint32_t kAllIo = uint32_t(abi::poll::kIn | abi::poll::kOut | abi::poll::kRdnorm |
-                                     abi::poll::kWrnorm);
+constexpr uint32_t kAllIo =
+    uint32_t(abi::poll::kIn | abi::poll::kOut | abi::poll::kRdnorm | abi::poll::kWrnorm);
 
 /// Devices with a fixed behaviour and no state: every read/write goes through these hooks.
 class MemDevice final : public File {
@@ -42,21 +42,23 @@ public:
     Result<size_t> read(ostd::VmWriter& out) override { return pread(out, 0); }
     Result<size_t> pread(ostd::VmWriter& out, uint64_t) override {
         switch (kind_) {
-        case Kind::kNull: return size_t(0);
-        case Kind::kZero:
-        case Kind::kFull: return out.fill_zero(out.remaining());
-        case Kind::kRandom: {
-            size_t done = 0;
-            std::byte chunk[256];
-            while (out.remaining()) {
-                size_t n = out.remaining() < sizeof chunk ? out.remaining() : sizeof chunk;
-                random_bytes({chunk, n});
-                auto r = out.write({chunk, n});
-                if (r.is_error()) return done ? Result<size_t>(done) : r;
-                done += n;
+            case Kind::kNull:
+                return size_t(0);
+            case Kind::kZero:
+            case Kind::kFull:
+                return out.fill_zero(out.remaining());
+            case Kind::kRandom: {
+                size_t done = 0;
+                std::byte chunk[256];
+                while (out.remaining()) {
+                    size_t n = out.remaining() < sizeof chunk ? out.remaining() : sizeof chunk;
+                    random_bytes({chunk, n});
+                    auto r = out.write({chunk, n});
+                    if (r.is_error()) return done ? Result<size_t>(done) : r;
+                    done += n;
+                }
+                return done;
             }
-            return done;
-        }
         }
         return size_t(0);
     }
@@ -151,7 +153,9 @@ void unregister_char_device(uint32_t major, uint32_t minor) {
     }
 }
 
-void set_console_driver(TtyDriver* driver) { g_console.store(driver, std::memory_order_release); }
+void set_console_driver(TtyDriver* driver) {
+    g_console.store(driver, std::memory_order_release);
+}
 
 Result<void> register_builtin_devices() {
     using K = MemDevice::Kind;

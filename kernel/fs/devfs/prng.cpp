@@ -12,11 +12,14 @@ uint64_t splitmix64(uint64_t& x) {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
 }
-uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 Xoshiro256::Xoshiro256(uint64_t seed) {
-    for (uint64_t& s : s_) s = splitmix64(seed);
+    for (uint64_t& s : s_)
+        s = splitmix64(seed);
 }
 
 uint64_t Xoshiro256::next() {
@@ -35,7 +38,8 @@ void Xoshiro256::fill(std::span<std::byte> out) {
     size_t i = 0;
     while (i < out.size()) {
         uint64_t v = next();
-        for (int b = 0; b < 8 && i < out.size(); ++b, ++i) out[i] = std::byte(v >> (8 * b));
+        for (int b = 0; b < 8 && i < out.size(); ++b, ++i)
+            out[i] = std::byte(v >> (8 * b));
     }
 }
 

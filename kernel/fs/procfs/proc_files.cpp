@@ -3,8 +3,8 @@
 #include <kernel/fs/procfs/proc_files.h>
 #include <kernel/fs/procfs/proc_text.h>
 #include <kernel/fs/procfs/procfs.h>
+#include <kernel/time/host_name.h>
 #include <ostd/mm/frame.h>
-#include <ostd/sync/spinlock.h>
 #include <ostd/task/preempt.h>
 #include <ostd/timer/timer.h>
 
@@ -14,19 +14,6 @@ using ostd::Error;
 using ostd::Result;
 using ostd::String;
 
-namespace {
-ostd::SpinLock g_host_lock;
-char g_hostname[65] ORRERY_GUARDED_BY(g_host_lock) = "orrery";
-}  // namespace
-
-Result<void> set_hostname(std::string_view name) {
-    if (name.size() > 64) return Error(EINVAL, "host name too long");
-    ostd::SpinLockGuard g(g_host_lock);
-    for (size_t i = 0; i < name.size(); ++i) g_hostname[i] = name[i];
-    g_hostname[name.size()] = '\0';
-    return ostd::ok();
-}
-
 Result<String> gen_meminfo(const Path&) {
     ostd::FrameStats st = ostd::frame_stats();
     unsigned long long total = st.total_frames * 4, free = st.free_frames * 4;
@@ -34,11 +21,12 @@ Result<String> gen_meminfo(const Path&) {
     TRY(appendf(s, "MemTotal:       %8llu kB\n", total));
     TRY(appendf(s, "MemFree:        %8llu kB\n", free));
     TRY(appendf(s, "MemAvailable:   %8llu kB\n", free));
-    const char* zero[] = {"Buffers", "Cached", "SwapCached", "Active", "Inactive", "SwapTotal",
-                          "SwapFree", "Dirty", "Writeback", "Mapped", "Shmem"};
+    const char* zero[] = {"Buffers",  "Cached", "SwapCached", "Active", "Inactive", "SwapTotal",
+                          "SwapFree", "Dirty",  "Writeback",  "Mapped", "Shmem"};
     for (const char* name : zero) {
         TRY(appendf(s, "%s:", name));
-        for (size_t pad = __builtin_strlen(name) + 1; pad < 16; ++pad) TRY(s.push_back(' '));
+        for (size_t pad = __builtin_strlen(name) + 1; pad < 16; ++pad)
+            TRY(s.push_back(' '));
         TRY(appendf(s, "%8d kB\n", 0));
     }
     return s;
@@ -53,7 +41,8 @@ Result<String> gen_cpuinfo(const Path&) {
         TRY(appendf(s, "cpu family\t: 6\nmodel\t\t: 0\n"));
         TRY(appendf(s, "model name\t: Orrery virtual CPU\n"));
         TRY(appendf(s, "cpu MHz\t\t: 1000.000\n"));
-        TRY(appendf(s, "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\n", n, i, n));
+        TRY(appendf(s, "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\n", n, i,
+                    n));
         TRY(appendf(s, "flags\t\t: fpu tsc sse sse2\n"));
         TRY(appendf(s, "bogomips\t: 2000.00\n\n"));
     }
@@ -95,8 +84,8 @@ Result<String> gen_mounts(const Path& at) {
     for (const ostd::Ref<Mount>& m : ns->mounts()) {
         String where;
         if (m->parent())
-            where = TRY(path_string_locked(root, Path{ostd::Ref<Mount>(*m->parent()),
-                                                      ostd::Ref<Dentry>(*m->mountpoint())}));
+            where = TRY(path_string_locked(
+                root, Path{ostd::Ref<Mount>(*m->parent()), ostd::Ref<Dentry>(*m->mountpoint())}));
         else
             TRY(where.append("/"));
         std::string_view type = m->super_block().type_name();
@@ -106,18 +95,18 @@ Result<String> gen_mounts(const Path& at) {
     return s;
 }
 
-Result<String> gen_ostype(const Path&) { return String::from("Linux\n"); }
-Result<String> gen_osrelease(const Path&) { return String::from("6.1.0-orrery\n"); }
+Result<String> gen_ostype(const Path&) {
+    return String::from("Linux\n");
+}
+Result<String> gen_osrelease(const Path&) {
+    return String::from("6.1.0-orrery\n");
+}
 Result<String> gen_hostname(const Path&) {
-    char copy[66];
-    {
-        ostd::SpinLockGuard g(g_host_lock);
-        size_t i = 0;
-        for (; g_hostname[i]; ++i) copy[i] = g_hostname[i];
-        copy[i] = '\n';
-        copy[i + 1] = '\0';
-    }
-    return String::from(copy);
+    char name[kUtsNameMax + 1];
+    copy_hostname(name);
+    String s = TRY(String::from(name));
+    TRY(s.push_back('\n'));
+    return s;
 }
 
 }  // namespace kernel::fs::procfs

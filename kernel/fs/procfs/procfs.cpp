@@ -20,12 +20,16 @@ using ostd::String;
 namespace {
 
 std::atomic<ProcessProvider*> g_provider{nullptr};
-ProcessProvider* provider() { return g_provider.load(std::memory_order_acquire); }
+ProcessProvider* provider() {
+    return g_provider.load(std::memory_order_acquire);
+}
 
 using Generator = Result<String> (*)(const Path&);
 
 /// Inode numbers: static entries count up from 1; per-process ones are pid << 12 | slot.
-constexpr uint64_t pid_ino(int pid, uint64_t slot) { return (uint64_t(pid) << 12) | slot | (1ull << 40); }
+constexpr uint64_t pid_ino(int pid, uint64_t slot) {
+    return (uint64_t(pid) << 12) | slot | (1ull << 40);
+}
 
 class GenFile final : public Inode {
 public:
@@ -61,7 +65,8 @@ public:
 class PidFile final : public Inode {
 public:
     PidFile(SuperBlock* sb, int pid, std::string_view name, uint64_t slot)
-        : Inode(sb, NewInode{FileType::kRegular, 0444, 0, 0}, pid_ino(pid, slot)), pid_(pid),
+        : Inode(sb, NewInode{FileType::kRegular, 0444, 0, 0}, pid_ino(pid, slot)),
+          pid_(pid),
           name_(name) {}
     Result<Ref<File>> open(const Path& path, uint32_t flags) override {
         ProcessProvider* p = provider();
@@ -77,7 +82,8 @@ private:
 class PidLink final : public Inode {
 public:
     PidLink(SuperBlock* sb, int pid, String name, uint64_t slot)
-        : Inode(sb, NewInode{FileType::kSymlink, 0777, 0, 0}, pid_ino(pid, slot)), pid_(pid),
+        : Inode(sb, NewInode{FileType::kSymlink, 0777, 0, 0}, pid_ino(pid, slot)),
+          pid_(pid),
           name_(std::move(name)) {}
     Result<String> read_link() const override {
         ProcessProvider* p = provider();
@@ -127,14 +133,17 @@ public:
             int pid;
             Error err{0};
         } c{visit, ctx, pid_};
-        p->for_each_fd(pid_, [](void* raw, int fd) {
-            auto* c = static_cast<C*>(raw);
-            char name[16];
-            size_t n = ostd::format(name, sizeof name, "%d", fd);
-            auto r = c->visit(c->ctx, std::string_view(name, n), pid_ino(c->pid, 128 + uint64_t(fd)),
-                              FileType::kSymlink);
-            if (r.is_error()) c->err = r.error();
-        }, &c);
+        p->for_each_fd(
+            pid_,
+            [](void* raw, int fd) {
+                auto* c = static_cast<C*>(raw);
+                char name[16];
+                size_t n = ostd::format(name, sizeof name, "%d", fd);
+                auto r = c->visit(c->ctx, std::string_view(name, n),
+                                  pid_ino(c->pid, 128 + uint64_t(fd)), FileType::kSymlink);
+                if (r.is_error()) c->err = r.error();
+            },
+            &c);
         if (c.err.code()) return c.err;
         return ostd::ok();
     }
@@ -150,7 +159,8 @@ public:
     Result<RefPtr<Inode>> lookup(std::string_view name) override {
         for (size_t i = 0; i < std::size(kPidFiles); ++i)
             if (name == kPidFiles[i])
-                return RefPtr<Inode>(TRY(ostd::try_make_ref<PidFile>(super_block(), pid_, kPidFiles[i], 1 + i)));
+                return RefPtr<Inode>(
+                    TRY(ostd::try_make_ref<PidFile>(super_block(), pid_, kPidFiles[i], 1 + i)));
         for (size_t i = 0; i < std::size(kPidLinks); ++i)
             if (name == kPidLinks[i])
                 return RefPtr<Inode>(TRY(ostd::try_make_ref<PidLink>(
@@ -187,13 +197,16 @@ public:
             void* ctx;
             Error err{0};
         } c{visit, ctx};
-        p->for_each_pid([](void* raw, int pid) {
-            auto* c = static_cast<C*>(raw);
-            char name[16];
-            size_t n = ostd::format(name, sizeof name, "%d", pid);
-            auto r = c->visit(c->ctx, std::string_view(name, n), pid_ino(pid, 0), FileType::kDirectory);
-            if (r.is_error() && c->err.code() == 0) c->err = r.error();
-        }, &c);
+        p->for_each_pid(
+            [](void* raw, int pid) {
+                auto* c = static_cast<C*>(raw);
+                char name[16];
+                size_t n = ostd::format(name, sizeof name, "%d", pid);
+                auto r = c->visit(c->ctx, std::string_view(name, n), pid_ino(pid, 0),
+                                  FileType::kDirectory);
+                if (r.is_error() && c->err.code() == 0) c->err = r.error();
+            },
+            &c);
         if (c.err.code()) return c.err;
         return ostd::ok();
     }
@@ -208,11 +221,15 @@ Result<Ref<Dentry>> add(const Ref<Dentry>& dir, std::string_view name, Ref<Inode
     return d;
 }
 
-Result<Ref<SuperBlock>> mount_proc(std::string_view) { return create(); }
+Result<Ref<SuperBlock>> mount_proc(std::string_view) {
+    return create();
+}
 
 }  // namespace
 
-void set_process_provider(ProcessProvider* p) { g_provider.store(p, std::memory_order_release); }
+void set_process_provider(ProcessProvider* p) {
+    g_provider.store(p, std::memory_order_release);
+}
 
 Result<Ref<SuperBlock>> create() {
     Ref<SuperBlock> sb = TRY(SuperBlock::create("proc", kProcMagic));
@@ -226,16 +243,18 @@ Result<Ref<SuperBlock>> create() {
         const char* name;
         Generator gen;
     };
-    const Entry files[] = {{"meminfo", gen_meminfo},         {"cpuinfo", gen_cpuinfo},
-                           {"uptime", gen_uptime},           {"filesystems", gen_filesystems},
+    const Entry files[] = {{"meminfo", gen_meminfo},
+                           {"cpuinfo", gen_cpuinfo},
+                           {"uptime", gen_uptime},
+                           {"filesystems", gen_filesystems},
                            {"mounts", gen_mounts}};
     for (const Entry& e : files)
         TRY(add(root, e.name, Ref<Inode>(TRY(ostd::try_make_ref<GenFile>(s, e.gen)))));
     TRY(add(root, "self", Ref<Inode>(TRY(ostd::try_make_ref<SelfLink>(s)))));
     Ref<Dentry> sys = TRY(add(root, "sys", Ref<Inode>(TRY(ostd::try_make_ref<PlainDir>(s)))));
     Ref<Dentry> kern = TRY(add(sys, "kernel", Ref<Inode>(TRY(ostd::try_make_ref<PlainDir>(s)))));
-    const Entry kfiles[] = {{"ostype", gen_ostype}, {"osrelease", gen_osrelease},
-                            {"hostname", gen_hostname}};
+    const Entry kfiles[] = {
+        {"ostype", gen_ostype}, {"osrelease", gen_osrelease}, {"hostname", gen_hostname}};
     for (const Entry& e : kfiles)
         TRY(add(kern, e.name, Ref<Inode>(TRY(ostd::try_make_ref<GenFile>(s, e.gen)))));
     return sb;

@@ -37,10 +37,6 @@ protected:
 /// provider must outlive its installation.
 void set_process_provider(ProcessProvider* provider);
 
-/// The kernel's host name shown in /proc/sys/kernel/hostname (sethostname() calls this).
-/// EINVAL when longer than 64 bytes.
-ostd::Result<void> set_hostname(std::string_view name);
-
 /// A new proc superblock. ENOMEM.
 ostd::Result<ostd::Ref<SuperBlock>> create();
 

@@ -10,8 +10,8 @@ using ostd::Ref;
 using ostd::Result;
 
 Result<Ref<SuperBlock>> create(uint64_t max_bytes, uint32_t root_perm, std::string_view type_name) {
-    Ref<SuperBlock> sb = TRY(SuperBlock::create(
-        type_name, type_name == "ramfs" ? kRamfsMagic : kTmpfsMagic, max_bytes));
+    Ref<SuperBlock> sb = TRY(
+        SuperBlock::create(type_name, type_name == "ramfs" ? kRamfsMagic : kTmpfsMagic, max_bytes));
     Ref<Inode> root =
         TRY(TmpfsInode::create(*sb, NewInode{FileType::kDirectory, root_perm & 07777, 0, 0}));
     root->set_nlink(2);
@@ -42,10 +42,20 @@ Result<uint64_t> parse_size(std::string_view s) {
     uint64_t mult = 1;
     if (!s.empty()) {
         switch (s.back()) {
-        case 'k': case 'K': mult = 1024; break;
-        case 'm': case 'M': mult = 1024 * 1024; break;
-        case 'g': case 'G': mult = 1024ull * 1024 * 1024; break;
-        default: break;
+            case 'k':
+            case 'K':
+                mult = 1024;
+                break;
+            case 'm':
+            case 'M':
+                mult = 1024 * 1024;
+                break;
+            case 'g':
+            case 'G':
+                mult = 1024ull * 1024 * 1024;
+                break;
+            default:
+                break;
         }
         if (mult != 1) s.remove_suffix(1);
     }
@@ -73,12 +83,18 @@ Result<Ref<SuperBlock>> mount_as(std::string_view data, std::string_view type_na
     return create(size, mode, type_name);
 }
 
-Result<Ref<SuperBlock>> mount_tmpfs(std::string_view data) { return mount_as(data, "tmpfs"); }
-Result<Ref<SuperBlock>> mount_ramfs(std::string_view data) { return mount_as(data, "ramfs"); }
+Result<Ref<SuperBlock>> mount_tmpfs(std::string_view data) {
+    return mount_as(data, "tmpfs");
+}
+Result<Ref<SuperBlock>> mount_ramfs(std::string_view data) {
+    return mount_as(data, "ramfs");
+}
 
 }  // namespace
 
-Result<Ref<SuperBlock>> mount(std::string_view data) { return mount_tmpfs(data); }
+Result<Ref<SuperBlock>> mount(std::string_view data) {
+    return mount_tmpfs(data);
+}
 
 const FileSystemType kTmpfsType{"tmpfs", false, &mount_tmpfs};
 const FileSystemType kRamfsType{"ramfs", false, &mount_ramfs};

@@ -34,7 +34,9 @@ Page& Page::operator=(Page&& o) {
     return *this;
 }
 
-Page::~Page() { ostd::heap::free(data_); }
+Page::~Page() {
+    ostd::heap::free(data_);
+}
 
 Result<void> Page::allocate() {
     void* p = ostd::heap::alloc(kPage, kPage);
@@ -71,7 +73,9 @@ Result<Ref<Inode>> TmpfsInode::create_child(const NewInode& spec) {
     return create(*super_block(), spec, spec.link_target);
 }
 
-void TmpfsInode::publish_size_locked() { update_size(size_, allocated_pages_ * (kPage / 512)); }
+void TmpfsInode::publish_size_locked() {
+    update_size(size_, allocated_pages_ * (kPage / 512));
+}
 
 Result<void> TmpfsInode::ensure_page_locked(size_t index) {
     if (index < pages_.size() && pages_[index].data()) return ostd::ok();
@@ -87,7 +91,8 @@ Result<void> TmpfsInode::ensure_page_locked(size_t index) {
             super_block()->release_bytes(kPage);
             return r;
         }
-        while (pages_.size() <= index) MUST(pages_.push_back(Page{}));
+        while (pages_.size() <= index)
+            MUST(pages_.push_back(Page{}));
     }
     pages_[index] = std::move(p);
     ++allocated_pages_;
@@ -220,7 +225,8 @@ Result<void> TmpfsInode::set_xattr(std::string_view name, std::span<const std::b
         return Error(EPERM, "user xattrs only on files and directories");
     ostd::Vector<std::byte> v;
     TRY(v.reserve(value.size()));
-    for (std::byte b : value) MUST(v.push_back(b));
+    for (std::byte b : value)
+        MUST(v.push_back(b));
     ostd::MutexGuard g(data_lock_);
     for (Xattr& x : xattrs_) {
         if (x.name.view() != name) continue;
@@ -238,7 +244,8 @@ Result<void> TmpfsInode::set_xattr(std::string_view name, std::span<const std::b
 Result<size_t> TmpfsInode::list_xattr(ostd::VmWriter* out) const {
     ostd::MutexGuard g(data_lock_);
     size_t total = 0;
-    for (const Xattr& x : xattrs_) total += x.name.size() + 1;
+    for (const Xattr& x : xattrs_)
+        total += x.name.size() + 1;
     if (!out) return total;
     if (out->remaining() < total) return Error(ERANGE, "xattr list buffer too small");
     for (const Xattr& x : xattrs_)

@@ -85,7 +85,9 @@ TEST(Tmpfs, UserXattrs) {
         World w = World::make();
         auto c = w.caller();
         put_file(c, "/f", "");
-        auto val = [](std::string_view s) { return std::as_bytes(std::span<const char>(s.data(), s.size())); };
+        auto val = [](std::string_view s) {
+            return std::as_bytes(std::span<const char>(s.data(), s.size()));
+        };
         MUST(vfs::setxattr(c, "/f", true, "user.a", val("one"), 0));
         MUST(vfs::setxattr(c, "/f", true, "user.bb", val("two!"), 0));
         EXPECT_EQ(err(vfs::setxattr(c, "/f", true, "user.a", val("x"), 1)), EEXIST);

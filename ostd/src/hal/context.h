@@ -1,6 +1,6 @@
 // hal: execution contexts (a stack plus saved registers) and switching between them.
-// On the host a context is a Boost.Context fiber; on bare metal a kernel stack and callee-saved
-// registers. The backend annotates every switch for the sanitizers.
+// On the host a context is a fiber switched by a few lines of assembly; on bare metal a kernel
+// stack and callee-saved registers. The backend annotates every switch for the sanitizers.
 #pragma once
 
 #include <cstddef>

@@ -119,7 +119,7 @@ void teardown_mm() {
             FrameKind k = g_frame_meta[p].kind;
             if (k == FrameKind::kFree || k == FrameKind::kReserved || k == FrameKind::kAbsent)
                 continue;
-            ORRERY_LOG_WARN("mm: leaked frame %#lx (kind %u, refcount %u)",
+            ORRERY_LOG_DEBUG("mm: leaked frame %#lx (kind %u, refcount %u)",
                             static_cast<unsigned long>(p), static_cast<unsigned>(k),
                             g_frame_meta[p].refcount.load(std::memory_order_relaxed));
             ++shown;

@@ -191,8 +191,9 @@ TEST(Completion, CompletedFromTimerCallback) {
             ostd::Completion c;
             ostd::Timer timer([](void* arg) { static_cast<ostd::Completion*>(arg)->complete(); },
                               &c);
-            timer.arm_after(2 * kNsPerMs);
+            // t0 before arming: a host thread descheduled in between must not shorten the wait.
             uint64_t t0 = ostd::time::now();
+            timer.arm_after(2 * kNsPerMs);
             c.wait();
             EXPECT_GE(ostd::time::now() - t0, 2 * kNsPerMs);
         },

@@ -6,7 +6,6 @@
 #include "hal/context.h"
 #include "hal/machine.h"
 #include "irq/irq_table.h"
-#include "task/round_robin.h"
 #include "task/sched.h"
 #include "timer/timer_queue.h"
 
@@ -41,9 +40,11 @@ void Sched::init(unsigned num_cpus, bool deterministic) {
         c.in_irq = false;
         c.det_points = 0;
         c.pending.store(0, std::memory_order_relaxed);
+        c.cur_prio.store(0, std::memory_order_relaxed);
+        c.rq.reset();
+        c.inbox.store(nullptr, std::memory_order_relaxed);
     }
-    g_sched.default_scheduler = new RoundRobinScheduler;
-    g_sched.scheduler = g_sched.default_scheduler;
+    g_sched.custom.store(nullptr, std::memory_order_relaxed);
     g_sched.stopping.store(false);
     g_sched.status_set.store(false);
     g_sched.exit_status.store(0);
@@ -74,7 +75,6 @@ void Sched::cpu_main(unsigned id) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     idle->priority_ = 0;
     idle->ctx_ = hal::context_for_current_thread();
     idle->state_.store(TaskState::kRunning);
-    idle->on_cpu_ = true;
     idle->sched_.task = idle;
     CpuMask bit = CpuMask{1} << id;
     g_sched.lock.lock();
@@ -85,19 +85,29 @@ void Sched::cpu_main(unsigned id) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     // The idle context always runs on this host thread: only this CPU switches to it.
     for (;;) {
         if (cpu->pending.load(std::memory_order_relaxed) & kPendingIrqMask) deliver_irqs(cpu);
-        g_sched.lock.lock();
-        g_sched.idle_mask.fetch_and(~bit, std::memory_order_relaxed);
+        Scheduler* custom = custom_scheduler();
+        if (custom) g_sched.lock.lock();
+        g_sched.idle_mask.fetch_and(~bit, std::memory_order_seq_cst);
         if (g_sched.stopping.load(std::memory_order_relaxed)) {
-            g_sched.lock.unlock();
+            if (custom) g_sched.lock.unlock();
             break;
         }
-        cpu->pending.fetch_and(~kPendingResched, std::memory_order_relaxed);
-        if (Task* next = sched_pick_next(id)) {
-            switch_to(cpu, idle, next, false);
+        cpu->pending.fetch_and(~kPendingResched, std::memory_order_acq_rel);
+        Task* next = nullptr;
+        if (custom) {
+            next = custom->pick_next(id);
+        } else {
+            drain_inbox(cpu);
+            next = cpu->rq.pop_highest();
+            if (!next) next = steal(cpu);
+            balance(cpu);  // More came than this CPU can run now: share with idle ones.
+        }
+        if (next) {
+            switch_to(cpu, idle, next, false, custom != nullptr);
             continue;
         }
         if (g_deterministic) {
-            g_sched.lock.unlock();
+            if (custom) g_sched.lock.unlock();
             uint64_t d = TimerQueue::next_deadline();
             uint64_t limit = g_virtual_time_limit_ns;
             if (limit != 0 && (d == UINT64_MAX || d > limit)) {
@@ -111,8 +121,12 @@ void Sched::cpu_main(unsigned id) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
             cpu->pending.fetch_or(kPendingTimer, std::memory_order_relaxed);
             continue;
         }
-        g_sched.idle_mask.fetch_or(bit, std::memory_order_relaxed);
-        g_sched.lock.unlock();
+        g_sched.idle_mask.fetch_or(bit, std::memory_order_seq_cst);
+        if (custom) {
+            g_sched.lock.unlock();
+        } else if (cpu->inbox.load(std::memory_order_seq_cst) || custom_scheduler() != nullptr) {
+            continue;  // Posted to before we were seen idle (or the policy changed): look again.
+        }
         hal::cpu_wait(cpu->pending);
     }
 }
@@ -169,9 +183,11 @@ void Sched::shutdown() {
         }
         g_cpus[c].idle = g_cpus[c].current = nullptr;
     }
-    g_sched.scheduler = nullptr;
-    delete g_sched.default_scheduler;
-    g_sched.default_scheduler = nullptr;
+    for (unsigned c = 0; c < g_num_cpus; ++c) {
+        g_cpus[c].rq.reset();
+        g_cpus[c].inbox.store(nullptr, std::memory_order_relaxed);
+    }
+    g_sched.custom.store(nullptr, std::memory_order_relaxed);
     TimerQueue::reset();
     IrqTable::reset();
     g_num_cpus = 0;

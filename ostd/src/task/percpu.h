@@ -1,5 +1,6 @@
-// Per-CPU state of the core (ostd-private): current task, preempt count, IRQ mask depth and
-// the pending-interrupt word that the timer hardware, IPIs and devices set.
+// Per-CPU state of the core (ostd-private): current task, preempt count, IRQ mask depth, the
+// pending-interrupt word that the timer hardware, IPIs and devices set, and the CPU's run queue
+// with the lock-free inbox through which other CPUs hand it tasks.
 #pragma once
 
 #include <atomic>
@@ -8,10 +9,7 @@
 #include <ostd/task/preempt.h>
 
 #include "hal/cpu.h"
-
-namespace ostd {
-class Task;
-}
+#include "task/round_robin.h"
 
 namespace ostd::detail {
 
@@ -29,13 +27,18 @@ inline constexpr uint32_t kPendingIrqMask =
 
 struct alignas(64) PerCpu {
     unsigned id = 0;
-    Task* current = nullptr;  // Changed only under the scheduler lock, by this CPU.
+    Task* current = nullptr;  // Changed only by this CPU, when it switches tasks.
     Task* idle = nullptr;     // Owned: this CPU's boot context as a task.
     int preempt_count = 0;    // Only this CPU touches it.
     int irq_depth = 0;
     bool in_irq = false;
     uint32_t det_points = 0;  // Deterministic mode: safe points since the last virtual tick.
     std::atomic<uint32_t> pending{0};
+    std::atomic<uint8_t> cur_prio{0};  // Priority of `current` (read by other CPUs' wake-ups).
+    RunQueue rq;                       // Built-in policy: only this CPU touches it.
+    /// Built-in policy: tasks other CPUs (or non-CPU threads) made runnable here, newest first,
+    /// linked through Task::inbox_next_. Pushed by anyone, emptied only by this CPU.
+    alignas(64) std::atomic<Task*> inbox{nullptr};
 };
 
 extern PerCpu g_cpus[kMaxCpus];

@@ -1,4 +1,4 @@
-// The scheduling core: context switches directly from task to task (the lock taken by the
+// The scheduling core: context switches directly from task to task (a lock taken by the
 // outgoing task is released by the incoming one), parking and waking, and safe points.
 #include "task/sched.h"
 
@@ -9,7 +9,6 @@
 
 #include "hal/context.h"
 #include "irq/irq_table.h"
-#include "task/round_robin.h"
 #include "timer/timer_queue.h"
 
 namespace ostd::detail {
@@ -61,9 +60,10 @@ void Sched::assert_may_sleep(const char* what) {
 
 // --- Context switching -------------------------------------------------------------------
 
-// Runs first in the task switched to, with the scheduler lock still held by the switch.
-void Sched::finish_switch(Task* prev) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
-    prev->on_cpu_ = false;
+// Only a switch made under the scheduler lock can leave a blocked or exited task behind: a task
+// blocks (or exits) under the lock and stays on its CPU until the lock is dropped here, so under
+// the lock a kBlocked task is never still running anywhere.
+void Sched::finish_locked_switch(Task* prev) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     bool exited = prev->state_.load(std::memory_order_relaxed) == TaskState::kExited;
     g_sched.lock.unlock();
     if (exited) {
@@ -74,17 +74,14 @@ void Sched::finish_switch(Task* prev) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     }
 }
 
-// Precondition: scheduler lock held (released on return, possibly by another task).
-void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next,
-                      bool prev_exited) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
-    next->state_.store(TaskState::kRunning, std::memory_order_relaxed);
-    next->on_cpu_ = true;
-    cpu->current = next;
-    if (g_deterministic) clock_advance(kDetSwitchNs);
-    if (prev_exited) hal::context_switch_final(prev->ctx_, next->ctx_, prev);
-    void* from = hal::context_switch(prev->ctx_, next->ctx_, prev);
-    // Possibly on another CPU now: `cpu` is stale.
-    finish_switch(static_cast<Task*>(from));
+void Sched::charge_switch() {
+    clock_advance(kDetSwitchNs);
+}
+
+[[noreturn]] void Sched::switch_final(Task* prev, Task* next) {
+    hal::context_switch_final(
+        prev->ctx_, next->ctx_,
+        reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(prev) | kSwitchLocked));
 }
 
 void Sched::switch_within_task(hal::Context* to) {
@@ -107,48 +104,47 @@ void Sched::switch_away(PerCpu* cpu, Task* prev,
                         bool prev_exited) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     if (cpu->pending.load(std::memory_order_relaxed) & kPendingResched)
         cpu->pending.fetch_and(~kPendingResched, std::memory_order_relaxed);
-    Task* next =
-        g_sched.stopping.load(std::memory_order_relaxed) ? nullptr : sched_pick_next(cpu->id);
+    Task* next = nullptr;
+    if (!g_sched.stopping.load(std::memory_order_relaxed)) {
+        if (Scheduler* s = custom_scheduler()) {
+            next = s->pick_next(cpu->id);
+        } else {
+            drain_inbox(cpu);
+            balance(cpu);
+            next = cpu->rq.pop_highest();
+        }
+    }
     if (!next) next = cpu->idle;
     if (next == prev) {
         prev->state_.store(TaskState::kRunning, std::memory_order_relaxed);
         g_sched.lock.unlock();
         return;
     }
-    switch_to(cpu, prev, next, prev_exited);
+    switch_to(cpu, prev, next, prev_exited, true);
 }
 
-// Precondition: scheduler lock held; task just enqueued. Finds a CPU to run it.
-void Sched::place(Task& task) {
-    CpuMask allowed = task.affinity_ & online_mask();
-    uint64_t idle = g_sched.idle_mask.load(std::memory_order_relaxed) & allowed;
-    if (idle) {
-        unsigned c = static_cast<unsigned>(__builtin_ctzll(idle));
-        // Claim it: the next wake-up picks another idle CPU instead of piling onto this one.
-        g_sched.idle_mask.fetch_and(~(CpuMask{1} << c), std::memory_order_relaxed);
-        raise_pending(g_cpus[c], kPendingResched);
+// --- Yield, park, unpark -----------------------------------------------------------------
+
+// The yield fast path's exceptions: power-off, a replacement policy, tasks posted to this CPU,
+// pending bits, idle CPUs to hand work to.
+void Sched::yield_slow(PerCpu* cpu, Task* self, EnqueueReason reason) {
+    if (g_sched.stopping.load(std::memory_order_relaxed)) abandon(cpu);
+    if (Scheduler* s = custom_scheduler()) {
+        yield_custom(cpu, self, s, reason);
         return;
     }
-    for (unsigned c = 0; c < g_num_cpus; ++c) {
-        if (!(allowed & (CpuMask{1} << c)) || !g_cpus[c].current) continue;
-        if (g_sched.scheduler->should_preempt(*g_cpus[c].current, task)) {
-            raise_pending(g_cpus[c], kPendingResched);
-            return;
-        }
-    }
+    drain_inbox(cpu);
+    if (cpu->pending.load(std::memory_order_relaxed) & kPendingResched)
+        cpu->pending.fetch_and(~kPendingResched, std::memory_order_relaxed);
+    balance(cpu);
+    yield_local(cpu, self, reason);
 }
 
-void Sched::yield_on(PerCpu* cpu, EnqueueReason reason) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
-    if (!cpu) panic("yield called outside a running machine");
-    Task* self = cpu->current;
-    if (self->is_idle_) return;
+void Sched::yield_custom(PerCpu* cpu, Task* self, Scheduler* s,
+                         EnqueueReason reason) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     g_sched.lock.lock();
-    if (g_sched.stopping.load(std::memory_order_relaxed)) {
-        g_sched.lock.unlock();
-        abandon(cpu);
-    }
     self->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
-    sched_enqueue(*self, reason);
+    s->enqueue(*self, reason);
     switch_away(cpu, self, false);
 }
 
@@ -169,6 +165,7 @@ void Sched::park(uint64_t deadline_ns,
         g_sched.lock.unlock();
     } else {
         self->state_.store(TaskState::kBlocked, std::memory_order_relaxed);
+        self->last_cpu_ = cpu->id;
         switch_away(cpu, self, false);
     }
     if (deadline_ns != UINT64_MAX) timer.cancel();
@@ -176,11 +173,10 @@ void Sched::park(uint64_t deadline_ns,
 
 void Sched::unpark(Task& task) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     g_sched.lock.lock();
-    if (task.state_.load(std::memory_order_relaxed) == TaskState::kBlocked && !task.on_cpu_ &&
+    if (task.state_.load(std::memory_order_relaxed) == TaskState::kBlocked &&
         !g_sched.stopping.load(std::memory_order_relaxed)) {
         task.state_.store(TaskState::kRunnable, std::memory_order_relaxed);
-        sched_enqueue(task, EnqueueReason::kWake);
-        place(task);
+        make_runnable(task, EnqueueReason::kWake);
     } else {
         task.wake_token_ = true;
     }
@@ -197,10 +193,17 @@ void Sched::deliver_irqs(PerCpu* cpu) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     cpu->preempt_count++;
     cpu->in_irq = true;
     if (bits & kPendingTick) {
-        g_sched.lock.lock();
         Task* cur = cpu->current;
-        bool preempt = !cur->is_idle_ && g_sched.scheduler->tick(cpu->id, *cur);
-        g_sched.lock.unlock();
+        bool preempt = false;
+        if (Scheduler* s = custom_scheduler()) {
+            g_sched.lock.lock();
+            preempt = !cur->is_idle_ && s->tick(cpu->id, *cur);
+            g_sched.lock.unlock();
+        } else if (!cur->is_idle_) {
+            drain_inbox(cpu);
+            balance(cpu);
+            preempt = run_queue_tick(cpu->rq, *cur);
+        }
         if (preempt) cpu->pending.fetch_or(kPendingResched, std::memory_order_relaxed);
     }
     if (bits & kPendingTimer) TimerQueue::run_expired();
@@ -228,7 +231,7 @@ void Sched::safe_point_slow(PerCpu* cpu) {
 // --- Task lifecycle ----------------------------------------------------------------------
 
 void Sched::task_entry(void* create_arg, void* switch_arg) {
-    finish_switch(static_cast<Task*>(switch_arg));
+    finish_switch(switch_arg);
     Task* self = static_cast<Task*>(create_arg);
     int status = self->entry_();
     self->entry_ = nullptr;  // Destroy captures here, in the task's own context.
@@ -262,8 +265,7 @@ Result<TaskRef> Sched::spawn(TaskOptions& o) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     t->refs_.store(2, std::memory_order_relaxed);  // The scheduler's and the caller's.
     g_sched.lock.lock();
     t->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
-    sched_enqueue(*t, EnqueueReason::kSpawn);
-    place(*t);
+    make_runnable(*t, EnqueueReason::kSpawn);
     g_sched.lock.unlock();
     return TaskRef::adopt(*t);
 }
@@ -294,9 +296,14 @@ void Sched::destroy(Task* t) {
 
 Result<void> Sched::set_scheduler(Scheduler& s) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     RawSpinLockGuard g(g_sched.lock);
-    if (g_sched.scheduler && g_sched.scheduler->has_runnable())
-        return Error(EBUSY, "tasks are queued");
-    g_sched.scheduler = &s;
+    if (Scheduler* old = custom_scheduler()) {
+        if (old->has_runnable()) return Error(EBUSY, "tasks are queued");
+    } else {
+        for (unsigned c = 0; c < g_num_cpus; ++c)
+            if (g_cpus[c].rq.size() != 0 || g_cpus[c].inbox.load(std::memory_order_acquire))
+                return Error(EBUSY, "tasks are queued");
+    }
+    g_sched.custom.store(&s, std::memory_order_relaxed);
     return ok();
 }
 

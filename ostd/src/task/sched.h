@@ -1,5 +1,6 @@
 // The scheduling core (ostd-private): run states, context switches, park/unpark, the idle loop
-// and machine start/stop. Policy is delegated to the installed Scheduler.
+// and machine start/stop. The built-in policy runs on per-CPU run queues (yield touches no
+// shared state); a replacement Scheduler is called under the global scheduler lock.
 // Lock order: a WaitQueue's lock is released before the scheduler lock is taken; the timer lock
 // and the scheduler lock are never held together.
 #pragma once
@@ -11,25 +12,28 @@
 #include <ostd/task/scheduler.h>
 #include <ostd/task/task.h>
 
+#include "hal/context.h"
 #include "task/percpu.h"
-#include "task/round_robin.h"
 
 namespace ostd::detail {
 
 /// Machine-wide scheduling state (one machine per process at a time).
 struct SchedGlobals {
-    /// Guards every Scheduler call, Task::state_ transitions, on_cpu_, wake_token_ and
-    /// PerCpu::current. Held across a context switch: the next task releases it.
-    RawSpinLock lock;
-    Scheduler* scheduler = nullptr;
-    RoundRobinScheduler* default_scheduler = nullptr;  // Owned; lives from init to shutdown.
-    RawSpinLock registry_lock;                         // Guards Sched::registry().
+    /// Guards every call of a replacement Scheduler, the kBlocked <-> kRunnable transitions
+    /// (park/unpark/exit), wake_token_ and last_cpu_. When taken by a switching
+    /// task it is held across the switch and the next task releases it. Yields under the
+    /// built-in policy do not take it.
+    alignas(64) RawSpinLock lock;
+    RawSpinLock registry_lock;  // Guards Sched::registry().
+    std::atomic<uint64_t> next_id{1};
+    // Read-mostly, on every yield: kept off the lines the locks bounce on.
+    /// The replacement policy, or nullptr for the built-in per-CPU one. Written under `lock`.
+    alignas(64) std::atomic<Scheduler*> custom{nullptr};
     std::atomic<bool> running{false};
     std::atomic<bool> stopping{false};
     std::atomic<bool> status_set{false};
     std::atomic<int> exit_status{0};
-    std::atomic<uint64_t> idle_mask{0};  // CPUs blocked in the idle loop.
-    std::atomic<uint64_t> next_id{1};
+    std::atomic<uint64_t> idle_mask{0};  // CPUs blocked (or about to block) in the idle loop.
 };
 extern SchedGlobals g_sched;
 
@@ -37,19 +41,9 @@ inline CpuMask online_mask() {
     return g_num_cpus >= 64 ? kAllCpus : ((CpuMask{1} << g_num_cpus) - 1);
 }
 
-// The hot path calls the default policy directly (final class, inline methods); a replaced
-// policy goes through the vtable. Precondition: g_sched.lock held.
-inline void sched_enqueue(Task& t, EnqueueReason r) {
-    if (g_sched.scheduler == g_sched.default_scheduler)
-        g_sched.default_scheduler->RoundRobinScheduler::enqueue(t, r);
-    else
-        g_sched.scheduler->enqueue(t, r);
-}
-
-inline Task* sched_pick_next(unsigned cpu) {
-    if (g_sched.scheduler == g_sched.default_scheduler)
-        return g_sched.default_scheduler->RoundRobinScheduler::pick_next(cpu);
-    return g_sched.scheduler->pick_next(cpu);
+/// The installed replacement policy, or nullptr when the built-in per-CPU one runs.
+inline Scheduler* custom_scheduler() {
+    return g_sched.custom.load(std::memory_order_relaxed);
 }
 
 class Sched {
@@ -63,7 +57,8 @@ class Sched {
     static void unpark(Task& task);
     /// Puts the current task back on the run queue and runs the next one.
     static void yield(EnqueueReason reason) { yield_on(this_cpu(), reason); }
-    /// yield() when the caller already looked up its CPU.
+    /// yield() when the caller already looked up its CPU. Under the built-in policy, with nothing
+    /// pending, nothing posted to this CPU and no CPU idle, this touches only this CPU's state.
     static void yield_on(PerCpu* cpu, EnqueueReason reason);
     /// Panics, naming the broken invariant, if the caller may not sleep.
     static void assert_may_sleep(const char* what);
@@ -100,15 +95,86 @@ class Sched {
     using Registry = IntrusiveList<Task, &Task::all_link_>;
     static Registry& registry();
     static void task_entry(void* create_arg, void* switch_arg);
-    static void finish_switch(Task* prev);
-    static void switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited);
+    static void finish_switch(void* switch_arg);
+    static void finish_locked_switch(Task* prev);
+    static void charge_switch();
+    [[noreturn]] static void switch_final(Task* prev, Task* next);
+    static void switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited, bool locked);
     static void switch_away(PerCpu* cpu, Task* prev, bool prev_exited);
-    static void place(Task& task);
+    static void yield_local(PerCpu* cpu, Task* self, EnqueueReason reason);
+    static void yield_slow(PerCpu* cpu, Task* self, EnqueueReason reason);
+    static void yield_custom(PerCpu* cpu, Task* self, Scheduler* s, EnqueueReason reason);
+    static void make_runnable(Task& task, EnqueueReason reason);
+    static void place_custom(Task& task, Scheduler* s);
+    static void place_local(Task& task, EnqueueReason reason);
+    static void post(PerCpu& cpu, Task& task, EnqueueReason reason);
+    static Task* take_inbox(PerCpu& cpu);
+    static void post_and_kick(PerCpu& cpu, Task& task, EnqueueReason reason);
+    static Task* steal(PerCpu* cpu);
+    static void drain_inbox(PerCpu* cpu);
+    static void balance(PerCpu* cpu);
     static void deliver_irqs(PerCpu* cpu);
     [[noreturn]] static void abandon(PerCpu* cpu);
     static void on_tick_hw();
     static void on_deadline_hw();
 };
+
+// The switch argument is the task switched away from, tagged in bit 0 when the switching code
+// holds the scheduler lock (which the task switched to then releases).
+inline constexpr uintptr_t kSwitchLocked = 1;
+
+// Runs first in the task switched to, on the CPU that switched.
+inline void Sched::finish_switch(void* switch_arg) {
+    auto bits = reinterpret_cast<uintptr_t>(switch_arg);
+    if (bits & kSwitchLocked) finish_locked_switch(reinterpret_cast<Task*>(bits & ~kSwitchLocked));
+}
+
+// Precondition: if `locked`, the scheduler lock is held (released on return, possibly by another
+// task). prev's state is already set. Inline: it is most of a yield.
+inline void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited,
+                             bool locked) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+    next->state_.store(TaskState::kRunning, std::memory_order_relaxed);
+    cpu->current = next;
+    cpu->cur_prio.store(next->priority_, std::memory_order_relaxed);
+    if (g_deterministic) charge_switch();
+    if (prev_exited) switch_final(prev, next);
+    void* arg =
+        reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(prev) | (locked ? kSwitchLocked : 0));
+    void* from = hal::context_switch(prev->ctx_, next->ctx_, arg);
+    // Possibly on another CPU now: `cpu` is stale.
+    finish_switch(from);
+}
+
+// Built-in policy: switches to the next queued task of at least our priority, if any. Touches
+// only this CPU's state: no lock, no atomic read-modify-write. Precondition: `cpu` is this CPU,
+// `self` its current (non-idle) task, the built-in policy is installed.
+inline void Sched::yield_local(PerCpu* cpu, Task* self, EnqueueReason reason) {
+    RunQueue& rq = cpu->rq;
+    // As if we were queued (at the front of our level when preempted mid-slice) and then the
+    // head of the queue picked.
+    bool to_front = reason == EnqueueReason::kPreempt && self->sched_.slice_left > 0;
+    if (!rq.has_at_least(self->priority_ + (to_front ? 1u : 0u))) {
+        if (!to_front) self->sched_.slice_left = kDefaultSliceTicks;
+        return;
+    }
+    Task* next = rq.pop_highest();
+    self->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
+    rq.enqueue(*self, reason);
+    switch_to(cpu, self, next, false, false);
+}
+
+inline void Sched::yield_on(PerCpu* cpu, EnqueueReason reason) {
+    Task* self = cpu->current;
+    if (self->is_idle_) return;
+    if (custom_scheduler() || g_sched.stopping.load(std::memory_order_relaxed) ||
+        cpu->inbox.load(std::memory_order_relaxed) ||
+        cpu->pending.load(std::memory_order_relaxed) ||
+        g_sched.idle_mask.load(std::memory_order_relaxed)) [[unlikely]] {
+        yield_slow(cpu, self, reason);
+        return;
+    }
+    yield_local(cpu, self, reason);
+}
 
 /// Deterministic mode: counts a safe point; every so many advance the virtual clock one tick.
 void deterministic_step(PerCpu* cpu);

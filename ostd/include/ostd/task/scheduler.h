@@ -1,7 +1,9 @@
 // The pluggable scheduling policy. ostd owns the mechanics (run states, context switches, idle
 // CPUs, kicks); a Scheduler only decides which runnable task runs next and when a slice ends.
-// The default (RoundRobinScheduler) is one global run queue with kPriorityLevels strict
-// priority levels, FIFO within a level, and a time slice of kDefaultSliceTicks ticks.
+// The built-in default keeps one run queue per CPU (kPriorityLevels strict priority levels, FIFO
+// within a level, a time slice of kDefaultSliceTicks ticks): a woken task goes to an idle CPU if
+// any, else to the waking CPU, and busy CPUs hand queued tasks to CPUs that went idle. A
+// replacement Scheduler sees one global queue under ostd's scheduler lock (a slower path).
 #pragma once
 
 #include <cstdint>

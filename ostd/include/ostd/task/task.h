@@ -39,7 +39,8 @@ enum class TaskState : uint8_t {
 /// Per-task fields reserved for the Scheduler implementation (guarded by the scheduler lock).
 struct SchedEntity {
     Task* task = nullptr;     // The task containing this entity.
-    ListNode link;            // Run-queue membership.
+    ListNode link;            // Run-queue membership (replacement policies).
+    SchedEntity* rq_next = nullptr;  // Run-queue link of the built-in per-CPU policy.
     uint32_t slice_left = 0;  // Ticks left in the current time slice.
     uint64_t user[2] = {};    // Free for other policies (vruntime, deadline, ...).
 };
@@ -88,6 +89,7 @@ class TaskOptions {
 };
 
 class TaskRef;
+enum class EnqueueReason : uint8_t;
 
 class Task {
   public:
@@ -151,8 +153,10 @@ class Task {
     std::function<int()> entry_;
     hal::Context* ctx_ = nullptr;  // Owned; freed when the task has exited and switched out.
     std::atomic<TaskState> state_{TaskState::kRunnable};
-    bool on_cpu_ = false;      // Guarded by the scheduler lock.
     bool wake_token_ = false;  // Guarded by the scheduler lock: an unpark() arrived early.
+    unsigned last_cpu_ = 0;    // Guarded by the scheduler lock: the CPU it last blocked on.
+    Task* inbox_next_ = nullptr;  // Link on a CPU's inbox (see detail::PerCpu::inbox).
+    EnqueueReason inbox_reason_{};
     std::atomic<bool> interrupted_{false};
     std::atomic<bool> exited_{false};
     int exit_status_ = 0;

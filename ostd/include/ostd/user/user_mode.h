@@ -23,6 +23,7 @@ enum class ReturnReason : uint8_t {
 
 namespace detail {
 class UserEngine;
+class NativeEngine;
 }
 
 class UserMode {
@@ -52,6 +53,7 @@ private:
     VmSpace* space_;  // Owned by the caller (the kernel's process).
     UserContext ctx_;
     detail::UserEngine* engine_ = nullptr;  // Owned; created lazily by the backend.
+    detail::NativeEngine* native_ = nullptr;  // Owned; the host's native engine, if used.
 };
 
 /// Entry address of a scripted user program registered with the host backend under `name`

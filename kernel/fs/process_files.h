@@ -1,0 +1,47 @@
+// The file-system state of a process: its FdTable and FsContext, kept in Process::files_state.
+// The process core calls the hooks below at fork/clone, execve and exit; syscall glue reaches
+// the state through files_of(). A process that never got state (no hook ran yet) gets a fresh
+// one on first use: a tmpfs root with /dev and /proc mounted and fds 0-2 on /dev/console.
+#pragma once
+
+#include <kernel/fs/initramfs_unpack.h>
+#include <kernel/fs/vfs.h>
+#include <kernel/process/process.h>
+
+namespace kernel::fs {
+
+class ProcessFiles : public ostd::RefCounted<ProcessFiles> {
+public:
+    ostd::Ref<FdTable> fds;
+    ostd::Ref<FsContext> fs;
+
+private:
+    template <typename T, typename... A>
+    friend ostd::Result<ostd::Ref<T>> ostd::try_make_ref(A&&...);
+    ProcessFiles(ostd::Ref<FdTable> f, ostd::Ref<FsContext> c)
+        : fds(std::move(f)), fs(std::move(c)) {}
+};
+
+/// A fresh namespace: tmpfs root (mode 0755), devtmpfs on /dev, proc on /proc. Unpacks
+/// `initramfs` into the root when non-empty (policy as given). ENOMEM, EINVAL (archive).
+ostd::Result<ostd::Ref<MountNamespace>> make_boot_namespace(std::span<const std::byte> initramfs,
+                                                            InitramfsPolicy policy);
+
+/// Gives `p` a new state rooted in `ns` with fds 0, 1, 2 on /dev/console (when it exists).
+/// Replaces any state it had. For init at boot.
+ostd::Result<void> install_files(Process& p, ostd::Ref<MountNamespace> ns);
+/// The state of `p`, created on first use (see above). ENOMEM.
+ostd::Result<ProcessFiles*> files_of(Process& p);
+/// fork/clone: CLONE_FILES (0x400) shares the fd table, CLONE_FS (0x200) the FsContext;
+/// otherwise the child gets copies. ENOMEM.
+ostd::Result<void> fork_files(Process& parent, Process& child, uint64_t clone_flags);
+/// execve: closes close-on-exec descriptors.
+void exec_files(Process& p);
+/// exit: drops the state (closing the descriptors, which ends pipes and so on).
+void release_files(Process& p);
+
+/// The vfs::Caller for `p` with credentials `creds` (kept alive by the caller), honouring
+/// RLIMIT_NOFILE and the process umask.
+vfs::Caller caller_for(Process& p, ProcessFiles& files, const Credentials& creds);
+
+}  // namespace kernel::fs
