@@ -5,11 +5,16 @@
 #   make test    build and run the suite under host-asan and host-tsan
 #   make bench   build host-release and print the benchmark table
 #   make gcc     build everything with GCC (host-gcc) and run its tests
+#   make fuzz    libFuzzer on FUZZ_TARGET (syscalls) for FUZZ_TIME seconds (fuzz preset)
+#   make afl     AFL++ on FUZZ_TARGET for FUZZ_TIME seconds (afl preset)
+#   make fuzz-smoke   every fuzz target for 60 s, failing on any crash (CI)
+#   make fuzz-bench   execs/s over 60 s and edges after 10 min; make fuzz-planted: the proof run
 JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 CMAKE_BUILD = cmake --build --preset
 
-.PHONY: deps run-scripted build-% run test test-asan test-tsan bench gcc format clean
+.PHONY: deps run-scripted build-% run test test-asan test-tsan bench gcc format clean fuzz afl \
+	fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
 
 deps:
 	@bash scripts/install-deps
@@ -39,6 +44,28 @@ gcc: test-host-gcc
 
 bench: build-host-release
 	./build/host-release/bench/orrery_bench --benchmark_counters_tabular=true
+
+FUZZ_TARGET ?= syscalls
+FUZZ_TIME ?= 120
+
+fuzz: deps
+	bash fuzz/run.sh fuzz $(FUZZ_TARGET) $(FUZZ_TIME)
+
+afl: deps
+	bash fuzz/run.sh afl $(FUZZ_TARGET) $(FUZZ_TIME)
+
+fuzz-smoke: deps
+	bash fuzz/run.sh smoke 60
+
+fuzz-bench: deps
+	bash fuzz/run.sh bench 60 600
+
+fuzz-planted: deps
+	bash fuzz/run.sh planted 300
+
+# Rewrites corpora/syscalls and fuzz/syscalls.dict from fuzz/seedgen.cpp.
+fuzz-seeds: build-host-asan
+	./build/host-asan/fuzz/fuzz_seedgen corpora/syscalls fuzz/syscalls.dict
 
 format:
 	git ls-files '*.h' '*.cpp' | xargs clang-format-14 -i

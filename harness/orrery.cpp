@@ -18,6 +18,7 @@
 #include <kernel/syscall/table.h>
 
 #include "demo_programs.h"
+#include "replay.h"
 
 ABSL_FLAG(std::string, mem, "256M", "emulated RAM size (e.g. 64M, 1G)");
 ABSL_FLAG(unsigned, cpus, 1, "number of vCPUs (host threads)");
@@ -37,6 +38,8 @@ const char kUsage[] =
     "           (default: the built-in scripted demo, scripted:init)\n"
     "  syscalls [implemented|partial|enosys]\n"
     "           print the Linux syscall table with each call's status\n"
+    "  replay FILE\n"
+    "           show a fuzz/syscalls input as a syscall trace, then re-run it (exactness)\n"
     "Run 'orrery COMMAND --help' for the flags of a command.";
 
 // Prints the syscall table: number, name(argument kinds), status; then the counts.
@@ -129,6 +132,7 @@ int main(int argc, char** argv) {
     for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
     std::vector<char*> rest = absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
     if (command == "run") return cmd_run(rest);
+    if (command == "replay" && rest.size() == 2) return orrery::harness::cmd_replay(rest[1]);
     if (command == "syscalls") return cmd_syscalls(rest.size() > 1 ? rest[1] : "");
     fprintf(stderr, "orrery: unknown command '%s'\n%s\n", command.c_str(), kUsage);
     return 2;

@@ -150,6 +150,13 @@ ostd::Result<int64_t> do_clone(syscall::SyscallContext& ctx, const CloneRequest&
 
 void init_clone() {
     futex::init();
+    {
+        // A previous machine's vfork waits lived on task stacks that are gone (found by
+        // fuzz/syscalls: corpora/regressions/syscalls/vfork-stale-wait).
+        VforkTable& t = vforks();
+        ostd::MutexGuard g(t.lock);
+        t.waits.reset();
+    }
     ProcessTable::add_hooks(&kCloneHooks);
     set_exec_file_reader(&read_exec_file);
 }

@@ -28,7 +28,12 @@ ostd::Result<int64_t> set_name(SyscallContext& ctx, const SyscallArgs& a,
     int32_t len = a.as_int(1);
     if (len < 0 || static_cast<size_t>(len) > kUtsNameMax) return ostd::Error(EINVAL);
     char name[kUtsNameMax];
+#if defined(ORRERY_PLANTED_BUG_UTS_OFF_BY_ONE)
+    // Planted for the fuzzing proof (fuzz/README.md): copies one byte too many at len == 64.
+    TRY(copy_from_user(ctx, a.args[0], name, static_cast<size_t>(len) + (len == kUtsNameMax)));
+#else
     TRY(copy_from_user(ctx, a.args[0], name, static_cast<size_t>(len)));
+#endif
     TRY(setter(name, static_cast<size_t>(len)));
     return 0;
 }

@@ -100,6 +100,7 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     g_boot_info.deterministic = config.deterministic;
     g_boot_info.num_cpus = config.deterministic ? 1 : (config.cpus ? config.cpus : 1);
     g_boot_info.random_seed = config.seed;
+    g_boot_info.virtual_time_limit_ns = config.virtual_time_limit_ns;
     if (config.deterministic) {
         g_boot_info.boot_wall_ns = uint64_t{1767225600} * 1000000000;  // 2026-01-01T00:00:00Z
     } else {

@@ -20,6 +20,9 @@ struct MachineConfig {
     /// One vCPU, virtual clock advanced by the scheduler, seeded randomness, no async signals.
     bool deterministic = false;
     uint64_t seed = 0;
+    /// Deterministic mode: stop with ostd::kMachineHungStatus once the virtual clock passes
+    /// this (or every task sleeps with no timer armed). 0 = no limit (a deadlock panics).
+    uint64_t virtual_time_limit_ns = 0;
     std::string command_line;
     std::vector<std::byte> initramfs;
 };

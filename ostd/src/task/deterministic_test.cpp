@@ -134,4 +134,33 @@ TEST(DeterministicDeathTest, DeadlockIsReported) {
                  "deadlocked");
 }
 
+TEST(Deterministic, TimeLimitStopsADeadlockAsHung) {
+    auto config = deterministic_machine();
+    config.virtual_time_limit_ns = ostd::time::kNsPerSec;
+    int status = run_in_kernel(
+        [] {
+            ostd::WaitQueue wq;
+            (void)wq.wait_until([] { return false; });
+            ADD_FAILURE() << "the deadlocked task resumed";
+        },
+        config);
+    EXPECT_EQ(status, ostd::kMachineHungStatus);
+}
+
+TEST(Deterministic, TimeLimitStopsALongSleepAndABusyLoop) {
+    auto config = deterministic_machine();
+    config.virtual_time_limit_ns = ostd::time::kNsPerSec;
+    EXPECT_EQ(run_in_kernel([] { ostd::sleep_for(5 * ostd::time::kNsPerSec); }, config),
+              ostd::kMachineHungStatus);
+    EXPECT_EQ(run_in_kernel(
+                  [] {
+                      for (;;)
+                          ostd::preempt_point();
+                  },
+                  config),
+              ostd::kMachineHungStatus);
+    // Within the limit nothing changes: the body's normal exit status comes back.
+    EXPECT_EQ(run_in_kernel([] { ostd::sleep_for(ostd::time::kNsPerMs); }, config), 0);
+}
+
 }  // namespace

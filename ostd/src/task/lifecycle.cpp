@@ -59,6 +59,7 @@ void Sched::init(unsigned num_cpus, bool deterministic) {
 
 void Sched::start(KernelMain entry, const BootInfo& boot) {
     const BootInfo* b = &boot;
+    g_virtual_time_limit_ns = boot.deterministic ? boot.virtual_time_limit_ns : 0;
     auto main_task =
         spawn(TaskOptions([entry, b]() -> int { power_off(entry(*b)); }).name("kernel-main"));
     if (main_task.is_error())
@@ -108,6 +109,12 @@ void Sched::cpu_main(unsigned id) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
         if (g_deterministic) {
             if (custom) g_sched.lock.unlock();
             uint64_t d = TimerQueue::next_deadline();
+            uint64_t limit = g_virtual_time_limit_ns;
+            if (limit != 0 && (d == UINT64_MAX || d > limit)) {
+                // A hang by the fuzzers' definition: stop instead of sleeping past the limit.
+                request_stop(kMachineHungStatus);
+                continue;
+            }
             if (d == UINT64_MAX)
                 panic("deterministic machine deadlocked: every task sleeps and no timer is armed");
             clock_advance_to(d);
@@ -138,11 +145,15 @@ void Sched::power_off(int status) {
     if (!cpu || !is_running()) hal::power_off(status);
     if (cpu->in_irq || cpu->preempt_count || cpu->irq_depth || cpu->current->is_idle_)
         panic("power_off() from atomic or interrupt context");
+    request_stop(status);
+    abandon(cpu);
+}
+
+void Sched::request_stop(int status) {
     if (!g_sched.status_set.exchange(true)) g_sched.exit_status.store(status);
     g_sched.stopping.store(true, std::memory_order_release);
     for (unsigned c = 0; c < g_num_cpus; ++c)
         raise_pending(g_cpus[c], kPendingStop);
-    abandon(cpu);
 }
 
 int Sched::finish() {

@@ -44,6 +44,8 @@ struct alignas(64) PerCpu {
 extern PerCpu g_cpus[kMaxCpus];
 extern unsigned g_num_cpus;
 extern bool g_deterministic;
+// Deterministic mode: virtual-time limit (BootInfo::virtual_time_limit_ns), 0 = none.
+extern uint64_t g_virtual_time_limit_ns;
 
 /// This CPU's state, or nullptr outside a machine. Re-read after anything that may switch.
 inline PerCpu* this_cpu() {

@@ -53,6 +53,11 @@ void deterministic_step(PerCpu* cpu) {
     if (++cpu->det_points < kDetPointsPerTick) return;
     cpu->det_points = 0;
     clock_advance(time::kTickNs);
+    if (g_virtual_time_limit_ns != 0 && time::now() > g_virtual_time_limit_ns) {
+        // A busy task ran past the limit: stop the machine as hung at this safe point.
+        Sched::request_stop(kMachineHungStatus);
+        return;
+    }
     uint32_t bits = kPendingTick;
     if (TimerQueue::next_deadline() <= time::now()) bits |= kPendingTimer;
     cpu->pending.fetch_or(bits, std::memory_order_relaxed);

@@ -16,6 +16,7 @@ namespace ostd::detail {
 PerCpu g_cpus[kMaxCpus];
 unsigned g_num_cpus = 0;
 bool g_deterministic = false;
+uint64_t g_virtual_time_limit_ns = 0;
 
 SchedGlobals g_sched;
 

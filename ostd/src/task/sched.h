@@ -86,6 +86,9 @@ class Sched {
     static int finish();
     static void shutdown();
     [[noreturn]] static void power_off(int status);
+    /// Asks every CPU to stop with `status` (first status wins) without leaving the caller:
+    /// each CPU abandons its task at its next safe point. Usable from idle and safe points.
+    static void request_stop(int status);
     static bool is_running();
 
   private:

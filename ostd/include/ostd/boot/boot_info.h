@@ -34,7 +34,15 @@ struct BootInfo {
     /// Wall-clock time at boot, ns since the Unix epoch (fixed in deterministic mode), so the
     /// kernel's CLOCK_REALTIME is boot_wall_ns + time::now().
     uint64_t boot_wall_ns = 0;
+    /// Deterministic mode only, 0 = none: once the virtual clock passes this many ns, or when
+    /// every task sleeps with no timer armed, the machine stops with kMachineHungStatus instead
+    /// of running on (or panicking on the deadlock). Fuzzers use it to find hangs.
+    uint64_t virtual_time_limit_ns = 0;
 };
+
+/// The exit status of a deterministic machine stopped by its virtual_time_limit_ns. Outside
+/// the 0..255 range of init exit statuses so callers can tell a hang from an exit.
+inline constexpr int kMachineHungStatus = 0x1000;
 
 /// The BootInfo of the running machine. Valid from kernel entry until power-off.
 const BootInfo& boot_info();

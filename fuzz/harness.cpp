@@ -1,0 +1,88 @@
+// Boot-per-input runner shared by every fuzz target, the replay tool and the reset tests.
+#include "harness.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <ostd/boot/boot_info.h>
+#include <ostd/common/log.h>
+#include <ostd-host/machine.h>
+#include <ostd-host/scripted.h>
+
+#include <kernel/boot/main.h>
+#include <kernel/process/user_loop.h>
+
+namespace orrery::fuzz {
+namespace {
+
+// The input of the machine being booted: read by the scripted init on its own fiber.
+struct Current {
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    ProgramResult* result = nullptr;
+    void (*body)(const uint8_t*, size_t) = nullptr;
+};
+Current g_current;
+
+int fuzz_init(ostd::host::ScriptedUser& u) {
+    return run_syscall_program(u, g_current.data, g_current.size, g_current.result);
+}
+
+int body_entry(const ostd::BootInfo&) {
+    g_current.body(g_current.data, g_current.size);
+    return 0;
+}
+
+ostd::host::MachineConfig machine(const RunOptions& o) {
+    ostd::host::MachineConfig c;
+    c.mem_bytes = o.mem_bytes;
+    if (const char* m = getenv("ORRERY_FUZZ_MEM"); m && *m) {
+        if (auto v = ostd::host::parse_size(m); v.is_ok()) c.mem_bytes = v.value();
+    }
+    c.cpus = 1;
+    c.deterministic = true;
+    c.seed = o.seed;
+    c.virtual_time_limit_ns = o.virtual_time_limit_ns;
+    return c;
+}
+
+}  // namespace
+
+void fuzz_init_logging() {
+    if (!getenv("ORRERY_FUZZ_VERBOSE")) ostd::set_log_level(ostd::LogLevel::kWarn);
+}
+
+RunResult run_syscall_input(const uint8_t* data, size_t size, const RunOptions& options) {
+    RunResult r;
+    g_current = {data, size, &r.program, nullptr};
+    ostd::host::register_scripted_program("fuzz", &fuzz_init);
+    // Kernel switches that live in host globals are reset before each boot as well.
+    kernel::set_syscall_trace(false);
+    auto config = machine(options);
+    config.command_line = std::string("init=scripted:fuzz") + (options.trace ? " trace=1" : "");
+    r.status = ostd::host::run_machine(config, &kernel::main);
+    ostd::host::clear_scripted_programs();
+    kernel::set_syscall_trace(false);
+    r.outcome = r.status == ostd::kMachineHungStatus ? Outcome::kHung : Outcome::kExited;
+    g_current = {};
+    return r;
+}
+
+int run_kernel_body(void (*body)(const uint8_t*, size_t), const uint8_t* data, size_t size) {
+    g_current = {data, size, nullptr, body};
+    int status = ostd::host::run_machine(machine(RunOptions{}), &body_entry);
+    g_current = {};
+    return status;
+}
+
+void report_outcome(const RunResult& r) {
+    if (r.outcome != Outcome::kHung) return;
+    const char* crash = getenv("ORRERY_FUZZ_HANG_IS_CRASH");
+    if (crash && *crash == '1') {
+        fprintf(stderr, "==orrery-fuzz== HANG: the input exceeded its virtual-time budget\n");
+        abort();
+    }
+}
+
+}  // namespace orrery::fuzz

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Fuzzing front end used by the Makefile (one fuzzing process at a time; the machine is shared).
+#   fuzz/run.sh fuzz    [TARGET] [SECONDS]   libFuzzer on the seed corpus (default syscalls, 120 s)
+#   fuzz/run.sh smoke   [SECONDS]            every target for SECONDS (60); fails on any crash
+#   fuzz/run.sh bench   [SECONDS] [COVER_SECONDS]  execs/s (60 s), edges after COVER_SECONDS (600)
+#   fuzz/run.sh planted [SECONDS]            planted-bug build: time until the fuzzer finds it
+#   fuzz/run.sh afl     [TARGET] [SECONDS]   AFL++ (afl preset, persistent mode, libAFLDriver)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TARGETS=(syscalls cpio elf pathwalk)
+MODE=${1:-fuzz}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:symbolize=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+JOBS=${JOBS:-2}
+
+build() {  # build PRESET [BUILD_DIR] [EXTRA_CMAKE_ARGS...]
+    local preset=$1 dir=${2:-build/$1}
+    shift 2 || shift $#
+    if [ ! -f "$dir/build.ninja" ]; then cmake --preset "$preset" -B "$dir" "$@" >/dev/null; fi
+    cmake --build "$dir" -j "$JOBS" --target $(printf '%s_fuzzer ' "${TARGETS[@]}") fuzz_seedgen
+}
+
+corpus() {  # corpus TARGET DIR: a working corpus seeded from corpora/TARGET
+    local t=$1 dir=$2
+    mkdir -p "$dir"
+    cp -n "$ROOT/corpora/$t"/* "$dir"/ 2>/dev/null || true
+    if [ -d "$ROOT/corpora/regressions/$t" ]; then
+        find "$ROOT/corpora/regressions/$t" -type f ! -name '.*' -exec cp -n {} "$dir"/ \;
+    fi
+}
+
+dict_args() {
+    if [ "$1" = syscalls ]; then echo "-dict=$ROOT/fuzz/syscalls.dict"; fi
+}
+
+libfuzzer() {  # libfuzzer BUILD_DIR TARGET SECONDS [extra libFuzzer flags]
+    local dir=$1 t=$2 secs=$3
+    shift 3
+    local work=$dir/work/$t
+    corpus "$t" "$work/corpus"
+    mkdir -p "$work/artifacts"
+    "$dir/fuzz/${t}_fuzzer" "$work/corpus" $(dict_args "$t") -max_total_time="$secs" \
+        -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 -close_fd_mask=1 -print_final_stats=1 \
+        -artifact_prefix="$work/artifacts/" "$@"
+}
+
+case $MODE in
+fuzz)
+    t=${2:-syscalls}
+    build fuzz
+    libfuzzer build/fuzz "$t" "${3:-120}"
+    ;;
+smoke)
+    secs=${2:-60}
+    build fuzz
+    for t in "${TARGETS[@]}"; do
+        echo "== smoke: $t for ${secs}s"
+        libfuzzer build/fuzz "$t" "$secs" 2>&1 | tail -n 12
+        [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "smoke: $t FAILED (crash above)"; exit 1; }
+    done
+    echo "smoke: all targets ran ${secs}s without a crash"
+    ;;
+bench)
+    secs=${2:-60}
+    cover=${3:-600}
+    build fuzz
+    rm -rf build/fuzz/work/syscalls
+    log=build/fuzz/bench-exec.log
+    libfuzzer build/fuzz syscalls "$secs" >"$log" 2>&1 || true
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+    echo "execs/s per core (syscalls, ASan+UBSan+coverage, reset per input): $((execs / secs))"
+    rm -rf build/fuzz/work/syscalls
+    log=build/fuzz/bench-cover.log
+    libfuzzer build/fuzz syscalls "$cover" >"$log" 2>&1 || true
+    edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
+    echo "edges covered after ${cover}s (syscalls): $edges"
+    ;;
+planted)
+    secs=${2:-300}
+    build fuzz build/fuzz-planted -DORRERY_PLANTED_BUG=uts-off-by-one
+    rm -rf build/fuzz-planted/work/syscalls
+    start=$(date +%s)
+    if libfuzzer build/fuzz-planted syscalls "$secs" >build/fuzz-planted/planted.log 2>&1; then
+        echo "planted: NOT found within ${secs}s"
+        exit 1
+    fi
+    grep -m1 -E 'ERROR: AddressSanitizer|SUMMARY' build/fuzz-planted/planted.log || true
+    echo "planted: found after $(($(date +%s) - start))s; reproducer:"
+    ls build/fuzz-planted/work/syscalls/artifacts/
+    ;;
+afl)
+    t=${2:-syscalls}
+    secs=${3:-120}
+    command -v afl-fuzz >/dev/null || ORRERY_EXTRA_DEPS=afl++ bash scripts/install-deps
+    build afl
+    work=build/afl/work/$t
+    export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=0  # what afl-fuzz requires
+    corpus "$t" "$work/in"
+    AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+        timeout --preserve-status "$((secs + 15))" \
+        afl-fuzz -i "$work/in" -o "$work/out" -V "$secs" -t 10000 \
+        $( [ "$t" = syscalls ] && echo "-x $ROOT/fuzz/syscalls.dict" ) -- "build/afl/fuzz/${t}_fuzzer"
+    ;;
+*)
+    sed -n '2,8p' "$0"
+    exit 2
+    ;;
+esac
