@@ -72,7 +72,7 @@ Result<Path> lookup_at(const Caller& c, int dirfd, std::string_view path, uint32
     Path root = c.fs.root();
     if (at_flags & abi::at::kSymlinkNofollow) follow = false;
     ostd::MutexGuard g(tree_lock());
-    return walk_locked(WalkBase{root, start}, path, c.creds, follow ? kWalkFollow : 0);
+    return walk_locked(WalkBase{root, start}, path, c.creds, follow ? uint32_t{kWalkFollow} : uint32_t{0});
 }
 
 namespace {
@@ -113,7 +113,7 @@ Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, u
         ostd::MutexGuard g(tree_lock());
         if (flags & o::kCreat) return open_create_locked(c, base, path, flags, mode, &created);
         bool follow = !(flags & o::kNofollow);
-        return walk_locked(base, path, c.creds, follow ? kWalkFollow : 0);
+        return walk_locked(base, path, c.creds, follow ? uint32_t{kWalkFollow} : uint32_t{0});
     }());
     Inode& inode = p.inode();
     FileType type = inode.type();
