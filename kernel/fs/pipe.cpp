@@ -23,9 +23,7 @@ Error restart_error(Error e) {
 Result<Ref<Pipe>> Pipe::create() {
     Ref<Pipe> p = TRY(ostd::try_make_ref<Pipe>());
     ostd::MutexGuard g(p->lock_);
-    TRY(p->buf_.reserve(kPipeDefaultSize));
-    for (size_t i = 0; i < kPipeDefaultSize; ++i)
-        MUST(p->buf_.push_back(std::byte{0}));
+    TRY(p->buf_.resize(kPipeDefaultSize));
     p->capacity_ = kPipeDefaultSize;
     return p;
 }
@@ -163,9 +161,7 @@ Result<size_t> Pipe::resize(size_t size) {
     while (n < size)
         n *= 2;
     ostd::Vector<std::byte> fresh;
-    TRY(fresh.reserve(n));
-    for (size_t i = 0; i < n; ++i)
-        MUST(fresh.push_back(std::byte{0}));
+    TRY(fresh.resize(n));
     {
         ostd::MutexGuard g(lock_);
         size_t cnt = count_.load();

@@ -185,9 +185,7 @@ constexpr size_t kBounce = 16384;
 /// null: use (and advance) the file offsets.
 Result<size_t> pump(File& in, int64_t* in_off, File& out, int64_t* out_off, size_t count) {
     ostd::Vector<std::byte> buf;
-    TRY(buf.reserve(kBounce));
-    for (size_t i = 0; i < kBounce; ++i)
-        MUST(buf.push_back(std::byte{0}));
+    TRY(buf.resize(kBounce));
     size_t total = 0;
     while (total < count) {
         size_t want = count - total < kBounce ? count - total : kBounce;

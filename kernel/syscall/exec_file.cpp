@@ -29,9 +29,7 @@ ostd::Result<ostd::Vector<std::byte>> read_exec_file(Process& process, std::stri
     uint64_t size = inode->size();
     if (size > kMaxExecFile) return ostd::Error(ENOMEM, "executable too large to load");
     ostd::Vector<std::byte> bytes;
-    TRY(bytes.reserve(size));
-    for (uint64_t i = 0; i < size; ++i)
-        TRY(bytes.push_back(std::byte{0}));
+    TRY(bytes.resize(size));
     uint64_t done = 0;
     while (done < size) {
         auto w = ostd::VmWriter::from_kernel({bytes.data() + done, size - done});

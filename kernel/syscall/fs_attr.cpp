@@ -131,9 +131,7 @@ Result<int64_t> do_get(SyscallContext& ctx, const SyscallArgs& a, Target t) {
     ostd::String name = TRY(xattr_name(ctx, a.args[1]));
     size_t size = a.args[3] > kXattrSizeMax ? kXattrSizeMax : size_t(a.args[3]);
     ostd::Vector<std::byte> buf;
-    TRY(buf.reserve(size));
-    for (size_t i = 0; i < size; ++i)
-        MUST(buf.push_back(std::byte{0}));
+    TRY(buf.resize(size));
     ostd::VmWriter w = ostd::VmWriter::from_kernel(buf.span());
     ostd::VmWriter* out = size ? &w : nullptr;
     size_t n;
@@ -154,9 +152,7 @@ Result<int64_t> do_set(SyscallContext& ctx, const SyscallArgs& a, Target t) {
     if (a.args[3] > kXattrSizeMax) return Error(E2BIG, "xattr value too large");
     size_t size = size_t(a.args[3]);
     ostd::Vector<std::byte> buf;
-    TRY(buf.reserve(size));
-    for (size_t i = 0; i < size; ++i)
-        MUST(buf.push_back(std::byte{0}));
+    TRY(buf.resize(size));
     if (size) TRY(copy_from_user(ctx, a.args[2], buf.data(), size));
     if (t == Target::kFd) {
         TRY(vfs::fsetxattr(c, a.as_int(0), name.view(), buf.span(), a.as_int(4)));
@@ -173,9 +169,7 @@ Result<int64_t> do_list(SyscallContext& ctx, const SyscallArgs& a, Target t) {
     auto c = env.caller();
     size_t size = a.args[2] > kXattrSizeMax ? kXattrSizeMax : size_t(a.args[2]);
     ostd::Vector<std::byte> buf;
-    TRY(buf.reserve(size));
-    for (size_t i = 0; i < size; ++i)
-        MUST(buf.push_back(std::byte{0}));
+    TRY(buf.resize(size));
     ostd::VmWriter w = ostd::VmWriter::from_kernel(buf.span());
     ostd::VmWriter* out = size ? &w : nullptr;
     size_t n;

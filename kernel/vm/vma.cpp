@@ -6,8 +6,7 @@ namespace kernel {
 ostd::Result<ostd::Ref<SharedMemory>> SharedMemory::create(uint64_t pages) {
     auto shm = TRY(ostd::try_make_ref<SharedMemory>());
     ostd::MutexGuard g(shm->lock_);
-    TRY(shm->frames_.reserve(pages));
-    for (uint64_t i = 0; i < pages; ++i) TRY(shm->frames_.push_back(std::nullopt));
+    TRY(shm->frames_.resize(pages));
     shm->pages_ = pages;
     return shm;
 }

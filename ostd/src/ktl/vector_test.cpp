@@ -61,6 +61,25 @@ TEST(Vector, CloneAndExhaustion) {
     }, small_machine());
 }
 
+TEST(Vector, ResizeZeroFillsAndShrinks) {
+    run_in_kernel([] {
+        ostd::Vector<int> v;
+        ASSERT_TRUE(v.push_back(7).is_ok());
+        ASSERT_TRUE(v.resize(1000).is_ok());
+        EXPECT_EQ(v.size(), 1000u);
+        EXPECT_EQ(v[0], 7);
+        for (size_t i = 1; i < v.size(); ++i) ASSERT_EQ(v[i], 0);
+        ASSERT_TRUE(v.resize(3).is_ok());
+        EXPECT_EQ(v.size(), 3u);
+        EXPECT_EQ(v.resize(size_t{1} << 30).error(), ENOMEM);
+        EXPECT_EQ(v.size(), 3u);
+        ostd::Vector<Counted> c;
+        ASSERT_TRUE(c.emplace_back(1).is_ok());
+        c.truncate(0);
+        EXPECT_EQ(Counted::live, 0);
+    }, small_machine());
+}
+
 using VectorDeathTest = ::testing::Test;
 TEST_F(VectorDeathTest, OutOfRangeIndexPanics) {
     EXPECT_DEATH(run_in_kernel([] {

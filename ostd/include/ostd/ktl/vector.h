@@ -119,6 +119,19 @@ public:
         size_ -= n;
     }
     void pop_back() { erase(size_ - 1); }
+    /// Grows to n value-initialised elements (zero for scalars) or shrinks to n. ENOMEM on
+    /// exhaustion (contents unchanged).
+    Result<void> resize(size_t n) {
+        if (n <= size_) {
+            truncate(n);
+            return ok();
+        }
+        TRY(reserve(n));
+        for (size_t i = size_; i < n; ++i) new (&data_[i]) T();
+        size_ = n;
+        return ok();
+    }
+
     /// Shrinks to n elements (n <= size).
     void truncate(size_t n) {
         if (n < size_) erase_range(n, size_);
