@@ -3,7 +3,8 @@
 #                backend and run a demo script under /bin/sh (native busybox)
 #   make run-scripted   boot with the built-in scripted init instead
 #   make test    build and run the suite under host-asan and host-tsan
-#   make bench   build host-release and print the benchmark table
+#   make bench   build host-release and print the benchmark tables (then native programs
+#                on Orrery vs the host: bench/native_programs.sh)
 #   make gcc     build everything with GCC (host-gcc) and run its tests
 #   make fuzz    libFuzzer on FUZZ_TARGET (syscalls) for FUZZ_TIME seconds (fuzz preset)
 #   make afl     AFL++ on FUZZ_TARGET for FUZZ_TIME seconds (afl preset)
@@ -44,6 +45,7 @@ gcc: test-host-gcc
 
 bench: build-host-release
 	./build/host-release/bench/orrery_bench --benchmark_counters_tabular=true
+	bash bench/native_programs.sh ./build/host-release/harness/orrery ./build/host-release/bench/orrery_bench
 
 FUZZ_TARGET ?= syscalls
 FUZZ_TIME ?= 120
