@@ -1,5 +1,5 @@
 // NodeTable: slots addressed by id (index + generation, so a reused slot gets a new id) and an
-// open-addressing hash from (mount, dentry) identity to slot for the reverse direction.
+// open-addressing hash from (mount, inode) identity to slot for the reverse direction.
 #include <kernel/fs/export/node_table.h>
 
 #include <functional>
@@ -10,8 +10,8 @@ constexpr uint32_t kTombstone = UINT32_MAX;
 constexpr size_t kMinBuckets = 64;
 }  // namespace
 
-uint64_t NodeTable::hash_of(const Mount* m, const Dentry* d) {
-    uint64_t h = std::hash<const void*>{}(d) * 0x9e3779b97f4a7c15ull;
+uint64_t NodeTable::hash_of(const Mount* m, const Inode* i) {
+    uint64_t h = std::hash<const void*>{}(i) * 0x9e3779b97f4a7c15ull;
     h ^= std::hash<const void*>{}(m) + (h >> 29);
     return h * 0xbf58476d1ce4e5b9ull;
 }
@@ -24,15 +24,15 @@ const NodeTable::Slot* NodeTable::slot_for(uint64_t id) const {
     return &s;
 }
 
-uint32_t NodeTable::find_locked(const Mount* m, const Dentry* d) const {
+uint32_t NodeTable::find_locked(const Mount* m, const Inode* inode) const {
     if (buckets_.size() == 0) return 0;
     size_t mask = buckets_.size() - 1;
-    for (size_t i = hash_of(m, d) & mask;; i = (i + 1) & mask) {
+    for (size_t i = hash_of(m, inode) & mask;; i = (i + 1) & mask) {
         uint32_t b = buckets_[i];
         if (b == 0) return 0;
         if (b == kTombstone) continue;
         const Slot& s = slots_[b - 1];
-        if (s.mnt.ptr() == m && s.dentry.ptr() == d) return b;
+        if (s.mnt.ptr() == m && &s.dentry->inode() == inode) return b;
     }
 }
 
@@ -43,7 +43,7 @@ ostd::Result<void> NodeTable::rehash_locked(size_t n) {
         uint32_t b = buckets_[i];
         if (b == 0 || b == kTombstone) continue;
         const Slot& s = slots_[b - 1];
-        size_t j = hash_of(s.mnt.ptr(), s.dentry.ptr()) & (n - 1);
+        size_t j = hash_of(s.mnt.ptr(), &s.dentry->inode()) & (n - 1);
         while (fresh[j] != 0) j = (j + 1) & (n - 1);
         fresh[j] = b;
     }
@@ -61,7 +61,7 @@ ostd::Result<void> NodeTable::hash_insert_locked(uint32_t index) {
     }
     const Slot& s = slots_[index];
     size_t mask = buckets_.size() - 1;
-    size_t i = hash_of(s.mnt.ptr(), s.dentry.ptr()) & mask;
+    size_t i = hash_of(s.mnt.ptr(), &s.dentry->inode()) & mask;
     while (buckets_[i] != 0 && buckets_[i] != kTombstone) i = (i + 1) & mask;
     if (buckets_[i] == 0) ++used_buckets_;
     buckets_[i] = index + 1;
@@ -72,7 +72,7 @@ ostd::Result<void> NodeTable::hash_insert_locked(uint32_t index) {
 void NodeTable::hash_erase_locked(uint32_t index) {
     const Slot& s = slots_[index];
     size_t mask = buckets_.size() - 1;
-    for (size_t i = hash_of(s.mnt.ptr(), s.dentry.ptr()) & mask;; i = (i + 1) & mask) {
+    for (size_t i = hash_of(s.mnt.ptr(), &s.dentry->inode()) & mask;; i = (i + 1) & mask) {
         if (buckets_[i] == index + 1) {
             buckets_[i] = kTombstone;
             --live_;
@@ -98,9 +98,10 @@ ostd::Result<void> NodeTable::reset(Path root) {
 
 ostd::Result<uint64_t> NodeTable::ref(const Path& p) {
     ostd::MutexGuard g(lock_);
-    if (uint32_t b = find_locked(p.mnt.ptr(), p.dentry.ptr())) {
+    if (uint32_t b = find_locked(p.mnt.ptr(), &p.inode())) {
         Slot& s = slots_[b - 1];
         if (b != 1) ++s.lookups;
+        if (s.dentry.ptr() != p.dentry.ptr()) s.dentry = p.dentry;  // same hash: same inode
         return id_of(b - 1, s.generation);
     }
     uint32_t index;

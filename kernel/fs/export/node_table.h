@@ -1,7 +1,7 @@
-// NodeTable: the FUSE node ids the host's kernel holds for VFS locations (mount + dentry), with
-// the lookup counts that FUSE "forget" drops. An id names one Path until its count reaches zero;
-// the same Path always gets the same id while it is known, so hard links and renames keep their
-// identity. The root (id 1) is permanent.
+// NodeTable: the FUSE node ids the host's kernel holds for files (an inode as seen through one
+// mount), with the lookup counts that FUSE "forget" drops. An id names one file until its count
+// reaches zero; every name of a file (hard links) gets the same id while it is known, and the id
+// remembers the Path it was last reached by, for resolving names. The root (id 1) is permanent.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +22,8 @@ public:
 
     /// Forgets everything and makes `root` node kRootNode. ENOMEM.
     ostd::Result<void> reset(Path root);
-    /// The id of `p` with its lookup count raised by one (a new id with count 1 if `p` was
-    /// not known). The root's count is not tracked. ENOMEM.
+    /// The id of `p`'s file with its lookup count raised by one (a new id with count 1 if the
+    /// file was not known); the id's Path becomes `p`. The root's count is not tracked. ENOMEM.
     ostd::Result<uint64_t> ref(const Path& p);
     /// The Path an id names. ESTALE for ids never handed out or already forgotten.
     ostd::Result<Path> get(uint64_t id) const;
@@ -45,13 +45,13 @@ private:
         uint32_t generation = 0;
         uint32_t next_free = 0;  // index + 1 of the next free slot, 0 = none
     };
-    static uint64_t hash_of(const Mount* m, const Dentry* d);
+    static uint64_t hash_of(const Mount* m, const Inode* i);
     static uint64_t id_of(uint32_t index, uint32_t gen) {
         return (uint64_t{gen} << 32) | (uint64_t{index} + 1);
     }
     const Slot* slot_for(uint64_t id) const ORRERY_REQUIRES(lock_);
-    /// Index + 1 of p's slot in the hash, or 0.
-    uint32_t find_locked(const Mount* m, const Dentry* d) const ORRERY_REQUIRES(lock_);
+    /// Index + 1 of the slot for (mount, inode), or 0.
+    uint32_t find_locked(const Mount* m, const Inode* i) const ORRERY_REQUIRES(lock_);
     ostd::Result<void> hash_insert_locked(uint32_t index) ORRERY_REQUIRES(lock_);
     void hash_erase_locked(uint32_t index) ORRERY_REQUIRES(lock_);
     ostd::Result<void> rehash_locked(size_t buckets) ORRERY_REQUIRES(lock_);
