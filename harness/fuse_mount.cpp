@@ -33,6 +33,22 @@ int idle_init(ostd::host::ScriptedUser& u) {
     for (;;) u.syscall(SYS_pause);
 }
 
+fuse_session* g_session = nullptr;
+
+void on_stop_signal(int) {
+    if (g_session) fuse_session_exit(g_session);
+}
+
+// libfuse leaves a signal alone when it is ignored (as SIGINT is for background jobs of a
+// non-interactive shell); `orrery mount` stops on all three regardless.
+void catch_stop_signals(fuse_session* se) {
+    g_session = se;
+    struct sigaction sa {};
+    sa.sa_handler = &on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
+
 void detach_mount(const char* mountpoint) {
     if (umount2(mountpoint, MNT_DETACH) == 0) return;
     pid_t pid = fork();
@@ -64,7 +80,9 @@ int cmd_mount(const MountOptions& opts, ostd::host::MachineConfig cfg) {
         fprintf(stderr, "orrery mount: bad FUSE options '%s'\n", opts.fuse_options.c_str());
         return 2;
     }
-    if (fuse_set_signal_handlers(se) != 0 || fuse_session_mount(se, opts.mountpoint) != 0) {
+    (void)fuse_set_signal_handlers(se);  // also ignores SIGPIPE
+    catch_stop_signals(se);
+    if (fuse_session_mount(se, opts.mountpoint) != 0) {
         fprintf(stderr, "orrery mount: cannot mount on '%s'\n", opts.mountpoint);
         fuse_session_destroy(se);
         return 1;
@@ -110,6 +128,10 @@ int cmd_mount(const MountOptions& opts, ostd::host::MachineConfig cfg) {
     run_in_kernel_task([] { kernel::fs::exporter::request_shutdown(); });
     machine.join();
     fuse_remove_signal_handlers(se);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    g_session = nullptr;
     fuse_session_destroy(se);
     fuse_opt_free_args(&args);
     if (kernel::fs::exporter::shutdown_requested()) return loop_rc < 0 ? 1 : 0;

@@ -96,6 +96,7 @@ void op_init(void*, fuse_conn_info* conn) {
     if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
     if (conn->capable & FUSE_CAP_READDIRPLUS) conn->want |= FUSE_CAP_READDIRPLUS;
     conn->max_write = 1 << 20;
+    conn->max_readahead = 1 << 20;
 }
 
 void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {

@@ -184,4 +184,18 @@ for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || { wait "$pid"; status=$?; 
 pid=
 [ "$status" = 0 ] && ok clean_exit || bad clean_exit "status $status: $(tail -3 "$work/mount.log")"
 mountpoint -q "$mnt" && bad unmounted || ok unmounted
+
+# --ro: reads work, every change fails with EROFS; SIGINT unmounts and exits 0.
+"$orrery" mount "$mnt" -f --ro --initramfs "$work/initramfs.cpio" 2>"$work/ro.log" &
+pid=$!
+for _ in $(seq 100); do mountpoint -q "$mnt" && break; sleep 0.1; done
+check ro_read test -x "$mnt/bin/busybox"
+expect_err ro_mkdir "Read-only file system" mkdir "$mnt/newdir"
+expect_err ro_write "Read-only file system" sh -c "echo x > '$mnt/etc/hostname'"
+kill -INT "$pid"
+status=124
+for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || { wait "$pid"; status=$?; break; }; sleep 0.1; done
+pid=
+[ "$status" = 0 ] && ok sigint_exit || bad sigint_exit "status $status: $(tail -3 "$work/ro.log")"
+mountpoint -q "$mnt" && bad sigint_unmounted || ok sigint_unmounted
 exit $fail
