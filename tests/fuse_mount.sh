@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+[ -n "${FUSE_TEST_KEEP_LOG:-}" ] && trap 'cp "$work/mount.log" "$FUSE_TEST_KEEP_LOG"; cleanup' EXIT
 bash "$src/scripts/make-initramfs" "$work/initramfs.cpio" >/dev/null || exit 1
 
 # Inside the machine: on /tmp/go, busybox lists /data through the kernel's syscalls.

@@ -8,7 +8,7 @@
 #include <kernel/fs/export/host_call.h>
 #include <kernel/fs/process_files.h>
 #include <kernel/process/process_table.h>
-#include <kernel/signal/signal.h>
+#include <kernel/process/user_loop.h>
 #include <ostd/common/log.h>
 
 namespace kernel::fs::exporter {
@@ -57,8 +57,10 @@ void stop_service() {
 void request_shutdown() {
     if (Exporter* ex = Exporter::get()) ex->sync();
     g_shutdown.store(true);
+    // Ends init as SIGKILL would, without the signal path: send_signal(SIGKILL) touches the
+    // process's signal state after exit_process(), which init's reaper may free meanwhile.
     if (ostd::RefPtr<Process> init = ProcessTable::find_process(1))
-        (void)signal::send_signal(*init, kSigKill, signal::make_info(kSigKill, 0x80));
+        exit_process(*init, wait_status_signaled(kSigKill, false));
 }
 
 bool shutdown_requested() { return g_shutdown.load(); }

@@ -15,7 +15,7 @@ ostd::Result<void> boot_service(Process& init, const ostd::BootInfo& boot);
 /// Stops the queue (running what is queued) and the exporter, after syncing. No-op if not
 /// started.
 void stop_service();
-/// Ends the machine from inside: syncs the file systems and kills init (SIGKILL, as a
+/// Ends the machine from inside: syncs the file systems and ends init as SIGKILL would (a
 /// power-off). Kernel task context (a host call).
 void request_shutdown();
 /// Whether request_shutdown() ran since boot (the harness reports a clean exit then).
