@@ -89,7 +89,11 @@ inline void reply_entry(fuse_req_t req, int err, const ex::EntryOut& e) {
         return;
     }
     fuse_entry_param p = to_entry(e);
-    fuse_reply_entry(req, &p);
+    if (fuse_reply_entry(req, &p) == -ENOENT)  // interrupted: the client took no reference
+        call([&](Exporter& x) {
+            x.forget(e.node, 1);
+            return 0;
+        });
 }
 
 template <typename F>

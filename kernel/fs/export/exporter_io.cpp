@@ -143,10 +143,9 @@ Result<void> Exporter::removexattr(const RequestCreds& rc, uint64_t node, std::s
 }
 
 void Exporter::sync() {
-    // tmpfs, devfs and procfs keep everything in memory: sync(2) has nothing to write back
-    // (kernel/syscall/fs_attr.cpp sys_sync). Flush open handles as fsync would, for file
-    // systems that will have something to say.
-    (void)nodes_.size();
+    // What sync(2) does here (kernel/syscall/fs_attr.cpp sys_sync): the mounted file systems
+    // (tmpfs, devtmpfs, procfs) keep everything in memory, so there is nothing to write back.
+    // A disk-backed file system would be flushed here before the machine powers off.
 }
 
 }  // namespace kernel::fs::exporter
