@@ -2,6 +2,8 @@
 #   make run     build (host-asan), make a busybox initramfs, boot the kernel on the host
 #                backend and run a demo script under /bin/sh (native busybox)
 #   make run-scripted   boot with the built-in scripted init instead
+#   make mount   boot the kernel with the `make run` initramfs and mount its VFS (/, /proc, /dev)
+#                on a temporary directory through FUSE (MOUNT_DIR to choose it)
 #   make test    build and run the suite under host-asan and host-tsan
 #   make bench   build host-release and print the benchmark table
 #   make gcc     build everything with GCC (host-gcc) and run its tests
@@ -13,7 +15,7 @@ JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 CMAKE_BUILD = cmake --build --preset
 
-.PHONY: deps run-scripted build-% run test test-asan test-tsan bench gcc format clean fuzz afl \
+.PHONY: deps run-scripted mount build-% run test test-asan test-tsan bench gcc format clean fuzz afl \
 	fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
 
 deps:
@@ -35,6 +37,13 @@ run: build-host-asan build/initramfs.cpio
 run-scripted: build-host-asan
 	./build/host-asan/harness/orrery run $(RUN_ARGS)
 
+MOUNT_DIR ?= $(shell mktemp -d /tmp/orrery-mount.XXXXXX)
+mount: build-host-asan build/initramfs.cpio
+	@dir=$(MOUNT_DIR); \
+	./build/host-asan/harness/orrery mount "$$dir" --initramfs build/initramfs.cpio $(RUN_ARGS) && \
+	echo "make mount: the kernel's VFS is at $$dir (try: ls $$dir; cat $$dir/proc/meminfo)" && \
+	echo "make mount: unmount with: fusermount3 -u $$dir   (the kernel syncs and shuts down)"
+
 test-%: build-%
 	ctest --preset $* -j $(JOBS) --label-exclude long
 
@@ -44,6 +53,7 @@ gcc: test-host-gcc
 
 bench: build-host-release
 	./build/host-release/bench/orrery_bench --benchmark_counters_tabular=true
+	bash bench/fuse_bench.sh ./build/host-release/harness/orrery
 
 FUZZ_TARGET ?= syscalls
 FUZZ_TIME ?= 120
