@@ -1,6 +1,8 @@
 // Reading file pages for private mappings: pread into the (zeroed) frame until EOF or full.
 #include <kernel/fs/file_pages.h>
 
+#include <kernel/fs/namei.h>
+
 namespace kernel::fs {
 
 ostd::Result<ostd::Ref<PageSource>> FilePageSource::create(ostd::Ref<File> file) {
@@ -15,6 +17,21 @@ ostd::Result<void> FilePageSource::read_page(uint64_t offset, const ostd::Frame&
         if (n == 0) break;  // End of file: the rest of the page stays zero.
     }
     return ostd::ok();
+}
+
+ostd::Result<PageSource::Identity> FilePageSource::identity() {
+    Identity id;
+    if (Inode* inode = file_->inode()) {
+        id.dev_major = dev_major(inode->dev());
+        id.dev_minor = dev_minor(inode->dev());
+        id.ino = inode->ino();
+    }
+    if (const Path* p = file_->path()) {
+        ostd::MutexGuard g(tree_lock());
+        MountNamespace* ns = p->mnt->mount_namespace();
+        if (ns) id.path = TRY(path_string_locked(ns->root(), *p));
+    }
+    return id;
 }
 
 }  // namespace kernel::fs

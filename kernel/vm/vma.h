@@ -7,6 +7,7 @@
 
 #include <ostd/common/ref.h>
 #include <ostd/common/types.h>
+#include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
 #include <ostd/mm/frame.h>
 #include <ostd/sync/mutex.h>
@@ -40,6 +41,15 @@ class PageSource : public ostd::RefCounted<PageSource> {
 public:
     virtual ~PageSource() = default;
     virtual ostd::Result<void> read_page(uint64_t offset, const ostd::Frame& frame) = 0;
+
+    /// How /proc/pid/maps names the mapped file: device, inode and path.
+    struct Identity {
+        uint32_t dev_major = 0, dev_minor = 0;
+        uint64_t ino = 0;
+        ostd::String path;
+    };
+    /// ENOMEM. Default: an unnamed source.
+    virtual ostd::Result<Identity> identity() { return Identity{}; }
 };
 
 struct Vma {
