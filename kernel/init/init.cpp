@@ -6,6 +6,7 @@
 
 #include <kernel/fs/export/service.h>
 #include <kernel/fs/fs_boot.h>
+#include <kernel/fs/process_files.h>
 #include <kernel/lib/random.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
@@ -97,8 +98,13 @@ int run_init(const ostd::BootInfo& boot) {
                   ostd::errno_name(r.error().code()));
         return 1;
     }
+    ostd::String loaded;
     auto ctx = load_program(proc, proc.address_space(),
-                            {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}});
+                            {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}, &loaded});
+    if (ctx.is_ok() && !loaded.is_empty()) {
+        auto exe = fs::lookup_exe(proc, loaded.view());
+        if (exe.is_ok()) fs::set_exe(proc, exe.release_value());
+    }
     if (ctx.is_error()) {
         ostd::log(ostd::LogLevel::kError, "cannot start init '%.*s': %s%s%s",
                   static_cast<int>(path.size()), path.data(),
