@@ -1,5 +1,6 @@
 // orrery: boot the Orrery kernel inside this process on the host backend.
 //   orrery run [--mem SIZE] [--cpus N] [--deterministic] [--seed N] [--cmdline "..."]
+//              [--initramfs FILE] [--trace] [--[no]sandbox] [-- PROGRAM ARGS...]
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 
 #include <kernel/boot/main.h>
 #include <ostd-host/machine.h>
+#include <ostd-host/sandbox.h>
 
 #include <kernel/syscall/listing.h>
 #include <kernel/syscall/table.h>
@@ -27,6 +29,9 @@ ABSL_FLAG(uint64_t, seed, 0, "random seed for the kernel (deterministic mode)");
 ABSL_FLAG(std::string, cmdline, "", "extra kernel command line words");
 ABSL_FLAG(bool, trace, false, "print every syscall, strace-style");
 ABSL_FLAG(std::string, initramfs, "", "cpio (newc) archive unpacked into the root file system");
+ABSL_FLAG(bool, sandbox, true,
+          "confine the orrery process to the host syscalls the backend needs (libseccomp) once "
+          "the initramfs is read; --nosandbox to disable");
 
 namespace {
 
@@ -75,6 +80,7 @@ int cmd_run(const std::vector<char*>& positional) {
         return 2;
     }
     cfg.deterministic = absl::GetFlag(FLAGS_deterministic);
+    cfg.console_input = true;  // The host's stdin is the console terminal's keyboard.
     cfg.seed = absl::GetFlag(FLAGS_seed);
     if (std::string path = absl::GetFlag(FLAGS_initramfs); !path.empty()) {
         FILE* f = fopen(path.c_str(), "rb");
@@ -111,6 +117,13 @@ int cmd_run(const std::vector<char*>& positional) {
     }
     cfg.command_line = cmd;
     orrery::harness::register_demo_programs();
+    if (absl::GetFlag(FLAGS_sandbox)) {
+        if (auto r = ostd::host::enter_sandbox(); r.is_error()) {
+            fprintf(stderr, "orrery: cannot enter the sandbox: %s (run with --nosandbox)\n",
+                    strerror(r.error().code()));
+            return 2;
+        }
+    }
     return ostd::host::run_machine(cfg, &kernel::main);
 }
 
