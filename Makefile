@@ -1,6 +1,8 @@
 # Thin front over CMake presets. Every target installs missing Debian packages first.
 #   make run     build (host-asan), make a busybox initramfs, boot the kernel on the host
 #                backend and run a demo script under /bin/sh (native busybox)
+#   make shell   the same, then an interactive busybox shell on this terminal (job control,
+#                ^C/^Z, line editing); `exit` or ^D leaves
 #   make run-scripted   boot with the built-in scripted init instead
 #   make mount   boot the kernel with the `make run` initramfs and mount its VFS (/, /proc, /dev)
 #                on a temporary directory through FUSE (MOUNT_DIR to choose it)
@@ -15,7 +17,7 @@ JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 CMAKE_BUILD = cmake --build --preset
 
-.PHONY: deps run-scripted mount build-% run test test-asan test-tsan bench gcc format clean fuzz afl \
+.PHONY: deps run-scripted mount build-% run shell test test-asan test-tsan bench gcc format clean fuzz afl \
 	fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
 
 deps:
@@ -28,11 +30,14 @@ build/%/build.ninja: | deps
 build-%: deps build/%/build.ninja
 	$(CMAKE_BUILD) $* -j $(JOBS)
 
-build/initramfs.cpio: scripts/make-initramfs harness/demo-root/etc/demo.sh | deps
+build/initramfs.cpio: scripts/make-initramfs $(wildcard harness/demo-root/etc/*) | deps
 	bash scripts/make-initramfs $@ harness/demo-root
 
 run: build-host-asan build/initramfs.cpio
 	./build/host-asan/harness/orrery run --initramfs build/initramfs.cpio $(RUN_ARGS) -- /bin/sh /etc/demo.sh
+
+shell: build-host-asan build/initramfs.cpio
+	./build/host-asan/harness/orrery run --initramfs build/initramfs.cpio $(RUN_ARGS) -- /bin/sh /etc/shell.sh
 
 run-scripted: build-host-asan
 	./build/host-asan/harness/orrery run $(RUN_ARGS)

@@ -15,6 +15,7 @@
 #include <kernel/syscall/clone.h>
 #include <kernel/time/clock.h>
 #include <kernel/time/host_name.h>
+#include <kernel/tty/console.h>
 
 namespace kernel {
 namespace {
@@ -63,7 +64,10 @@ void shutdown_processes() {
         for (auto& p : all.value()) exit_process(*p, wait_status_signaled(kSigKill, false));
     for (int i = 0; i < 100 && ProcessTable::process_count() > 0; ++i)
         ostd::sleep_for(10 * 1000 * 1000);
-    if (ProcessTable::process_count() == 0) ProcessTable::shutdown();
+    if (ProcessTable::process_count() == 0) {
+        tty::console_shutdown();  // No reader is left inside the console tty.
+        ProcessTable::shutdown();
+    }
 }
 
 }  // namespace
@@ -75,6 +79,8 @@ int run_init(const ostd::BootInfo& boot) {
     random_init(boot.random_seed);
     clock_init(boot.boot_wall_ns);
     uts_init();
+    if (auto r = tty::console_init(); r.is_error())
+        ostd::log(ostd::LogLevel::kWarn, "console tty: errno %d", r.error().code());
     if (ostd::boot_arg("trace") == "1") set_syscall_trace(true);
     std::string_view path = ostd::boot_arg("init");
     if (path.empty()) path = "scripted:init";
