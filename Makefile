@@ -44,16 +44,16 @@ test-%: build-%
 test: test-host-asan test-host-tsan test-baremetal
 
 KERNEL_IMAGE = build/baremetal-x86_64/ostd-baremetal/x86_64/orrery-kernel
-QEMU_ARGS ?= init=/bin/sh /etc/demo.sh
+QEMU_ARGS ?= init=/bin/sh -- /etc/demo.sh
 
 test-baremetal: build-baremetal-x86_64
 	ctest --preset baremetal-x86_64 -L qemu
 
 qemu: build-baremetal-x86_64 build/initramfs.cpio
-	scripts/qemu-boot --timeout 300 --initrd build/initramfs.cpio $(KERNEL_IMAGE) $(QEMU_ARGS)
+	scripts/qemu-boot --smp 2 --timeout 300 --initrd build/initramfs.cpio $(KERNEL_IMAGE) $(QEMU_ARGS)
 
 qemu-gdb: build-baremetal-x86_64 build/initramfs.cpio
-	scripts/qemu-boot --gdb --initrd build/initramfs.cpio $(KERNEL_IMAGE) $(QEMU_ARGS)
+	scripts/qemu-boot --smp 2 --gdb --initrd build/initramfs.cpio $(KERNEL_IMAGE) $(QEMU_ARGS)
 
 gcc: test-host-gcc
 

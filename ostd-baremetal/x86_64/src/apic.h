@@ -6,8 +6,10 @@
 
 namespace ostd::bm {
 
-/// Masks the legacy 8259 PICs, enables this CPU's local APIC. BSP first, then each AP.
+/// Masks the legacy 8259 PICs and enables the BSP's local APIC.
 void lapic_init();
+/// Enables an application processor's local APIC.
+void lapic_init_ap();
 /// Measures TSC and APIC-timer frequencies against the PIT (BSP, once, interrupts off).
 void clock_calibrate();
 /// Signals end of interrupt to this CPU's local APIC.

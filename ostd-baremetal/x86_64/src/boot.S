@@ -35,7 +35,7 @@ bm_start32:
     xorl %ecx, %ecx
 1:  movl %ecx, %eax
     shll $21, %eax
-    orl $0x83, %eax                 /* present, writable, 2 MiB page */
+    orl $0x183, %eax                /* present, writable, 2 MiB, global (once CR4.PGE is on) */
     movl %eax, (%ebx,%ecx,8)
     movl %ecx, %eax
     shrl $11, %eax                  /* high bits of the physical address (4 GiB+) */

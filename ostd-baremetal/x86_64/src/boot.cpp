@@ -187,9 +187,10 @@ extern "C" [[noreturn]] void bm_kmain(uint32_t magic, uint32_t info_pa) {
     uint64_t tsc_heap = rdtsc();
     serial_printf("boot-time: heap up %lu us after entry\n",
                   tsc_to_ns(tsc_heap - g_tsc_entry) / 1000);
-    smp_boot_aps();
     detail::Sched::start(&boot_main, g_boot_info);
-    sti();
+    smp_boot_aps();
+    // Interrupts stay off until this CPU's idle task exists: its first cpu_wait() or the first
+    // task it starts (bm_ctx_start) turns them on.
     detail::Sched::cpu_main(0);
     int status = detail::Sched::finish();
     hal::power_off(status);

@@ -62,6 +62,12 @@ void lapic_init() {
     lapic_write(kLapicSvr, 0x100 | kVecSpurious);
 }
 
+void lapic_init_ap() {
+    wrmsr(0x1B, rdmsr(0x1B) | (1u << 11));
+    lapic_write(kLapicTpr, 0);
+    lapic_write(kLapicSvr, 0x100 | kVecSpurious);
+}
+
 void clock_calibrate() {
     lapic_write(kLapicDivide, 0x3);  // divide by 16
     lapic_write(kLapicLvtTimer, 1u << 16);  // masked one-shot

@@ -8,7 +8,7 @@
 // bm_ctx_switch(save_sp, new_sp, arg): pushes the callee-saved registers, stores rsp in
 // *save_sp, loads new_sp, pops that context's registers and returns `arg` there.
 // A new context's stack holds such a frame whose return address is bm_ctx_start, with the
-// create argument in r12 and the entry in r13.
+// create argument in r12 and the entry in r13. Tasks run with interrupts on.
 __asm__(R"(
     .text
     .globl bm_ctx_switch
@@ -37,6 +37,7 @@ bm_ctx_switch:
     .type bm_ctx_start, @function
     .p2align 4
 bm_ctx_start:
+    sti
     movq %r12, %rdi
     movq %rax, %rsi
     xorl %ebp, %ebp

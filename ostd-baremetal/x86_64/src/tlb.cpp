@@ -1,5 +1,7 @@
-// TLB invalidation on bare metal: invlpg (or a CR3 reload for long ranges) on this CPU when the
-// address space is live here, and a shootdown IPI to the other CPUs that may cache it.
+// TLB invalidation on bare metal. User translations live in a CPU's TLB only while that CPU runs
+// user code of the space (leaving user mode reloads CR3 with the user half cleared), so a flush
+// invalidates locally when the space is live here and sends a shootdown IPI to every other
+// online CPU, waiting until each has flushed (an interrupt from user mode also leaves user mode).
 #include <atomic>
 
 #include "apic.h"
@@ -13,10 +15,11 @@ namespace {
 std::atomic<uint64_t> g_range_flushes{0};
 std::atomic<uint64_t> g_full_flushes{0};
 
-// One shootdown at a time; the initiator waits for every other online CPU to acknowledge.
+// One shootdown at a time. Each round has a generation; a CPU acknowledges by publishing it.
 std::atomic<bool> g_shoot_lock{false};
+std::atomic<uint64_t> g_shoot_gen{0};
 std::atomic<uint64_t> g_shoot_start{0}, g_shoot_len{0};
-std::atomic<unsigned> g_shoot_pending{0};
+std::atomic<uint64_t> g_acked[kMaxCpus];
 
 void flush_local(uint64_t start, uint64_t len) {
     if (len > 64 * 4096) {
@@ -27,27 +30,31 @@ void flush_local(uint64_t start, uint64_t len) {
 }
 
 void shootdown(uint64_t start, uint64_t len) {
-    if (g_num_cpus_online <= 1) return;
-    bool irq_on = irqs_enabled();
+    unsigned n = g_num_cpus_online;
+    if (n <= 1) return;
+    unsigned me = static_cast<unsigned>(this_cpu_id());
     while (g_shoot_lock.exchange(true, std::memory_order_acquire)) {
-        // Another CPU shoots: answer its IPI while waiting (interrupts may be off here).
-        if (g_shoot_pending.load() != 0) tlb_ipi();
+        tlb_ipi();  // another CPU is shooting: answer it even if our interrupts are off
         __builtin_ia32_pause();
     }
     g_shoot_start.store(start);
     g_shoot_len.store(len);
-    g_shoot_pending.store(g_num_cpus_online - 1);
+    uint64_t gen = g_shoot_gen.fetch_add(1) + 1;
+    g_acked[me].store(gen);
     lapic_send_ipi_others(kVecTlb);
-    while (g_shoot_pending.load(std::memory_order_acquire) != 0) __builtin_ia32_pause();
+    for (unsigned c = 0; c < n; ++c)
+        while (g_acked[c].load(std::memory_order_acquire) < gen) __builtin_ia32_pause();
     g_shoot_lock.store(false, std::memory_order_release);
-    (void)irq_on;
 }
 
 }  // namespace
 
 void tlb_ipi() {
+    uint64_t gen = g_shoot_gen.load(std::memory_order_acquire);
+    unsigned me = static_cast<unsigned>(this_cpu_id());
+    if (g_acked[me].load(std::memory_order_relaxed) >= gen) return;
     flush_local(g_shoot_start.load(), g_shoot_len.load());
-    g_shoot_pending.fetch_sub(1, std::memory_order_acq_rel);
+    g_acked[me].store(gen, std::memory_order_release);
 }
 
 }  // namespace ostd::bm
@@ -56,13 +63,14 @@ namespace ostd::hal {
 
 void tlb_flush_range(Paddr root, Vaddr start, uint64_t len) {
     bm::g_range_flushes.fetch_add(1, std::memory_order_relaxed);
-    if ((bm::read_cr3() & ~0xfffull) == root.value()) bm::flush_local(start.value(), len);
+    if (bm::g_percpu[bm::this_cpu_id()].active_root == root.value())
+        bm::flush_local(start.value(), len);
     bm::shootdown(start.value(), len);
 }
 
 void tlb_flush_all(Paddr root) {
     bm::g_full_flushes.fetch_add(1, std::memory_order_relaxed);
-    if ((bm::read_cr3() & ~0xfffull) == root.value()) bm::write_cr3(bm::read_cr3());
+    if (bm::g_percpu[bm::this_cpu_id()].active_root == root.value()) bm::write_cr3(bm::read_cr3());
     bm::shootdown(0, ~uint64_t{0});
 }
 

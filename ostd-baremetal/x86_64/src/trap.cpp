@@ -35,6 +35,7 @@ struct __attribute__((packed)) TablePtr {
 };
 
 IdtEntry g_idt[256];
+alignas(4096) uint64_t g_shadow_pml4[kMaxCpus][512];
 constexpr size_t kIstSize = 16384;
 alignas(16) unsigned char g_df_stacks[kMaxCpus][kIstSize];
 alignas(16) unsigned char g_nmi_stacks[kMaxCpus][kIstSize];
@@ -59,7 +60,8 @@ void idt_init() {
         e.off_lo = static_cast<uint16_t>(a);
         e.sel = kKernelCs;
         e.ist = v == 8 ? 1 : (v == 2 ? 2 : 0);
-        e.type = 0x8E;  // present, DPL 0, 64-bit interrupt gate (IF cleared on entry)
+        // Present 64-bit interrupt gates (IF cleared on entry); int3/into may come from user code.
+        e.type = (v == 3 || v == 4) ? 0xEE : 0x8E;
         e.off_mid = static_cast<uint16_t>(a >> 16);
         e.off_hi = static_cast<uint32_t>(a >> 32);
         e.zero = 0;
@@ -102,6 +104,23 @@ void cpu_tables_init(unsigned cpu) {
         : "rax", "memory");
     wrmsr(0xC0000101, reinterpret_cast<uint64_t>(&pc));  // IA32_GS_BASE
     wrmsr(0xC0000102, 0);                                // IA32_KERNEL_GS_BASE (user's)
+    pc.tss_rsp0 = &pc.tss.rsp[0];
+
+    // From now on this CPU runs on its own top-level table: the kernel half of the boot tables
+    // and, while user code runs, the lower half of that user space's root. Then global pages on
+    // (toggling PGE also drops every TLB entry of the boot identity map).
+    pc.shadow_pml4 = g_shadow_pml4[cpu];
+    for (unsigned i = 256; i < 512; ++i) pc.shadow_pml4[i] = bm_boot_pml4[i];
+    write_cr3(reinterpret_cast<uint64_t>(pc.shadow_pml4) - kKernelVma);
+    uint64_t cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    cr4 |= (1u << 7) | (1u << 9) | (1u << 10);  // PGE, OSFXSR, OSXMMEXCPT (user SSE)
+    __asm__ volatile("mov %0, %%cr4" ::"r"(cr4) : "memory");
+    uint64_t cr0;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 = (cr0 | (1u << 1)) & ~uint64_t{(1u << 2) | (1u << 3)};  // MP on, EM and TS off
+    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0) : "memory");
+    syscall_msrs_init();
 }
 
 void dump_frame(const TrapFrame& f) {

@@ -38,13 +38,17 @@ struct __attribute__((packed)) Tss {
 };
 static_assert(sizeof(Tss) == 104);
 
-/// Per-CPU data, reached through GS base in kernel mode. `self` must stay first and `id` second
-/// (read with %gs-relative loads).
+/// Per-CPU data, reached through GS base in kernel mode. The first fields are read by assembly
+/// with %gs-relative loads at fixed offsets: keep their order.
 struct alignas(64) PerCpu {
-    PerCpu* self;
-    int64_t id;
-    uint64_t scratch_rsp;  // user rsp while entering the kernel through syscall
-    uint64_t kernel_rsp;   // top of the current task's kernel stack for syscall entry
+    PerCpu* self;            // %gs:0
+    int64_t id;              // %gs:8
+    uint64_t scratch_rsp;    // %gs:16 user rsp while entering the kernel through syscall
+    uint64_t kernel_rsp;     // %gs:24 kernel stack for entries from user mode (== TSS rsp0)
+    uint64_t* tss_rsp0;      // %gs:32 &tss.rsp[0]
+    void* current_user;      // the UserMode running on this CPU, if any
+    uint64_t* shadow_pml4;   // this CPU's top-level table: kernel half + the user root's lower half
+    uint64_t active_root;    // the user page-table root loaded into the shadow, or 0
     uint32_t apic_id;
     bool online;
     uint64_t gdt[8];
@@ -69,6 +73,10 @@ void cpu_tables_init(unsigned cpu);
 void idt_init();
 
 extern "C" void bm_trap(TrapFrame* f);
+extern "C" uint64_t bm_boot_pml4[512];
+
+/// Programs EFER.SCE, STAR, LSTAR and FMASK for the syscall instruction (user_entry.S).
+void syscall_msrs_init();
 
 /// Prints the frame's registers and a symbolized backtrace starting at its rbp.
 void dump_frame(const TrapFrame& f);

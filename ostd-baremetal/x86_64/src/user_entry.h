@@ -5,9 +5,11 @@
 
 namespace ostd::bm {
 
-/// A CPU exception taken in user mode; true if the user engine consumed it.
-bool user_exception(TrapFrame& f);
-/// An interrupt arrived while user code ran (the engine may want to leave user mode).
-void user_interrupted(TrapFrame& f);
+/// A CPU exception taken in user mode: records it in the running UserMode and returns to the
+/// kernel (from UserMode::execute). Does not return here.
+[[noreturn]] bool user_exception(TrapFrame& f);
+/// An interrupt arrived while user code ran (already acknowledged): leave user mode so the
+/// kernel reaches a safe point. Does not return.
+[[noreturn]] void user_interrupted(TrapFrame& f);
 
 }  // namespace ostd::bm

@@ -7,6 +7,8 @@
 #include <ostd/common/log.h>
 #include <ostd/mm/frame.h>
 #include <ostd/mm/heap.h>
+#include <ostd/task/preempt.h>
+#include <ostd/task/task.h>
 #include <ostd/timer/timer.h>
 
 // The registry: the linker collects every Case placed in section "ktests" between these.
@@ -58,7 +60,9 @@ int run_all(std::string_view filter) {
     const Case* begin = __start_ktests;
     const Case* end = __stop_ktests;
     unsigned passed = 0, failed = 0;
-    out("[==========] ktest: running on %s\n", begin ? "this machine" : "(no registry)");
+    out("[==========] ktest: running on %u CPU(s)\n", num_cpus());
+    // CPUs still coming up allocate their idle tasks: let that finish before leak accounting.
+    sleep_for(20 * time::kNsPerMs);
     for (const Case* c = begin; c && c != end; ++c) {
         if (!matches(filter, *c)) continue;
         out("[ RUN      ] %s.%s\n", c->suite, c->name);
@@ -70,9 +74,16 @@ int run_all(std::string_view filter) {
         uint64_t t0 = time::now();
         c->fn();
         uint64_t ms = (time::now() - t0) / 1000000;
+        // Exited tasks are reaped asynchronously, other CPUs may be allocating their idle
+        // tasks: give the machine a moment to settle before calling a difference a leak.
         uint64_t heap_after = heap::stats().live_objects;
         uint64_t frames_after = frame_stats().free_frames + heap_frames();
-        if (heap_after != heap_before)
+        for (int i = 0; i < 50 && (heap_after > heap_before || frames_after < frames_before); ++i) {
+            sleep_for(2 * time::kNsPerMs);
+            heap_after = heap::stats().live_objects;
+            frames_after = frame_stats().free_frames + heap_frames();
+        }
+        if (heap_after > heap_before)
             fail(c->suite, 0, "leaked %lld heap objects",
                  static_cast<long long>(heap_after - heap_before));
         if (frames_after < frames_before)
