@@ -5,6 +5,7 @@
 #include "hal/machine.h"
 #include "serial.h"
 #include "symbols.h"
+#include "user_entry.h"
 #include "x86.h"
 
 namespace ostd {
@@ -37,6 +38,7 @@ void halt_on_panic() {
 }
 
 void power_off(int status) {
+    bm::print_user_entry_stats();
     bm::serial_printf("orrery: power-off, status %d\n", status);
     // QEMU exits with (v << 1) | 1: status 0 -> 1, status 1 -> 3 ... (kept below the panic code).
     uint32_t v = static_cast<uint32_t>(status) & 0x3f;

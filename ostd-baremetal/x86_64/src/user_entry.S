@@ -1,7 +1,8 @@
 // Entering and leaving user mode.
 // bm_user_enter(frame): saves the kernel's callee-saved registers on the task's stack, records
 //   that stack position as the kernel entry stack (PerCpu.kernel_rsp and TSS rsp0), then loads
-//   the TrapFrame at `frame` (user registers + iret frame), switches GS to the user's and irets.
+//   the TrapFrame at `frame` (user registers + iret frame), switches GS to the user's and irets
+//   (or, when frame->vector is 1, returns with sysret: the fast path after a syscall).
 // Any entry from user mode (interrupt, exception: trap_entry.S; syscall: bm_syscall_entry)
 //   builds a TrapFrame right below that stack position and calls C++, which copies it into the
 //   UserContext and calls bm_user_leave(kernel_rsp, reason): it unwinds to the saved registers
@@ -44,9 +45,16 @@ bm_user_enter:
     popq %rcx
     popq %rbx
     popq %rax
+    cmpq $1, (%rsp)                   /* frame.vector == 1: return with sysret */
+    je 1f
     addq $16, %rsp                    /* vector, error */
     swapgs
     iretq
+1:  movq 16(%rsp), %rcx               /* rip (the caller checked rcx == rip, r11 == rflags) */
+    movq 32(%rsp), %r11               /* rflags */
+    movq 40(%rsp), %rsp               /* user rsp */
+    swapgs
+    sysretq
     .size bm_user_enter, .-bm_user_enter
 
     .globl bm_user_leave

@@ -11,5 +11,7 @@ namespace ostd::bm {
 /// An interrupt arrived while user code ran (already acknowledged): leave user mode so the
 /// kernel reaches a safe point. Does not return.
 [[noreturn]] void user_interrupted(TrapFrame& f);
+/// Prints how often user mode was entered by sysret and by iret (at power-off).
+void print_user_entry_stats();
 
 }  // namespace ostd::bm

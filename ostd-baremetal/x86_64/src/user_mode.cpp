@@ -1,8 +1,11 @@
 // UserMode on bare metal: real ring-3 execution. execute() loads the user space's lower half into
-// this CPU's top-level table, restores FS base and the FPU/SSE state, and irets to user code. The
+// this CPU's top-level table, restores FS base and the FPU/SSE state, and enters user code with
+// sysret (after a plain syscall) or iret (anything else). The
 // next syscall, exception or interrupt comes back through user_entry.S, which lands here with the
 // user registers in a TrapFrame; an interrupt just gives the kernel a safe point and re-enters.
 // Scripted programs exist only on the host backend.
+#include <atomic>
+
 #include <ostd/common/panic.h>
 #include <ostd/mm/heap.h>
 #include <ostd/mm/vm_space.h>
@@ -41,6 +44,9 @@ namespace {
 
 enum : uint64_t { kLeftSyscall = 1, kLeftException = 2, kLeftInterrupt = 3 };
 
+std::atomic<uint64_t> g_sysret_entries{0};
+std::atomic<uint64_t> g_iret_entries{0};
+
 constexpr uint64_t kUserRflagsMask = 0xcd5;  // CF PF AF ZF SF TF DF OF: what user code may set
 constexpr uint64_t kRflagsIf = 1u << 9;
 
@@ -72,6 +78,11 @@ ExceptionKind kind_of(uint64_t vector) {
 }
 
 }  // namespace
+
+void print_user_entry_stats() {
+    uint64_t s = g_sysret_entries.load(), i = g_iret_entries.load();
+    if (s + i) serial_printf("user mode: %lu entries by sysret, %lu by iret\n", s, i);
+}
 
 void syscall_msrs_init() {
     wrmsr(0xC0000080, rdmsr(0xC0000080) | 1);  // EFER.SCE
@@ -147,12 +158,17 @@ ReturnReason UserMode::execute(bool (*has_kernel_event)(void*), void* arg) {
         f.rflags = (r.rflags & bm::kUserRflagsMask) | bm::kRflagsIf | 2;
         f.rsp = r.rsp;
         f.ss = bm::kUserDs;
+        // sysret restores rip from rcx and rflags from r11: usable when those already hold the
+        // same values (true after a plain syscall; not after a signal frame or sigreturn) and
+        // rip is canonical (sysret to a non-canonical rip faults in kernel mode on Intel).
+        f.vector = (r.rcx == f.rip && r.r11 == f.rflags && f.rip < (uint64_t{1} << 47)) ? 1 : 0;
         static bool first_entry = true;  // interrupts are off: no race on one CPU at a time
         if (first_entry) {
             first_entry = false;
             bm::serial_printf("boot-time: first user instruction %lu us after entry (rip %#lx)\n",
                               bm::tsc_to_ns(bm::rdtsc() - bm::g_tsc_entry) / 1000, f.rip);
         }
+        (f.vector ? bm::g_sysret_entries : bm::g_iret_entries).fetch_add(1, std::memory_order_relaxed);
         uint64_t why = bm_user_enter(&f);
         // Back in the kernel, interrupts off, same CPU (nothing could switch us while away).
         __asm__ volatile("fxsave64 %0" : "=m"(engine_->fx));
