@@ -6,6 +6,7 @@
 #include <kernel/boot/main.h>
 
 #include "boot_main.h"
+#include "serial.h"
 
 namespace ostd::bm {
 
@@ -20,6 +21,7 @@ int boot_main(const BootInfo& boot) {
         pos = end + 1;
     }
     if (run_tests) return ktest::run_all(filter) == 0 ? 0 : 1;
+    boot_mark("kernel entry");
     return kernel::main(boot);
 }
 

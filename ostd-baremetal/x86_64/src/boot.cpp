@@ -160,6 +160,11 @@ uint64_t read_rtc_ns() {
 
 }  // namespace
 
+void boot_mark(const char* what) {
+    serial_printf("boot-time: %s %lu us after entry\n", what,
+                  tsc_to_ns(rdtsc() - g_tsc_entry) / 1000);
+}
+
 extern "C" [[noreturn]] void bm_kmain(uint32_t magic, uint32_t info_pa) {
     g_tsc_entry = rdtsc();
     serial_init();
@@ -171,9 +176,12 @@ extern "C" [[noreturn]] void bm_kmain(uint32_t magic, uint32_t info_pa) {
     parse_multiboot(magic, info_pa);
     lapic_init();
     g_percpu[0].apic_id = lapic_id();
+    uint64_t tsc_calib = rdtsc();
     g_percpu[0].online = true;
     g_num_cpus_online = 1;
     clock_calibrate();
+    serial_printf("boot-time: clock calibration took %lu us\n",
+                  tsc_to_ns(rdtsc() - tsc_calib) / 1000);
 
     g_boot_info.boot_wall_ns = read_rtc_ns();
     g_boot_info.random_seed = rdtsc() * 0x9E3779B97F4A7C15ull ^ g_boot_info.boot_wall_ns;
@@ -184,9 +192,7 @@ extern "C" [[noreturn]] void bm_kmain(uint32_t magic, uint32_t info_pa) {
                   g_boot_info.memory_map.size(), ram >> 20, g_boot_info.initramfs.size(),
                   g_cmdline);
     detail::init_early(g_boot_info);
-    uint64_t tsc_heap = rdtsc();
-    serial_printf("boot-time: heap up %lu us after entry\n",
-                  tsc_to_ns(tsc_heap - g_tsc_entry) / 1000);
+    boot_mark("heap up");
     detail::Sched::start(&boot_main, g_boot_info);
     smp_boot_aps();
     // Interrupts stay off until this CPU's idle task exists: its first cpu_wait() or the first

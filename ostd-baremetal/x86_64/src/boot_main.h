@@ -8,4 +8,7 @@ namespace ostd::bm {
 
 int boot_main(const BootInfo& boot);
 
+/// Prints "boot-time: <what> <us> us after entry" (TSC since the first instruction).
+void boot_mark(const char* what);
+
 }  // namespace ostd::bm
