@@ -6,7 +6,10 @@
 #   make run-scripted   boot with the built-in scripted init instead
 #   make mount   boot the kernel with the `make run` initramfs and mount its VFS (/, /proc, /dev)
 #                on a temporary directory through FUSE (MOUNT_DIR to choose it)
-#   make test    build and run the suite under host-asan and host-tsan
+#   make test    build and run the suite under host-asan and host-tsan, then the QEMU ktests
+#   make test-baremetal   build the bare-metal image and run `ctest -L qemu` (ktests in QEMU)
+#   make qemu    boot the bare-metal image in QEMU (TCG) with the busybox initramfs
+#   make qemu-gdb   the same, stopped at the first instruction with QEMU's gdb stub on :1234
 #   make bench   build host-release and print the benchmark table
 #   make gcc     build everything with GCC (host-gcc) and run its tests
 #   make fuzz    libFuzzer on FUZZ_TARGET (syscalls) for FUZZ_TIME seconds (fuzz preset)
@@ -17,7 +20,7 @@ JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 CMAKE_BUILD = cmake --build --preset
 
-.PHONY: deps run-scripted mount build-% run shell test test-asan test-tsan bench gcc format clean fuzz afl \
+.PHONY: deps test-baremetal qemu qemu-gdb run-scripted mount build-% run shell test test-asan test-tsan bench gcc format clean fuzz afl \
 	fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
 
 deps:
@@ -52,7 +55,19 @@ mount: build-host-asan build/initramfs.cpio
 test-%: build-%
 	ctest --preset $* -j $(JOBS) --label-exclude long
 
-test: test-host-asan test-host-tsan
+test: test-host-asan test-host-tsan test-baremetal
+
+KERNEL_IMAGE = build/baremetal-x86_64/ostd-baremetal/x86_64/orrery-kernel
+QEMU_ARGS ?= init=/bin/sh -- /etc/demo.sh
+
+test-baremetal: build-baremetal-x86_64
+	ctest --preset baremetal-x86_64 -L qemu
+
+qemu: build-baremetal-x86_64 build/initramfs.cpio
+	scripts/qemu-boot --smp 2 --timeout 300 --initrd build/initramfs.cpio $(KERNEL_IMAGE) $(QEMU_ARGS)
+
+qemu-gdb: build-baremetal-x86_64 build/initramfs.cpio
+	scripts/qemu-boot --smp 2 --gdb --initrd build/initramfs.cpio $(KERNEL_IMAGE) $(QEMU_ARGS)
 
 gcc: test-host-gcc
 

@@ -235,7 +235,9 @@ void Sched::deliver_irqs(PerCpu* cpu) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
 void Sched::safe_point_slow(PerCpu* cpu) {
     if (cpu->in_irq || cpu->irq_depth != 0) return;
     deliver_irqs(cpu);
-    if (cpu->preempt_count != 0 || cpu->current->is_idle_) return;
+    // No current task yet: cpu_main() allocating its idle task (on bare metal through the ostd
+    // heap, whose lock release is a safe point).
+    if (cpu->preempt_count != 0 || !cpu->current || cpu->current->is_idle_) return;
     uint32_t p = cpu->pending.load(std::memory_order_acquire);
     if (p & kPendingStop) abandon(cpu);
     if (p & kPendingResched) yield(EnqueueReason::kPreempt);
