@@ -13,6 +13,8 @@ public:
     static ostd::Result<ostd::Ref<PageSource>> create(ostd::Ref<File> file);
     ostd::Result<void> read_page(uint64_t offset, const ostd::Frame& frame) override;
     ostd::Result<ostd::Frame> shared_page(uint64_t offset) override;
+    /// The file's st_dev, st_ino and path from its mount namespace's root. ENOMEM.
+    ostd::Result<Identity> identity() override;
 
 private:
     template <typename T, typename... A>

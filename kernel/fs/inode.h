@@ -109,6 +109,10 @@ public:
     // ---- Symlinks ----
     /// The link text. EINVAL for non-symlinks.
     virtual ostd::Result<ostd::String> read_link() const;
+    /// Magic links (/proc/<pid>/{exe,cwd,root,fd/N}): stores the location the link designates
+    /// in *out and returns true; the walk then jumps there instead of resolving the text (as
+    /// Linux's nd_jump_link). Called under tree_lock(): must not take VFS locks. Default: false.
+    virtual ostd::Result<bool> jump_link(Path* out) const;
 
     // ---- Open ----
     /// Makes the open file description for `path` (this inode). The default gives a regular

@@ -377,6 +377,7 @@ ostd::Result<ostd::Ref<AddressSpace>> AddressSpace::fork() {
     ostd::MutexGuard cg(child->lock_);
     child->brk_base_ = brk_base_;
     child->brk_ = brk_;
+    child->layout_ = layout_;
     TRY(child->vmas_.reserve(vmas_.size()));
     for (const Vma& v : vmas_) {
         TRY(child->vmas_.push_back(v));
@@ -466,6 +467,23 @@ ostd::Result<ostd::Vector<Vma>> AddressSpace::snapshot() {
     TRY(out.reserve(vmas_.size()));
     for (const Vma& v : vmas_) TRY(out.push_back(v));
     return out;
+}
+
+void AddressSpace::set_image_layout(const ImageLayout& layout) {
+    ostd::MutexGuard g(lock_);
+    layout_ = layout;
+}
+
+AddressSpace::ImageLayout AddressSpace::image_layout() {
+    ostd::MutexGuard g(lock_);
+    return layout_;
+}
+
+uint64_t AddressSpace::mapped_bytes() {
+    ostd::MutexGuard g(lock_);
+    uint64_t n = 0;
+    for (const Vma& v : vmas_) n += v.size();
+    return n;
 }
 
 uint64_t AddressSpace::resident_pages() {

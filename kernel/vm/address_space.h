@@ -77,6 +77,19 @@ public:
     /// Sets the heap start (after loading a program image).
     void set_brk_base(uint64_t base);
 
+    /// Where the image put its argument and environment strings and its stack (mm_struct's
+    /// arg_start..env_end, start_stack): /proc/pid/{cmdline,environ,stat} read them. Copied by
+    /// fork(); zero until a program is loaded.
+    struct ImageLayout {
+        uint64_t arg_start = 0, arg_end = 0;
+        uint64_t env_start = 0, env_end = 0;
+        uint64_t start_stack = 0;
+    };
+    void set_image_layout(const ImageLayout& layout);
+    ImageLayout image_layout();
+    /// Total size of the mappings in bytes (VmSize, statm's size).
+    uint64_t mapped_bytes();
+
     /// Resolves a fault at va: demand-zero, shared memory or copy-on-write. Returns 0 when the
     /// access may be retried, else a FaultError value (SEGV si_code, or kOom when memory ran out).
     int handle_fault(uint64_t va, const FaultAccess& access);
@@ -118,6 +131,7 @@ private:
     ostd::Vector<Vma> vmas_ ORRERY_GUARDED_BY(lock_);  // Sorted by start, non-overlapping.
     uint64_t brk_base_ ORRERY_GUARDED_BY(lock_) = 0;
     uint64_t brk_ ORRERY_GUARDED_BY(lock_) = 0;
+    ImageLayout layout_ ORRERY_GUARDED_BY(lock_);
 };
 
 /// PageProperty for a VMA's rights (W implies R on x86; private writable pages may be mapped

@@ -7,6 +7,7 @@
 
 #include <ostd/common/ref.h>
 #include <ostd/common/types.h>
+#include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
 #include <ostd/mm/frame.h>
 #include <ostd/sync/mutex.h>
@@ -47,6 +48,15 @@ public:
         (void)offset;
         return ostd::Error(ENODEV, "no shared pages");
     }
+
+    /// How /proc/pid/maps names the mapped file: device, inode and path.
+    struct Identity {
+        uint32_t dev_major = 0, dev_minor = 0;
+        uint64_t ino = 0;
+        ostd::String path;
+    };
+    /// ENOMEM. Default: an unnamed source.
+    virtual ostd::Result<Identity> identity() { return Identity{}; }
 };
 
 struct Vma {
