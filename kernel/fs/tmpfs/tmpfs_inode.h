@@ -1,7 +1,8 @@
 // TmpfsInode: one tmpfs object. Regular files keep 4 KiB pages in frames (shared file mappings
 // map them; empty slots are holes); symlinks keep their text; every inode may carry user.* xattrs.
-// Locking: data_lock_ (a Mutex: reads copy to user memory while holding it) guards pages and
-// xattrs; metadata is the base class's.
+// Locking: write_lock_ serialises writers and truncation (held while copying from user memory);
+// data_lock_ guards pages, size and xattrs and is never held while touching user memory of
+// file data, because a fault on a shared mapping of the file takes it. Metadata is the base's.
 #pragma once
 
 #include <optional>
@@ -65,6 +66,7 @@ private:
     ostd::Result<void> ensure_page_locked(size_t index) ORRERY_REQUIRES(data_lock_);
     void publish_size_locked() ORRERY_REQUIRES(data_lock_);
 
+    ostd::Mutex write_lock_ ORRERY_ACQUIRED_BEFORE(data_lock_);
     mutable ostd::Mutex data_lock_;
     ostd::Vector<Page> pages_ ORRERY_GUARDED_BY(data_lock_);
     uint64_t size_ ORRERY_GUARDED_BY(data_lock_) = 0;
