@@ -1,7 +1,5 @@
-// File pages for mappings: pread into a (zeroed) private frame until EOF or full, or the
-// inode's own frame for shared mappings.
+// Reading file pages for private mappings: pread into the (zeroed) frame until EOF or full.
 #include <kernel/fs/file_pages.h>
-#include <kernel/fs/inode.h>
 
 #include <kernel/fs/namei.h>
 
@@ -19,11 +17,6 @@ ostd::Result<void> FilePageSource::read_page(uint64_t offset, const ostd::Frame&
         if (n == 0) break;  // End of file: the rest of the page stays zero.
     }
     return ostd::ok();
-}
-
-ostd::Result<ostd::Frame> FilePageSource::shared_page(uint64_t offset) {
-    if (!file_->inode()) return ostd::Error(ENODEV, "no inode behind the mapped file");
-    return file_->inode()->shared_page(offset / ostd::kPageSize);
 }
 
 ostd::Result<PageSource::Identity> FilePageSource::identity() {

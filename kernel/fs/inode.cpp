@@ -119,9 +119,6 @@ Result<void> Inode::truncate(uint64_t) {
 Result<void> Inode::allocate(int, uint64_t, uint64_t) {
     return Error(EOPNOTSUPP, "fallocate not supported");
 }
-Result<ostd::Frame> Inode::shared_page(uint64_t) {
-    return Error(ENODEV, "no shared pages on this file system");
-}
 Result<ostd::Ref<Inode>> Inode::create_child(const NewInode&) {
     return Error(EPERM, "file system does not create files");
 }
