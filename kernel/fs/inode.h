@@ -11,6 +11,7 @@
 #include <kernel/fs/types.h>
 #include <kernel/process/credentials.h>
 #include <ostd/common/ref.h>
+#include <ostd/mm/frame.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
 #include <ostd/mm/vm_io.h>
@@ -83,6 +84,12 @@ public:
     virtual ostd::Result<void> truncate(uint64_t size);
     /// Reserves [offset, offset + len) (mode 0 extends size; FALLOC_FL_KEEP_SIZE does not).
     virtual ostd::Result<void> allocate(int mode, uint64_t offset, uint64_t len);
+    /// True when the data lives in page frames that MAP_SHARED mappings can map (tmpfs).
+    virtual bool has_page_cache() const { return false; }
+    /// The frame holding file page `index` for a shared mapping (a hole gets a zeroed page).
+    /// ENXIO past the end of the file (the fault becomes SIGBUS); ENODEV without a page cache;
+    /// ENOSPC, ENOMEM.
+    virtual ostd::Result<ostd::Frame> shared_page(uint64_t index);
 
     // ---- Directories ----
     /// Makes a new, unlinked inode of this file system (nlink 0) for a directory entry.

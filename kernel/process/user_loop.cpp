@@ -86,6 +86,10 @@ void handle_exception(Thread& t, ostd::UserMode& um) {
                 exit_process(t.process(), wait_status_signaled(kSigKill, false));
                 return;
             }
+            if (r == static_cast<int>(FaultError::kBus)) {
+                raise_fault(t, kSigBus, 2 /* BUS_ADRERR */, e.fault_addr.value());
+                return;
+            }
             raise_fault(t, kSigSegv, r, e.fault_addr.value());
             return;
         }

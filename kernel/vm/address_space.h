@@ -23,7 +23,7 @@ struct FaultAccess {
 };
 
 /// si_code for a fault the kernel could not resolve (SEGV_MAPERR / SEGV_ACCERR).
-enum class FaultError : int { kMapErr = 1, kAccErr = 2, kOom = 100 };
+enum class FaultError : int { kMapErr = 1, kAccErr = 2, kOom = 100, kBus = 101 };
 
 class AddressSpace : public ostd::RefCounted<AddressSpace> {
 public:
@@ -94,6 +94,13 @@ public:
     /// written; shared mappings stay shared. ENOMEM.
     ostd::Result<ostd::Ref<AddressSpace>> fork();
 
+    /// Unmaps the pages of this space's MAP_SHARED mappings of file `key` (PageSource::file_key)
+    /// whose file offset is at or past `from` rounded up to a page: after a truncate, touching
+    /// them faults again and gets SIGBUS.
+    void unmap_file_pages(const void* key, uint64_t from);
+    /// msync(2)'s range check: ENOMEM when part of [addr, addr + len) is unmapped.
+    ostd::Result<void> check_mapped(uint64_t addr, uint64_t len);
+
     /// A copy of the VMA list (for /proc/pid/maps and tests). ENOMEM.
     ostd::Result<ostd::Vector<Vma>> snapshot();
     /// Number of pages currently mapped (resident) — for tests and /proc.
@@ -111,8 +118,9 @@ private:
     ostd::Result<void> unmap_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
     ostd::Result<void> insert_locked(Vma vma) ORRERY_REQUIRES(lock_);
     void unmap_pages(uint64_t start, uint64_t end);
-    /// Returns 0 / a FaultError, or -1 when the page must first be read from `*source` at
-    /// `*offset` (done by the caller without the lock, then the fault is retried).
+    /// Returns 0 / a FaultError, or -1 (-2) when the page must first be read (for a shared
+    /// mapping: fetched) from `*source` at `*offset` — done by the caller without the lock,
+    /// then the fault is retried with the frame.
     int fault_locked(uint64_t va, const FaultAccess& access, const ostd::Frame* prefilled,
                      ostd::RefPtr<PageSource>* source, uint64_t* offset) ORRERY_REQUIRES(lock_);
 
