@@ -56,10 +56,10 @@ void BM_HalContextSwitchPair(benchmark::State& state) {
 }
 BENCHMARK(BM_HalContextSwitchPair);
 
-// As above, but both contexts switch from the same call site of the same loop, so every return
-// after a switch lands where the CPU's return-address predictor expects. The difference to
-// BM_HalContextSwitchPair is what a return to a different caller costs (one mispredict per
-// switch), which every real task switch pays.
+// As above, but both contexts switch from the same call site of the same loop. With a switch that
+// resumed by `ret` the difference to BM_HalContextSwitchPair was one mispredicted return per
+// switch (the return stack predicts the suspended side's caller); the host switch resumes by an
+// indirect jump, which the branch predictor learns, so the two should now match.
 __attribute__((noinline)) void hal_same_site_loop(ostd::hal::Context* me, ostd::hal::Context* other,
                                                   benchmark::State* state) {
     while (!state || state->KeepRunning())
