@@ -100,7 +100,8 @@ public:
     virtual ostd::Result<void> list_computed(DirVisit visit, void* ctx);
 
     // ---- Symlinks ----
-    /// The link text. EINVAL for non-symlinks.
+    /// The link text. EINVAL for non-symlinks. Called with tree_lock() held (a path walk
+    /// following the link) or not (readlink).
     virtual ostd::Result<ostd::String> read_link() const;
 
     // ---- Open ----

@@ -25,7 +25,10 @@ uint64_t ticks(uint64_t ns) {
     return ns / (ostd::time::kNsPerSec / 100);
 }  // USER_HZ = 100
 
+// readlink(2) asks for a link's text without tree_lock(); a path walk that crosses the link
+// (/proc/self/cwd/...) asks while it holds it.
 Result<String> path_of(const Path& root, const Path& p) {
+    if (tree_lock().is_held_by_current()) return path_string_locked(root, p);
     ostd::MutexGuard g(tree_lock());
     return path_string_locked(root, p);
 }
