@@ -56,7 +56,8 @@ bool empty_ram() {
         uint64_t run = p;
         while (run < pages && ((g_written[run / 64] >> (run % 64)) & 1))
             ++run;
-        // Poisoned or not, these bytes are ours: the shadow is reset in ram_create().
+        // Poison the machine left on these frames (heap redzones) goes with their contents;
+        // every other frame is poisoned again by the next init_mm() anyway.
         __asan_unpoison_memory_region(g_base + p * kPageSize, (run - p) * kPageSize);
         memset(g_base + p * kPageSize, 0, (run - p) * kPageSize);
         p = run;
@@ -70,8 +71,19 @@ bool empty_ram() {
 #endif
 }
 
+// A later mapping at these addresses must not inherit poison on its shadow.
+void unpoison(std::byte* base, uint64_t size) {
+#ifdef ORRERY_ASAN
+    __asan_unpoison_memory_region(base, size);
+#else
+    (void)base;
+    (void)size;
+#endif
+}
+
 void unmap_retained() {
     if (!g_retained.base) return;
+    unpoison(g_retained.base, g_retained.size);
     munmap(g_retained.base, g_retained.size);
     close(g_retained.fd);
     g_retained = {};
@@ -88,10 +100,6 @@ Result<void> ram_create(uint64_t bytes) {
         g_size = g_retained.size;
         g_retained = {};
         g_written.assign(bytes / kPageSize / 64 + 1, 0);
-#ifdef ORRERY_ASAN
-        // As a fresh mapping would be: the last machine's poisoned frames are not this one's.
-        __asan_unpoison_memory_region(g_base, g_size);
-#endif
         return ok();
     }
     unmap_retained();
@@ -138,6 +146,7 @@ void ram_destroy() {
         unmap_retained();
         g_retained = {g_fd, g_base, g_size};
     } else {
+        unpoison(g_base, g_size);
         munmap(g_base, g_size);
         close(g_fd);
     }

@@ -128,8 +128,8 @@ void teardown_mm() {
         }
     }
 #endif
-    // The next machine's RAM may reuse these host addresses: leave no poison behind.
-    ORRERY_UNPOISON(hal::phys_to_virt(Paddr(0)), hal::ram_size());
+    // Free frames stay poisoned: the backend that owns the RAM clears the poison when it
+    // reuses or unmaps it (ostd-host ram.cpp), and init_mm() sets it from scratch.
     g_buddy = nullptr;
     g_heap = nullptr;
     g_frame_meta = nullptr;
