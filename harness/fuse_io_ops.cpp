@@ -72,8 +72,10 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
         n = r.value();
         return 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else fuse_reply_buf(req, reinterpret_cast<const char*>(buf.data()), n);
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_buf(req, reinterpret_cast<const char*>(buf.data()), n);
 }
 
 void op_write(fuse_req_t req, fuse_ino_t, const char* data, size_t size, off_t off,
@@ -86,8 +88,10 @@ void op_write(fuse_req_t req, fuse_ino_t, const char* data, size_t size, off_t o
         n = r.value();
         return 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else fuse_reply_write(req, n);
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_write(req, n);
 }
 
 void op_flush(fuse_req_t req, fuse_ino_t, fuse_file_info*) {
@@ -167,16 +171,17 @@ void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_fil
         auto r = e.readdir(int(fi->fh), off, &fill_one, &f);
         return r.is_error() && f.used == 0 ? errno_of(r.error()) : 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else fuse_reply_buf(req, f.buf.data(), f.used);
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_buf(req, f.buf.data(), f.used);
 }
 
 void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
     do_readdir(req, ino, size, off, fi, false);
 }
 
-void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-                    fuse_file_info* fi) {
+void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
     do_readdir(req, ino, size, off, fi, true);
 }
 
@@ -234,9 +239,12 @@ void reply_xattr(fuse_req_t req, size_t size, F&& fn) {
         n = r.value();
         return 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else if (size == 0) fuse_reply_xattr(req, n);
-    else fuse_reply_buf(req, reinterpret_cast<const char*>(buf.data()), n);
+    if (err)
+        fuse_reply_err(req, err);
+    else if (size == 0)
+        fuse_reply_xattr(req, n);
+    else
+        fuse_reply_buf(req, reinterpret_cast<const char*>(buf.data()), n);
 }
 
 void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {

@@ -97,8 +97,8 @@ public:
                                  uint32_t mode, uint64_t rdev);
     ostd::Result<EntryOut> mkdir(const RequestCreds& rc, uint64_t parent, std::string_view name,
                                  uint32_t mode);
-    ostd::Result<EntryOut> symlink(const RequestCreds& rc, std::string_view target,
-                                   uint64_t parent, std::string_view name);
+    ostd::Result<EntryOut> symlink(const RequestCreds& rc, std::string_view target, uint64_t parent,
+                                   std::string_view name);
     ostd::Result<EntryOut> link(const RequestCreds& rc, uint64_t node, uint64_t new_parent,
                                 std::string_view new_name);
     ostd::Result<void> unlink(const RequestCreds& rc, uint64_t parent, std::string_view name);
@@ -135,8 +135,7 @@ public:
                                   std::span<std::byte> out);
     ostd::Result<void> setxattr(const RequestCreds& rc, uint64_t node, std::string_view name,
                                 std::span<const std::byte> value, int flags);
-    ostd::Result<size_t> listxattr(const RequestCreds& rc, uint64_t node,
-                                   std::span<std::byte> out);
+    ostd::Result<size_t> listxattr(const RequestCreds& rc, uint64_t node, std::span<std::byte> out);
     ostd::Result<void> removexattr(const RequestCreds& rc, uint64_t node, std::string_view name);
 
     /// Writes back file data (sync(2)); in-memory file systems have nothing to write.

@@ -197,8 +197,8 @@ TEST(Exporter, ReaddirResumesAtOffsets) {
     with_exporter([](Exporter& ex, World&) {
         auto d = MUST(ex.mkdir(kRoot, kRootNode, "d", 0755));
         for (int i = 0; i < 50; ++i) {
-            auto c = MUST(ex.create(kRoot, d.node, ("f" + std::to_string(i)).c_str(), 0644,
-                                    o::kWronly));
+            auto c =
+                MUST(ex.create(kRoot, d.node, ("f" + std::to_string(i)).c_str(), 0644, o::kWronly));
             MUST(ex.release(c.fh));
         }
         int fh = MUST(ex.opendir(kRoot, d.node));
@@ -223,7 +223,8 @@ TEST(Exporter, ReaddirResumesAtOffsets) {
             off = sink.last;
         }
         EXPECT_EQ(sink.seen.size(), 52u);  // ".", ".." and 50 files, each once
-        for (auto& [name, count] : sink.seen) EXPECT_EQ(count, 1) << name;
+        for (auto& [name, count] : sink.seen)
+            EXPECT_EQ(count, 1) << name;
         MUST(ex.release(fh));
         EXPECT_EQ(err(ex.readdir(fh, 0, fill, &sink)), EBADF);
         auto f = MUST(ex.lookup(kRoot, d.node, "f1"));
@@ -280,9 +281,7 @@ TEST(Exporter, ClientErrnoAndStartTwice) {
     EXPECT_EQ(client_errno(ostd::Error(512)), EINTR);  // ERESTARTSYS
     EXPECT_EQ(client_errno(ostd::Error(516)), EINTR);
     EXPECT_EQ(client_errno(ostd::Error(5000)), EIO);
-    with_exporter([](Exporter&, World& w) {
-        EXPECT_EQ(err(Exporter::start(w.ns, {})), EBUSY);
-    });
+    with_exporter([](Exporter&, World& w) { EXPECT_EQ(err(Exporter::start(w.ns, {})), EBUSY); });
 }
 
 }  // namespace
