@@ -79,6 +79,7 @@ int cmd_mount(const MountOptions& opts, ostd::host::MachineConfig cfg) {
     fuse_args args = FUSE_ARGS_INIT(int(argv.size()), argv.data());
     const fuse_lowlevel_ops& ops = fuse_operations();
     fuse_session* se = fuse_session_new(&args, &ops, sizeof ops, nullptr);
+    fuse_opt_free_args(&args);  // parsed into the session (libfuse may have grown the list)
     if (!se) {
         fprintf(stderr, "orrery mount: bad FUSE options '%s'\n", opts.fuse_options.c_str());
         return 2;
@@ -137,7 +138,6 @@ int cmd_mount(const MountOptions& opts, ostd::host::MachineConfig cfg) {
     signal(SIGHUP, SIG_DFL);
     g_session = nullptr;
     fuse_session_destroy(se);
-    fuse_opt_free_args(&args);
     if (kernel::fs::exporter::shutdown_requested()) return loop_rc < 0 ? 1 : 0;
     fprintf(stderr, "orrery mount: the machine stopped by itself (status %d)\n", machine_status);
     return machine_status;
