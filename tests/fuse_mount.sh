@@ -189,6 +189,11 @@ pid=
 [ "$status" = 0 ] && ok clean_exit || bad clean_exit "status $status: $(tail -3 "$work/mount.log")"
 mountpoint -q "$mnt" && bad unmounted || ok unmounted
 
+# A bad mount point fails cleanly.
+if "$orrery" mount "$work/no/such/dir" -f >"$work/bad.log" 2>&1; then bad bad_mountpoint "succeeded"
+elif grep -q "cannot mount" "$work/bad.log"; then ok bad_mountpoint
+else bad bad_mountpoint "$(cat "$work/bad.log")"; fi
+
 # --ro: reads work, every change fails with EROFS; SIGINT unmounts and exits 0.
 "$orrery" mount "$mnt" -f --ro --initramfs "$work/initramfs.cpio" 2>"$work/ro.log" &
 pid=$!
