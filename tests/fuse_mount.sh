@@ -194,6 +194,12 @@ if "$orrery" mount "$work/no/such/dir" -f >"$work/bad.log" 2>&1; then bad bad_mo
 elif grep -q "cannot mount" "$work/bad.log"; then ok bad_mountpoint
 else bad bad_mountpoint "$(cat "$work/bad.log")"; fi
 
+# When init exits by itself the mount goes away and init's status is the exit status.
+timeout 120 "$orrery" mount "$mnt" -f --initramfs "$work/initramfs.cpio" \
+  -- /bin/sh -c 'sleep 1; exit 3' >/dev/null 2>&1
+status=$?
+[ "$status" = 3 ] && ! mountpoint -q "$mnt" && ok init_exit_unmounts || bad init_exit_unmounts "$status"
+
 # --ro: reads work, every change fails with EROFS; SIGINT unmounts and exits 0.
 "$orrery" mount "$mnt" -f --ro --initramfs "$work/initramfs.cpio" 2>"$work/ro.log" &
 pid=$!
