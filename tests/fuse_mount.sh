@@ -194,6 +194,10 @@ if "$orrery" mount "$work/no/such/dir" -f >"$work/bad.log" 2>&1; then bad bad_mo
 elif grep -q "cannot mount" "$work/bad.log"; then ok bad_mountpoint
 else bad bad_mountpoint "$(cat "$work/bad.log")"; fi
 
+if "$orrery" mount "$mnt" -f --deterministic >"$work/det.log" 2>&1; then bad no_deterministic
+elif grep -q "deterministic cannot" "$work/det.log"; then ok no_deterministic
+else bad no_deterministic "$(cat "$work/det.log")"; fi
+
 # When init exits by itself the mount goes away and init's status is the exit status.
 timeout 120 "$orrery" mount "$mnt" -f --initramfs "$work/initramfs.cpio" \
   -- /bin/sh -c 'sleep 1; exit 3' >/dev/null 2>&1
