@@ -107,6 +107,30 @@ void op_fsync(fuse_req_t req, fuse_ino_t, int, fuse_file_info* fi) {
     reply_status(req, [&](Exporter& e) { return e.fsync(int(fi->fh)); });
 }
 
+void op_fallocate(fuse_req_t req, fuse_ino_t, int mode, off_t offset, off_t length,
+                  fuse_file_info* fi) {
+    reply_status(req, [&](Exporter& e) { return e.fallocate(int(fi->fh), mode, offset, length); });
+}
+
+void op_copy_file_range(fuse_req_t req, fuse_ino_t, off_t off_in, fuse_file_info* fi_in, fuse_ino_t,
+                        off_t off_out, fuse_file_info* fi_out, size_t len, int flags) {
+    if (flags != 0) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    size_t n = 0;
+    int err = call([&](Exporter& e) {
+        auto r = e.copy_file_range(int(fi_in->fh), off_in, int(fi_out->fh), off_out, len);
+        if (r.is_error()) return errno_of(r.error());
+        n = r.value();
+        return 0;
+    });
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_write(req, n);
+}
+
 void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     Creds c(req);
     int fd = -1;
@@ -285,6 +309,8 @@ void add_io_ops(fuse_lowlevel_ops& o) {
     o.listxattr = op_listxattr;
     o.removexattr = op_removexattr;
     o.create = op_create;
+    o.fallocate = op_fallocate;
+    o.copy_file_range = op_copy_file_range;
 }
 
 }  // namespace orrery::harness::fuse_detail

@@ -128,6 +128,15 @@ check hardlink ln "$f" "$mnt/data/hard"
 check mkfifo mkfifo "$mnt/data/fifo"
 [ "$(stat -c %F "$mnt/data/fifo")" = fifo ] && ok fifo_type || bad fifo_type
 check statfs stat -f "$mnt/data"
+check fallocate fallocate -l 1M "$mnt/data/falloc"
+[ "$(stat -c %s "$mnt/data/falloc")" = 1048576 ] && ok fallocate_size || bad fallocate_size
+cfr=$(python3 -c '
+import os, sys
+a = os.open(sys.argv[1], os.O_RDONLY)
+b = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+print(os.copy_file_range(a, b, 1 << 20, 0, 0))' "$mnt/data/w1" "$mnt/data/cfr" 2>&1)
+[ "$cfr" = 1048576 ] && cmp -s <(head -c 1048576 "$work/w1") "$mnt/data/cfr" &&
+  ok copy_file_range || bad copy_file_range "$cfr"
 xa=$(python3 -c '
 import os, sys
 p = sys.argv[1]

@@ -127,6 +127,11 @@ public:
     /// full or the directory ends. Returns how many were emitted.
     ostd::Result<size_t> readdir(int fh, int64_t offset, DirSink sink, void* ctx);
     ostd::Result<void> fsync(int fh);
+    /// fallocate(2) on an open file (mode 0 and FALLOC_FL_KEEP_SIZE as the VFS supports).
+    ostd::Result<void> fallocate(int fh, int mode, int64_t offset, int64_t len);
+    /// copy_file_range(2) between two open files at explicit offsets.
+    ostd::Result<size_t> copy_file_range(int fh_in, int64_t off_in, int fh_out, int64_t off_out,
+                                         size_t len);
     ostd::Result<void> release(int fh);
 
     // ---- Extended attributes (on the node itself, symlinks not followed) ----

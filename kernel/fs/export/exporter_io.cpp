@@ -106,6 +106,17 @@ Result<void> Exporter::fsync(int fh) {
     return vfs::fsync(fd_caller(), fh);
 }
 
+Result<void> Exporter::fallocate(int fh, int mode, int64_t offset, int64_t len) {
+    TRY(check_writable());
+    return vfs::fallocate(fd_caller(), fh, mode, offset, len);
+}
+
+Result<size_t> Exporter::copy_file_range(int fh_in, int64_t off_in, int fh_out, int64_t off_out,
+                                         size_t len) {
+    TRY(check_writable());
+    return vfs::copy_file_range(fd_caller(), fh_in, &off_in, fh_out, &off_out, len);
+}
+
 Result<void> Exporter::release(int fh) {
     TRY(vfs::close(fd_caller(), fh));
     handles_.fetch_sub(1, std::memory_order_relaxed);

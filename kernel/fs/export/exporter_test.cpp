@@ -92,6 +92,24 @@ TEST(Exporter, CreateWriteReadLookupAndNames) {
     });
 }
 
+TEST(Exporter, FallocateAndCopyFileRange) {
+    with_exporter([](Exporter& ex, World&) {
+        auto a = MUST(ex.create(kRoot, kRootNode, "a", 0644, o::kRdwr));
+        auto b = MUST(ex.create(kRoot, kRootNode, "b", 0644, o::kRdwr));
+        MUST(ex.fallocate(a.fh, 0, 0, 8192));
+        EXPECT_EQ(MUST(ex.getattr(a.entry.node)).st_size, 8192);
+        EXPECT_EQ(err(ex.fallocate(a.fh, 0, -1, 10)), EINVAL);
+        MUST(ex.write(a.fh, bytes("0123456789"), 100));
+        EXPECT_EQ(MUST(ex.copy_file_range(a.fh, 100, b.fh, 5, 10)), 10u);
+        std::byte buf[32];
+        EXPECT_EQ(MUST(ex.read(b.fh, buf, 5)), 10u);
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(buf), 10), "0123456789");
+        EXPECT_EQ(err(ex.copy_file_range(a.fh, 0, 999, 0, 10)), EBADF);
+        MUST(ex.release(a.fh));
+        MUST(ex.release(b.fh));
+    });
+}
+
 TEST(Exporter, RenameWithFlags) {
     with_exporter([](Exporter& ex, World&) {
         auto a = MUST(ex.mkdir(kRoot, kRootNode, "a", 0755));
