@@ -1,10 +1,15 @@
 # Thin front over CMake presets. Every target installs missing Debian packages first.
 #   make run     build (host-asan), make a busybox initramfs, boot the kernel on the host
 #                backend and run a demo script under /bin/sh (native busybox)
+#   make shell   the same, then an interactive busybox shell on this terminal (job control,
+#                ^C/^Z, line editing); `exit` or ^D leaves
 #   make run-scripted   boot with the built-in scripted init instead
 #   make mount   boot the kernel with the `make run` initramfs and mount its VFS (/, /proc, /dev)
 #                on a temporary directory through FUSE (MOUNT_DIR to choose it)
-#   make test    build and run the suite under host-asan and host-tsan
+#   make test    build and run the suite under host-asan and host-tsan, then the QEMU ktests
+#   make test-baremetal   build the bare-metal image and run `ctest -L qemu` (ktests in QEMU)
+#   make qemu    boot the bare-metal image in QEMU (TCG) with the busybox initramfs
+#   make qemu-gdb   the same, stopped at the first instruction with QEMU's gdb stub on :1234
 #   make bench   build host-release and print the benchmark table
 #   make gcc     build everything with GCC (host-gcc) and run its tests
 #   make fuzz    libFuzzer on FUZZ_TARGET (syscalls) for FUZZ_TIME seconds (fuzz preset)
@@ -15,7 +20,7 @@ JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 CMAKE_BUILD = cmake --build --preset
 
-.PHONY: deps run-scripted mount build-% run test test-asan test-tsan bench gcc format clean fuzz afl \
+.PHONY: deps test-baremetal qemu qemu-gdb run-scripted mount build-% run shell test test-asan test-tsan bench gcc format clean fuzz afl \
 	fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
 
 deps:
@@ -28,11 +33,14 @@ build/%/build.ninja: | deps
 build-%: deps build/%/build.ninja
 	$(CMAKE_BUILD) $* -j $(JOBS)
 
-build/initramfs.cpio: scripts/make-initramfs harness/demo-root/etc/demo.sh | deps
+build/initramfs.cpio: scripts/make-initramfs $(wildcard harness/demo-root/etc/*) | deps
 	bash scripts/make-initramfs $@ harness/demo-root
 
 run: build-host-asan build/initramfs.cpio
 	./build/host-asan/harness/orrery run --initramfs build/initramfs.cpio $(RUN_ARGS) -- /bin/sh /etc/demo.sh
+
+shell: build-host-asan build/initramfs.cpio
+	./build/host-asan/harness/orrery run --initramfs build/initramfs.cpio $(RUN_ARGS) -- /bin/sh /etc/shell.sh
 
 run-scripted: build-host-asan
 	./build/host-asan/harness/orrery run $(RUN_ARGS)
@@ -47,7 +55,19 @@ mount: build-host-asan build/initramfs.cpio
 test-%: build-%
 	ctest --preset $* -j $(JOBS) --label-exclude long
 
-test: test-host-asan test-host-tsan
+test: test-host-asan test-host-tsan test-baremetal
+
+KERNEL_IMAGE = build/baremetal-x86_64/ostd-baremetal/x86_64/orrery-kernel
+QEMU_ARGS ?= init=/bin/sh -- /etc/demo.sh
+
+test-baremetal: build-baremetal-x86_64
+	ctest --preset baremetal-x86_64 -L qemu
+
+qemu: build-baremetal-x86_64 build/initramfs.cpio
+	scripts/qemu-boot --smp 2 --timeout 300 --initrd build/initramfs.cpio $(KERNEL_IMAGE) $(QEMU_ARGS)
+
+qemu-gdb: build-baremetal-x86_64 build/initramfs.cpio
+	scripts/qemu-boot --smp 2 --gdb --initrd build/initramfs.cpio $(KERNEL_IMAGE) $(QEMU_ARGS)
 
 gcc: test-host-gcc
 

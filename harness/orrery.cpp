@@ -1,5 +1,6 @@
 // orrery: boot the Orrery kernel inside this process on the host backend.
 //   orrery run [--mem SIZE] [--cpus N] [--deterministic] [--seed N] [--cmdline "..."]
+//              [--initramfs FILE] [--trace] [--[no]sandbox] [-- PROGRAM ARGS...]
 //   orrery mount MOUNTPOINT [--initramfs FILE] [--ro] [-f] [-o FUSE_OPTIONS]
 #include <cerrno>
 #include <cstdio>
@@ -14,6 +15,7 @@
 
 #include <kernel/boot/main.h>
 #include <ostd-host/machine.h>
+#include <ostd-host/sandbox.h>
 
 #include <kernel/syscall/listing.h>
 #include <kernel/syscall/table.h>
@@ -29,6 +31,9 @@ ABSL_FLAG(uint64_t, seed, 0, "random seed for the kernel (deterministic mode)");
 ABSL_FLAG(std::string, cmdline, "", "extra kernel command line words");
 ABSL_FLAG(bool, trace, false, "print every syscall, strace-style");
 ABSL_FLAG(std::string, initramfs, "", "cpio (newc) archive unpacked into the root file system");
+ABSL_FLAG(bool, sandbox, true,
+          "confine the orrery process to the host syscalls the backend needs (libseccomp) once "
+          "the initramfs is read; --nosandbox to disable");
 ABSL_FLAG(bool, ro, false, "mount: export the kernel's VFS read-only");
 ABSL_FLAG(bool, foreground, false, "mount: stay in the foreground (also -f)");
 ABSL_FLAG(std::string, o, "", "mount: FUSE mount options, comma separated (e.g. allow_other)");
@@ -127,7 +132,15 @@ bool machine_config(const std::vector<char*>& positional, size_t first_program,
 int cmd_run(const std::vector<char*>& positional) {
     ostd::host::MachineConfig cfg;
     if (!machine_config(positional, 1, cfg)) return 2;
+    cfg.console_input = true;  // The host's stdin is the console terminal's keyboard.
     orrery::harness::register_demo_programs();
+    if (absl::GetFlag(FLAGS_sandbox)) {
+        if (auto r = ostd::host::enter_sandbox(); r.is_error()) {
+            fprintf(stderr, "orrery: cannot enter the sandbox: %s (run with --nosandbox)\n",
+                    strerror(r.error().code()));
+            return 2;
+        }
+    }
     return ostd::host::run_machine(cfg, &kernel::main);
 }
 
