@@ -1,9 +1,10 @@
-// Bare-metal execution contexts: a kernel stack on the ostd heap and the callee-saved registers
-// pushed on it. Switching saves them, swaps rsp and pops the other context's set.
+// Bare-metal execution contexts: a kernel stack with a guard page (kstack.cpp) and the
+// callee-saved registers pushed on it. Switching saves them, swaps rsp and pops the other context's set.
 #include <ostd/common/panic.h>
 #include <ostd/mm/heap.h>
 
 #include "hal/context.h"
+#include "kstack.h"
 
 // bm_ctx_switch(save_sp, new_sp, arg): pushes the callee-saved registers, stores rsp in
 // *save_sp, loads new_sp, pops that context's registers and returns `arg` there.
@@ -56,7 +57,7 @@ namespace ostd::hal {
 
 struct Context {
     void* sp = nullptr;
-    std::byte* stack = nullptr;  // null for a CPU's boot context
+    std::byte* stack = nullptr;  // lowest byte; null for a CPU's boot context
     size_t stack_size = 0;
 };
 
@@ -64,14 +65,14 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
     auto* ctx = static_cast<Context*>(heap::alloc(sizeof(Context)));
     if (!ctx) return Error(ENOMEM, "context");
     size_t size = (stack_size + 4095) & ~size_t{4095};
-    auto* stack = static_cast<std::byte*>(heap::alloc(size, 4096));
-    if (!stack) {
+    auto stack = bm::kstack_alloc(size);  // with a guard page below
+    if (stack.is_error()) {
         heap::free(ctx);
-        return Error(ENOMEM, "kernel stack");
+        return stack.error();
     }
-    new (ctx) Context{nullptr, stack, size};
+    new (ctx) Context{nullptr, stack.value(), size};
     // SAFETY: the frame lies inside the fresh stack; bm_ctx_switch pops it in this order.
-    auto* top = reinterpret_cast<uint64_t*>(stack + size);
+    auto* top = reinterpret_cast<uint64_t*>(stack.value() + size);
     uint64_t* sp = top - 8;
     sp[0] = reinterpret_cast<uint64_t>(create_arg);  // r12
     sp[1] = reinterpret_cast<uint64_t>(entry);       // r13
@@ -91,7 +92,7 @@ Context* context_for_current_thread() {
 
 void context_destroy(Context* ctx) {
     if (!ctx) return;
-    if (ctx->stack) heap::free(ctx->stack);
+    if (ctx->stack) bm::kstack_free(ctx->stack, ctx->stack_size);
     heap::free(ctx);
 }
 
