@@ -1,7 +1,11 @@
 # Thin front over CMake presets. Every target installs missing Debian packages first.
 #   make run     build (host-asan), make a busybox initramfs, boot the kernel on the host
 #                backend and run a demo script under /bin/sh (native busybox)
+#   make shell   the same, then an interactive busybox shell on this terminal (job control,
+#                ^C/^Z, line editing); `exit` or ^D leaves
 #   make run-scripted   boot with the built-in scripted init instead
+#   make mount   boot the kernel with the `make run` initramfs and mount its VFS (/, /proc, /dev)
+#                on a temporary directory through FUSE (MOUNT_DIR to choose it)
 #   make test    build and run the suite under host-asan and host-tsan, then the QEMU ktests
 #   make test-baremetal   build the bare-metal image and run `ctest -L qemu` (ktests in QEMU)
 #   make qemu    boot the bare-metal image in QEMU (TCG) with the busybox initramfs
@@ -16,7 +20,7 @@ JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 CMAKE_BUILD = cmake --build --preset
 
-.PHONY: deps test-baremetal qemu qemu-gdb run-scripted build-% run test test-asan test-tsan bench gcc format clean fuzz afl \
+.PHONY: deps test-baremetal qemu qemu-gdb run-scripted mount build-% run shell test test-asan test-tsan bench gcc format clean fuzz afl \
 	fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
 
 deps:
@@ -29,14 +33,24 @@ build/%/build.ninja: | deps
 build-%: deps build/%/build.ninja
 	$(CMAKE_BUILD) $* -j $(JOBS)
 
-build/initramfs.cpio: scripts/make-initramfs harness/demo-root/etc/demo.sh | deps
+build/initramfs.cpio: scripts/make-initramfs $(wildcard harness/demo-root/etc/*) | deps
 	bash scripts/make-initramfs $@ harness/demo-root
 
 run: build-host-asan build/initramfs.cpio
 	./build/host-asan/harness/orrery run --initramfs build/initramfs.cpio $(RUN_ARGS) -- /bin/sh /etc/demo.sh
 
+shell: build-host-asan build/initramfs.cpio
+	./build/host-asan/harness/orrery run --initramfs build/initramfs.cpio $(RUN_ARGS) -- /bin/sh /etc/shell.sh
+
 run-scripted: build-host-asan
 	./build/host-asan/harness/orrery run $(RUN_ARGS)
+
+MOUNT_DIR ?= $(shell mktemp -d /tmp/orrery-mount.XXXXXX)
+mount: build-host-asan build/initramfs.cpio
+	@dir=$(MOUNT_DIR); \
+	./build/host-asan/harness/orrery mount "$$dir" --initramfs build/initramfs.cpio $(RUN_ARGS) && \
+	echo "make mount: the kernel's VFS is at $$dir (try: ls $$dir; cat $$dir/proc/meminfo)" && \
+	echo "make mount: unmount with: fusermount3 -u $$dir   (the kernel syncs and shuts down)"
 
 test-%: build-%
 	ctest --preset $* -j $(JOBS) --label-exclude long
@@ -59,6 +73,7 @@ gcc: test-host-gcc
 
 bench: build-host-release
 	./build/host-release/bench/orrery_bench --benchmark_counters_tabular=true
+	bash bench/fuse_bench.sh ./build/host-release/harness/orrery
 
 FUZZ_TARGET ?= syscalls
 FUZZ_TIME ?= 120

@@ -1,5 +1,5 @@
-// Pages of a file for private file mappings (mmap(MAP_PRIVATE) of a file, and read-only shared
-// ones): a PageSource that reads through the open file.
+// Pages of a file for file mappings: private ones read copies through the open file; shared
+// ones map the file system's own frames where it keeps its data in frames (tmpfs).
 #pragma once
 
 #include <kernel/fs/file.h>
@@ -12,6 +12,9 @@ public:
     /// ENOMEM.
     static ostd::Result<ostd::Ref<PageSource>> create(ostd::Ref<File> file);
     ostd::Result<void> read_page(uint64_t offset, const ostd::Frame& frame) override;
+    ostd::Result<ostd::Frame> shared_page(uint64_t offset) override;
+    /// The file's st_dev, st_ino and path from its mount namespace's root. ENOMEM.
+    ostd::Result<Identity> identity() override;
 
 private:
     template <typename T, typename... A>

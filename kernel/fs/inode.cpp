@@ -119,6 +119,9 @@ Result<void> Inode::truncate(uint64_t) {
 Result<void> Inode::allocate(int, uint64_t, uint64_t) {
     return Error(EOPNOTSUPP, "fallocate not supported");
 }
+Result<ostd::Frame> Inode::shared_page(uint64_t) {
+    return Error(ENODEV, "no shared pages on this file system");
+}
 Result<ostd::Ref<Inode>> Inode::create_child(const NewInode&) {
     return Error(EPERM, "file system does not create files");
 }
@@ -130,6 +133,9 @@ Result<void> Inode::list_computed(DirVisit, void*) {
 }
 Result<ostd::String> Inode::read_link() const {
     return Error(EINVAL, "not a symlink");
+}
+Result<bool> Inode::jump_link(Path*) const {
+    return false;
 }
 Result<ostd::Ref<File>> Inode::open(const Path& path, uint32_t flags) {
     return open_inode_file(path, flags);

@@ -13,6 +13,7 @@
 #include <ostd/common/ref.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
+#include <ostd/mm/frame.h>
 #include <ostd/mm/vm_io.h>
 #include <ostd/sync/spinlock.h>
 
@@ -83,6 +84,12 @@ public:
     virtual ostd::Result<void> truncate(uint64_t size);
     /// Reserves [offset, offset + len) (mode 0 extends size; FALLOC_FL_KEEP_SIZE does not).
     virtual ostd::Result<void> allocate(int mode, uint64_t offset, uint64_t len);
+    /// Whether shared_page() works: the file's data lives in frames that writable MAP_SHARED
+    /// mappings map directly, so mapped writes and read()/write() see the same bytes.
+    virtual bool has_shared_pages() const { return false; }
+    /// The frame holding page `index` of the data (allocated if it is a hole). ENXIO for a
+    /// page wholly past EOF (SIGBUS for the mapper), ENOSPC/ENOMEM, ENODEV if unsupported.
+    virtual ostd::Result<ostd::Frame> shared_page(uint64_t index);
 
     // ---- Directories ----
     /// Makes a new, unlinked inode of this file system (nlink 0) for a directory entry.
@@ -102,6 +109,10 @@ public:
     // ---- Symlinks ----
     /// The link text. EINVAL for non-symlinks.
     virtual ostd::Result<ostd::String> read_link() const;
+    /// Magic links (/proc/<pid>/{exe,cwd,root,fd/N}): stores the location the link designates
+    /// in *out and returns true; the walk then jumps there instead of resolving the text (as
+    /// Linux's nd_jump_link). Called under tree_lock(): must not take VFS locks. Default: false.
+    virtual ostd::Result<bool> jump_link(Path* out) const;
 
     // ---- Open ----
     /// Makes the open file description for `path` (this inode). The default gives a regular

@@ -40,6 +40,8 @@ Result<Path> walk_from(Walker& w, Path cur, std::string_view path, bool follow_l
 /// Resolves a symlink found at `link` in directory `dir`.
 Result<Path> follow_link(Walker& w, const Path& dir, const Path& link) {
     if (++w.links > kMaxSymlinks) return Error(ELOOP, "too many symbolic links");
+    Path jump = link;
+    if (TRY(link.inode().jump_link(&jump))) return jump;
     ostd::String target = TRY(link.inode().read_link());
     if (target.is_empty()) return Error(ENOENT, "empty symlink");
     return walk_from(w, dir, target.view(), true);

@@ -84,6 +84,11 @@ Result<Path> open_create_locked(const Caller& c, const WalkBase& base, std::stri
     if (pw.last.empty() || pw.is_dot || pw.trailing_slash)
         return Error(EISDIR, "O_CREAT on a directory");
     ostd::RefPtr<Dentry> existing = pw.dir.dentry->find_child(pw.last);
+    if (!existing) {
+        // Computed directories (procfs): O_CREAT of an entry they compute opens it.
+        ostd::RefPtr<Inode> dyn = TRY(pw.dir.inode().lookup(pw.last));
+        if (dyn) existing = TRY(Dentry::create(pw.last, pw.dir.dentry, dyn.to_ref()));
+    }
     if (existing) {
         if (flags & o::kExcl) return Error(EEXIST, "O_EXCL: file exists");
         Path p = follow_mounts(Path{pw.dir.mnt, existing.to_ref()});

@@ -218,14 +218,28 @@ ostd::Result<void> AddressSpace::discard(uint64_t addr, uint64_t len) {
     len = ostd::align_up(len, kPageSize);
     if (addr < kUserLo || addr >= kUserHi || len > kUserHi - addr) return ostd::Error(ENOMEM);
     ostd::MutexGuard g(lock_);
-    uint64_t cover = addr;
-    for (size_t i = find_index_locked(addr); i < vmas_.size() && cover < addr + len; ++i) {
+    if (!covered_locked(addr, addr + len)) return ostd::Error(ENOMEM);
+    unmap_pages(addr, addr + len);
+    return ostd::ok();
+}
+
+ostd::Result<void> AddressSpace::check_mapped(uint64_t addr, uint64_t len) {
+    if (!is_aligned(addr)) return ostd::Error(EINVAL);
+    if (len == 0) return ostd::ok();
+    len = ostd::align_up(len, kPageSize);
+    if (addr < kUserLo || addr >= kUserHi || len > kUserHi - addr) return ostd::Error(ENOMEM);
+    ostd::MutexGuard g(lock_);
+    if (!covered_locked(addr, addr + len)) return ostd::Error(ENOMEM);
+    return ostd::ok();
+}
+
+bool AddressSpace::covered_locked(uint64_t start, uint64_t end) {
+    uint64_t cover = start;
+    for (size_t i = find_index_locked(start); i < vmas_.size() && cover < end; ++i) {
         if (vmas_[i].start.value() > cover) break;
         cover = vmas_[i].end.value();
     }
-    if (cover < addr + len) return ostd::Error(ENOMEM);
-    unmap_pages(addr, addr + len);
-    return ostd::ok();
+    return cover >= end;
 }
 
 void AddressSpace::set_brk_base(uint64_t base) {
@@ -266,25 +280,29 @@ uint64_t AddressSpace::brk(uint64_t new_brk) {
 int AddressSpace::handle_fault(uint64_t va, const FaultAccess& access) {
     ostd::RefPtr<PageSource> source;
     uint64_t offset = 0;
+    bool shared_file = false;
     {
         ostd::MutexGuard g(lock_);
-        int r = fault_locked(va, access, nullptr, &source, &offset);
+        int r = fault_locked(va, access, nullptr, &source, &offset, &shared_file);
         if (r != -1) return r;
     }
-    // File page: read it without the lock (reading may fault on other memory and take file
-    // locks, which must never nest inside lock_), then retry with the filled frame.
-    auto frame = ostd::Frame::alloc();
-    if (frame.is_error()) return static_cast<int>(FaultError::kOom);
-    if (source->read_page(offset, frame.value()).is_error()) return static_cast<int>(FaultError::kMapErr);
+    // File page: fetch it without the lock (reading may fault on other memory and take file
+    // locks, which must never nest inside lock_), then retry with the frame.
+    ostd::Result<ostd::Frame> frame =
+        shared_file ? source->shared_page(offset) : ostd::Frame::alloc();
+    if (frame.is_error())
+        return static_cast<int>(frame.error().code() == ENOMEM ? FaultError::kOom
+                                                               : FaultError::kMapErr);
+    if (!shared_file && source->read_page(offset, frame.value()).is_error())
+        return static_cast<int>(FaultError::kMapErr);
     ostd::MutexGuard g(lock_);
-    ostd::RefPtr<PageSource> again;
-    int r = fault_locked(va, access, &frame.value(), &again, &offset);
+    int r = fault_locked(va, access, &frame.value(), &source, &offset, &shared_file);
     return r == -1 ? static_cast<int>(FaultError::kMapErr) : r;
 }
 
 int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
                                const ostd::Frame* prefilled, ostd::RefPtr<PageSource>* source,
-                               uint64_t* offset) {
+                               uint64_t* offset, bool* shared_file) {
     constexpr int kMapErr = static_cast<int>(FaultError::kMapErr);
     constexpr int kAccErr = static_cast<int>(FaultError::kAccErr);
     constexpr int kOom = static_cast<int>(FaultError::kOom);
@@ -303,7 +321,7 @@ int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
     auto mapped = cursor.query();
 
     if (!mapped) {
-        if (v.shared) {
+        if (v.shared && !v.source) {
             auto frame = v.shm->page(v.shm_pgoff + (page - v.start) / kPageSize);
             if (frame.is_error()) return kOom;
             if (cursor.map(frame.release_value(), prop).is_error()) return kOom;
@@ -313,9 +331,14 @@ int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
             if (!prefilled) {
                 *source = v.source;
                 *offset = v.source_off + (page - v.start);
+                *shared_file = v.shared;
                 return -1;
             }
-            // Our own copy of the file page: writable at once if the mapping allows it.
+            if (v.source.ptr() != source->ptr() || v.shared != *shared_file ||
+                v.source_off + (page - v.start) != *offset)
+                return 0;  // The VMA changed while the lock was dropped: fault again.
+            // Our own copy of the file page, or the file's frame itself for a shared mapping:
+            // writable at once if the mapping allows it.
             if (cursor.map(*prefilled, prop).is_error()) return kOom;
             return 0;
         }
@@ -354,6 +377,7 @@ ostd::Result<ostd::Ref<AddressSpace>> AddressSpace::fork() {
     ostd::MutexGuard cg(child->lock_);
     child->brk_base_ = brk_base_;
     child->brk_ = brk_;
+    child->layout_ = layout_;
     TRY(child->vmas_.reserve(vmas_.size()));
     for (const Vma& v : vmas_) {
         TRY(child->vmas_.push_back(v));
@@ -443,6 +467,23 @@ ostd::Result<ostd::Vector<Vma>> AddressSpace::snapshot() {
     TRY(out.reserve(vmas_.size()));
     for (const Vma& v : vmas_) TRY(out.push_back(v));
     return out;
+}
+
+void AddressSpace::set_image_layout(const ImageLayout& layout) {
+    ostd::MutexGuard g(lock_);
+    layout_ = layout;
+}
+
+AddressSpace::ImageLayout AddressSpace::image_layout() {
+    ostd::MutexGuard g(lock_);
+    return layout_;
+}
+
+uint64_t AddressSpace::mapped_bytes() {
+    ostd::MutexGuard g(lock_);
+    uint64_t n = 0;
+    for (const Vma& v : vmas_) n += v.size();
+    return n;
 }
 
 uint64_t AddressSpace::resident_pages() {

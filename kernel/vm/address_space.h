@@ -68,10 +68,27 @@ public:
                                  uint32_t flags, uint64_t new_addr);
     /// madvise(MADV_DONTNEED): private pages read back as zero afterwards.
     ostd::Result<void> discard(uint64_t addr, uint64_t len);
+    /// msync(2)'s range rule: EINVAL unless addr is page aligned, ENOMEM unless every page of
+    /// [addr, addr + len) is mapped. Shared file pages are the file's frames, so nothing is
+    /// written back.
+    ostd::Result<void> check_mapped(uint64_t addr, uint64_t len);
     /// brk(2): returns the new break (the old one when the request cannot be met).
     uint64_t brk(uint64_t new_brk);
     /// Sets the heap start (after loading a program image).
     void set_brk_base(uint64_t base);
+
+    /// Where the image put its argument and environment strings and its stack (mm_struct's
+    /// arg_start..env_end, start_stack): /proc/pid/{cmdline,environ,stat} read them. Copied by
+    /// fork(); zero until a program is loaded.
+    struct ImageLayout {
+        uint64_t arg_start = 0, arg_end = 0;
+        uint64_t env_start = 0, env_end = 0;
+        uint64_t start_stack = 0;
+    };
+    void set_image_layout(const ImageLayout& layout);
+    ImageLayout image_layout();
+    /// Total size of the mappings in bytes (VmSize, statm's size).
+    uint64_t mapped_bytes();
 
     /// Resolves a fault at va: demand-zero, shared memory or copy-on-write. Returns 0 when the
     /// access may be retried, else a FaultError value (SEGV si_code, or kOom when memory ran out).
@@ -93,21 +110,28 @@ private:
 
     size_t find_index_locked(uint64_t va) ORRERY_REQUIRES(lock_);
     bool range_free_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
+    /// Whether VMAs cover [start, end) without a gap.
+    bool covered_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
     ostd::Result<uint64_t> find_free_locked(uint64_t len, uint64_t hint) ORRERY_REQUIRES(lock_);
     ostd::Result<void> split_at_locked(uint64_t va) ORRERY_REQUIRES(lock_);
     ostd::Result<void> unmap_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
     ostd::Result<void> insert_locked(Vma vma) ORRERY_REQUIRES(lock_);
     void unmap_pages(uint64_t start, uint64_t end);
-    /// Returns 0 / a FaultError, or -1 when the page must first be read from `*source` at
-    /// `*offset` (done by the caller without the lock, then the fault is retried).
+    /// Returns 0 / a FaultError, or -1 when the page must first be fetched from `*source` at
+    /// `*offset` (done by the caller without the lock, then the fault is retried): a private
+    /// copy (read_page), or with `*shared_file` the file's own frame (shared_page). On the retry
+    /// `prefilled` is that frame and *source / *shared_file say where it came from; if the VMA
+    /// changed meanwhile nothing is mapped and 0 is returned (the access faults again).
     int fault_locked(uint64_t va, const FaultAccess& access, const ostd::Frame* prefilled,
-                     ostd::RefPtr<PageSource>* source, uint64_t* offset) ORRERY_REQUIRES(lock_);
+                     ostd::RefPtr<PageSource>* source, uint64_t* offset, bool* shared_file)
+        ORRERY_REQUIRES(lock_);
 
     ostd::Mutex lock_;
     ostd::Ref<ostd::VmSpace> space_;
     ostd::Vector<Vma> vmas_ ORRERY_GUARDED_BY(lock_);  // Sorted by start, non-overlapping.
     uint64_t brk_base_ ORRERY_GUARDED_BY(lock_) = 0;
     uint64_t brk_ ORRERY_GUARDED_BY(lock_) = 0;
+    ImageLayout layout_ ORRERY_GUARDED_BY(lock_);
 };
 
 /// PageProperty for a VMA's rights (W implies R on x86; private writable pages may be mapped

@@ -1,5 +1,5 @@
 // Virtual memory areas: one contiguous range of a process's address space with uniform rights
-// and backing (private anonymous, shared anonymous, later files).
+// and backing (private or shared, anonymous or file).
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,7 @@
 
 #include <ostd/common/ref.h>
 #include <ostd/common/types.h>
+#include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
 #include <ostd/mm/frame.h>
 #include <ostd/sync/mutex.h>
@@ -40,6 +41,22 @@ class PageSource : public ostd::RefCounted<PageSource> {
 public:
     virtual ~PageSource() = default;
     virtual ostd::Result<void> read_page(uint64_t offset, const ostd::Frame& frame) = 0;
+    /// Shared file mappings: the file's own frame for the page at `offset` (page aligned), so
+    /// every mapper and read()/write() see the same bytes. ENXIO past EOF; ENODEV if the file
+    /// system keeps no frames. Called without VM locks held.
+    virtual ostd::Result<ostd::Frame> shared_page(uint64_t offset) {
+        (void)offset;
+        return ostd::Error(ENODEV, "no shared pages");
+    }
+
+    /// How /proc/pid/maps names the mapped file: device, inode and path.
+    struct Identity {
+        uint32_t dev_major = 0, dev_minor = 0;
+        uint64_t ino = 0;
+        ostd::String path;
+    };
+    /// ENOMEM. Default: an unnamed source.
+    virtual ostd::Result<Identity> identity() { return Identity{}; }
 };
 
 struct Vma {
@@ -50,7 +67,8 @@ struct Vma {
     bool grows_down = false; // The stack.
     ostd::RefPtr<SharedMemory> shm;  // Backing for shared anonymous mappings.
     uint64_t shm_pgoff = 0;          // Page index in shm of `start`.
-    ostd::RefPtr<PageSource> source;  // File mappings: private copies of the file's pages.
+    ostd::RefPtr<PageSource> source;  // File mappings: private copies of the file's pages, or
+                                      // with `shared` the file's own frames (shared_page).
     uint64_t source_off = 0;          // File offset of `start`.
     const char* name = nullptr;      // "[heap]", "[stack]" for /proc/pid/maps; static strings.
 

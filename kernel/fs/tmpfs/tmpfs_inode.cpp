@@ -1,7 +1,6 @@
 // tmpfs inode data: sparse page array, truncate/fallocate, symlink text, user.* xattrs.
 #include <kernel/fs/superblock.h>
 #include <kernel/fs/tmpfs/tmpfs_inode.h>
-#include <ostd/mm/heap.h>
 
 namespace kernel::fs::tmpfs {
 
@@ -24,25 +23,19 @@ Result<void> check_xattr_name(std::string_view name) {
     if (name.size() == 5) return Error(EINVAL, "empty xattr name after prefix");
     return ostd::ok();
 }
+
+/// Copies [in_page, in_page + len) of a data page to `out`; errors and *copied as read_to.
+Result<size_t> copy_out(const ostd::Frame& page, size_t in_page, size_t len, ostd::VmWriter& out,
+                        size_t* copied) {
+    ostd::VmReader r = page.reader();
+    r.skip(in_page);
+    r.limit(len);
+    return r.read_to(out, copied);
+}
 }  // namespace
 
-Page& Page::operator=(Page&& o) {
-    if (this != &o) {
-        ostd::heap::free(data_);
-        data_ = std::exchange(o.data_, nullptr);
-    }
-    return *this;
-}
-
-Page::~Page() {
-    ostd::heap::free(data_);
-}
-
 Result<void> Page::allocate() {
-    void* p = ostd::heap::alloc(kPage, kPage);
-    if (!p) return Error(ENOMEM, "no memory for a tmpfs page");
-    __builtin_memset(p, 0, kPage);
-    data_ = static_cast<std::byte*>(p);
+    frame_ = TRY(ostd::Frame::alloc());  // Zeroed.
     return ostd::ok();
 }
 
@@ -78,7 +71,7 @@ void TmpfsInode::publish_size_locked() {
 }
 
 Result<void> TmpfsInode::ensure_page_locked(size_t index) {
-    if (index < pages_.size() && pages_[index].data()) return ostd::ok();
+    if (index < pages_.size() && pages_[index].present()) return ostd::ok();
     TRY(super_block()->reserve_bytes(kPage));
     Page p;
     if (auto r = p.allocate(); r.is_error()) {
@@ -86,7 +79,10 @@ Result<void> TmpfsInode::ensure_page_locked(size_t index) {
         return r;
     }
     if (index >= pages_.size()) {
-        auto r = pages_.reserve(index + 1);
+        // Geometric growth: an exact reserve per page made writing a file quadratic.
+        size_t want = index + 1 > pages_.capacity() * 2 ? index + 1 : pages_.capacity() * 2;
+        auto r = pages_.reserve(want);
+        if (r.is_error()) r = pages_.reserve(index + 1);
         if (r.is_error()) {
             super_block()->release_bytes(kPage);
             return r;
@@ -113,8 +109,8 @@ Result<size_t> TmpfsInode::read_at(uint64_t offset, ostd::VmWriter& out) {
         size_t chunk = size_t(kPage - in_page);
         if (chunk > want - done) chunk = size_t(want - done);
         size_t copied = 0;
-        Result<size_t> r = (index < pages_.size() && pages_[index].data())
-                               ? out.write({pages_[index].data() + in_page, chunk}, &copied)
+        Result<size_t> r = (index < pages_.size() && pages_[index].present())
+                               ? copy_out(pages_[index].frame(), in_page, chunk, out, &copied)
                                : out.fill_zero(chunk, &copied);
         if (r.is_error()) {
             done += copied;
@@ -146,7 +142,10 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
             break;
         }
         size_t copied = 0;
-        auto r = in.read({pages_[index].data() + in_page, chunk}, &copied);
+        ostd::VmWriter page = pages_[index].frame().writer();
+        page.skip(in_page);
+        page.limit(chunk);
+        auto r = in.read_to(page, &copied);
         if (r.is_error()) {
             done += copied;
             failure = r.error();
@@ -166,7 +165,7 @@ Result<void> TmpfsInode::truncate_locked(uint64_t size) {
     if (size < size_) {
         size_t keep = size_t((size + kPage - 1) / kPage);
         for (size_t i = keep; i < pages_.size(); ++i) {
-            if (pages_[i].data()) {
+            if (pages_[i].present()) {
                 pages_[i] = Page{};
                 --allocated_pages_;
                 super_block()->release_bytes(kPage);
@@ -174,8 +173,8 @@ Result<void> TmpfsInode::truncate_locked(uint64_t size) {
         }
         pages_.truncate(keep);
         size_t tail = size_t(size % kPage);
-        if (tail && keep - 1 < pages_.size() && pages_[keep - 1].data())
-            __builtin_memset(pages_[keep - 1].data() + tail, 0, kPage - tail);
+        if (tail && keep - 1 < pages_.size() && pages_[keep - 1].present())
+            pages_[keep - 1].frame().fill_zero(tail, kPage - tail);
     }
     size_ = size;
     publish_size_locked();
@@ -202,6 +201,15 @@ Result<void> TmpfsInode::allocate(int mode, uint64_t offset, uint64_t len) {
     publish_size_locked();
     touch(kCtime);
     return ostd::ok();
+}
+
+Result<ostd::Frame> TmpfsInode::shared_page(uint64_t index) {
+    if (type() != FileType::kRegular) return Inode::shared_page(index);
+    ostd::MutexGuard g(data_lock_);
+    if (index >= (size_ + kPage - 1) / kPage) return Error(ENXIO, "page past the end of the file");
+    TRY(ensure_page_locked(size_t(index)));
+    publish_size_locked();  // A hole may have become an allocated page.
+    return pages_[size_t(index)].frame();
 }
 
 Result<size_t> TmpfsInode::get_xattr(std::string_view name, ostd::VmWriter* out) const {

@@ -52,16 +52,7 @@ void Task::interrupt() {
 }
 
 void yield_now() {
-    detail::PerCpu* cpu = detail::this_cpu();
-    // One CPU lookup for the common case; the checks below are assert_may_sleep()'s.
-    if (!cpu || cpu->preempt_count || cpu->irq_depth || cpu->in_irq || cpu->current->is_idle())
-        Sched::assert_may_sleep("yield_now()");
-    if (detail::g_deterministic) detail::deterministic_step(cpu);
-    if (cpu->pending.load(std::memory_order_relaxed) & detail::kPendingIrqMask) {
-        Sched::safe_point_slow(cpu);
-        cpu = detail::this_cpu();  // It may have switched.
-    }
-    Sched::yield_on(cpu, EnqueueReason::kYield);
+    Sched::yield_now();
 }
 
 void sleep_for(uint64_t ns) {
