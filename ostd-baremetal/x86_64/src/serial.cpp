@@ -5,6 +5,8 @@
 
 #include "hal/console.h"
 #include "serial.h"
+#include "smp.h"
+#include "trap.h"
 #include "x86.h"
 
 namespace ostd::bm {
@@ -80,8 +82,9 @@ void serial_printf(const char* fmt, ...) {
 
 }  // namespace ostd::bm
 
-// Console input: the UART receiver, drained on every timer tick into a ring buffer (one producer,
-// the BSP's tick; readers serialised by a spin flag). A serial line never ends, so input is never
+// Console input: the UART receiver, drained into a ring buffer by its interrupt (through the
+// I/O APIC, to the BSP) and on every timer tick (BSP as well: one producer CPU, and interrupts are
+// off in handlers, so never two at once); readers are serialised by a spin flag. A serial line never ends, so input is never
 // closed, and it has no window size.
 namespace ostd::bm {
 namespace {
@@ -116,7 +119,14 @@ namespace ostd::hal {
 
 bool console_input_start(void (*on_event)()) {
     void (*expected)() = nullptr;
-    return bm::g_on_event.compare_exchange_strong(expected, on_event);
+    if (!bm::g_on_event.compare_exchange_strong(expected, on_event)) return false;
+    // Received-data interrupts through the I/O APIC when there is one (OUT2 gates the UART's
+    // interrupt line on PC hardware); the tick keeps polling either way.
+    if (bm::ioapic_route_com1(bm::kVecSerial)) {
+        bm::outb(bm::kCom1 + 4, 0x0B);  // DTR, RTS, OUT2
+        bm::outb(bm::kCom1 + 1, 0x01);  // interrupt on received data
+    }
+    return true;
 }
 
 size_t console_input_read(char* buf, size_t n) {

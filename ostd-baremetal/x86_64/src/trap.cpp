@@ -170,6 +170,9 @@ extern "C" void bm_trap(TrapFrame* f) {
             break;
         case kVecKick:
             break;
+        case kVecSerial:
+            serial_poll_input();
+            break;
         case kVecTlb:
             tlb_ipi();
             break;
