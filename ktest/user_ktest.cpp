@@ -21,7 +21,8 @@ struct Code {
     unsigned char b[256];
     size_t n = 0;
     Code& add(std::initializer_list<unsigned char> bytes) {
-        for (unsigned char c : bytes) b[n++] = c;
+        for (unsigned char c : bytes)
+            b[n++] = c;
         return *this;
     }
     Code& u32(uint32_t v) {
@@ -66,8 +67,8 @@ UserContext start() {
 
 KTEST(UserMode, SyscallsRoundTrip) {
     Code code;
-    code.mov_eax(39).mov_edi(0x1234).syscall();     // getpid-like call with an argument
-    code.add({0x89, 0xc7}).mov_eax(60).syscall();   // mov edi, eax: pass the result back
+    code.mov_eax(39).mov_edi(0x1234).syscall();    // getpid-like call with an argument
+    code.add({0x89, 0xc7}).mov_eax(60).syscall();  // mov edi, eax: pass the result back
     auto made = program(code);
     KASSERT_OK(made);
     VmSpace& space = *made.value();

@@ -1,7 +1,7 @@
 // Bare-metal CPUs: identity from the per-CPU block at GS base, idling with sti;hlt, and kicks
 // sent as IPIs to the other CPUs.
-#include "apic.h"
 #include "hal/cpu.h"
+#include "apic.h"
 #include "serial.h"
 #include "trap.h"
 #include "x86.h"
@@ -10,7 +10,9 @@ namespace ostd::bm {
 
 bool g_gs_ready = false;
 
-int serial_cpu_id() { return g_gs_ready ? static_cast<int>(this_cpu_id()) : 0; }
+int serial_cpu_id() {
+    return g_gs_ready ? static_cast<int>(this_cpu_id()) : 0;
+}
 
 }  // namespace ostd::bm
 
