@@ -50,6 +50,7 @@ struct alignas(64) PerCpu {
     void* current_user;     // the UserMode running on this CPU, if any
     uint64_t* shadow_pml4;  // this CPU's top-level table: kernel half + the user root's lower half
     uint64_t active_root;   // the user page-table root loaded into the shadow, or 0
+    const void* pending;    // the scheduler pending word this CPU idles on (kick target)
     uint32_t apic_id;
     bool online;
     uint64_t gdt[8];
