@@ -24,4 +24,8 @@ uint64_t ram_size() {
     return bm::g_ram_top;
 }
 
+void note_frames_written(uint64_t, uint64_t) {
+    // Real RAM is never reset between boots: nothing to track.
+}
+
 }  // namespace ostd::hal
