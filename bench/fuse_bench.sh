@@ -5,7 +5,7 @@
 #   bench/fuse_bench.sh ORRERY_BINARY [CPUS]
 set -u
 orrery=${1:?usage: fuse_bench.sh ORRERY_BINARY [CPUS]}
-cpus=${2:-2}
+cpus=${2:-1}
 if [ ! -c /dev/fuse ] || ! command -v fusermount3 >/dev/null; then
   echo "fuse_bench: skipped (no /dev/fuse or fusermount3)"; exit 0
 fi

@@ -72,8 +72,10 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
         n = r.value();
         return 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else fuse_reply_buf(req, reinterpret_cast<const char*>(buf.data()), n);
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_buf(req, reinterpret_cast<const char*>(buf.data()), n);
 }
 
 void op_write(fuse_req_t req, fuse_ino_t, const char* data, size_t size, off_t off,
@@ -86,8 +88,10 @@ void op_write(fuse_req_t req, fuse_ino_t, const char* data, size_t size, off_t o
         n = r.value();
         return 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else fuse_reply_write(req, n);
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_write(req, n);
 }
 
 void op_flush(fuse_req_t req, fuse_ino_t, fuse_file_info*) {
@@ -101,6 +105,30 @@ void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
 
 void op_fsync(fuse_req_t req, fuse_ino_t, int, fuse_file_info* fi) {
     reply_status(req, [&](Exporter& e) { return e.fsync(int(fi->fh)); });
+}
+
+void op_fallocate(fuse_req_t req, fuse_ino_t, int mode, off_t offset, off_t length,
+                  fuse_file_info* fi) {
+    reply_status(req, [&](Exporter& e) { return e.fallocate(int(fi->fh), mode, offset, length); });
+}
+
+void op_copy_file_range(fuse_req_t req, fuse_ino_t, off_t off_in, fuse_file_info* fi_in, fuse_ino_t,
+                        off_t off_out, fuse_file_info* fi_out, size_t len, int flags) {
+    if (flags != 0) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    size_t n = 0;
+    int err = call([&](Exporter& e) {
+        auto r = e.copy_file_range(int(fi_in->fh), off_in, int(fi_out->fh), off_out, len);
+        if (r.is_error()) return errno_of(r.error());
+        n = r.value();
+        return 0;
+    });
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_write(req, n);
 }
 
 void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
@@ -167,16 +195,17 @@ void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_fil
         auto r = e.readdir(int(fi->fh), off, &fill_one, &f);
         return r.is_error() && f.used == 0 ? errno_of(r.error()) : 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else fuse_reply_buf(req, f.buf.data(), f.used);
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_buf(req, f.buf.data(), f.used);
 }
 
 void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
     do_readdir(req, ino, size, off, fi, false);
 }
 
-void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-                    fuse_file_info* fi) {
+void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
     do_readdir(req, ino, size, off, fi, true);
 }
 
@@ -234,9 +263,12 @@ void reply_xattr(fuse_req_t req, size_t size, F&& fn) {
         n = r.value();
         return 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else if (size == 0) fuse_reply_xattr(req, n);
-    else fuse_reply_buf(req, reinterpret_cast<const char*>(buf.data()), n);
+    if (err)
+        fuse_reply_err(req, err);
+    else if (size == 0)
+        fuse_reply_xattr(req, n);
+    else
+        fuse_reply_buf(req, reinterpret_cast<const char*>(buf.data()), n);
 }
 
 void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
@@ -277,6 +309,8 @@ void add_io_ops(fuse_lowlevel_ops& o) {
     o.listxattr = op_listxattr;
     o.removexattr = op_removexattr;
     o.create = op_create;
+    o.fallocate = op_fallocate;
+    o.copy_file_range = op_copy_file_range;
 }
 
 }  // namespace orrery::harness::fuse_detail

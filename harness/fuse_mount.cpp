@@ -30,7 +30,8 @@ constexpr const char* kIdleInit = "orrery-mount-idle";
 
 // The default init while mounted: sleeps in pause(2) until the machine is shut down.
 int idle_init(ostd::host::ScriptedUser& u) {
-    for (;;) u.syscall(SYS_pause);
+    for (;;)
+        u.syscall(SYS_pause);
 }
 
 fuse_session* g_session = nullptr;
@@ -46,7 +47,8 @@ void catch_stop_signals(fuse_session* se) {
     struct sigaction sa {};
     sa.sa_handler = &on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        sigaction(sig, &sa, nullptr);
 }
 
 void detach_mount(const char* mountpoint) {
@@ -72,10 +74,12 @@ int cmd_mount(const MountOptions& opts, ostd::host::MachineConfig cfg) {
     if (opts.read_only) words.insert(words.end(), {"-o", "ro"});
     if (!opts.fuse_options.empty()) words.insert(words.end(), {"-o", opts.fuse_options});
     std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
+    for (auto& w : words)
+        argv.push_back(w.data());
     fuse_args args = FUSE_ARGS_INIT(int(argv.size()), argv.data());
     const fuse_lowlevel_ops& ops = fuse_operations();
     fuse_session* se = fuse_session_new(&args, &ops, sizeof ops, nullptr);
+    fuse_opt_free_args(&args);  // parsed into the session (libfuse may have grown the list)
     if (!se) {
         fprintf(stderr, "orrery mount: bad FUSE options '%s'\n", opts.fuse_options.c_str());
         return 2;
@@ -102,7 +106,8 @@ int cmd_mount(const MountOptions& opts, ostd::host::MachineConfig cfg) {
         // Termination signals go to the main thread (the FUSE loop), never to a vCPU.
         sigset_t s;
         sigemptyset(&s);
-        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaddset(&s, sig);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+            sigaddset(&s, sig);
         pthread_sigmask(SIG_BLOCK, &s, nullptr);
         machine_status = ostd::host::run_machine(cfg, &kernel::main);
         machine_done.store(true);
@@ -133,7 +138,6 @@ int cmd_mount(const MountOptions& opts, ostd::host::MachineConfig cfg) {
     signal(SIGHUP, SIG_DFL);
     g_session = nullptr;
     fuse_session_destroy(se);
-    fuse_opt_free_args(&args);
     if (kernel::fs::exporter::shutdown_requested()) return loop_rc < 0 ? 1 : 0;
     fprintf(stderr, "orrery mount: the machine stopped by itself (status %d)\n", machine_status);
     return machine_status;

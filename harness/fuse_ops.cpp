@@ -40,7 +40,8 @@ void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t n) {
 
 void op_forget_multi(fuse_req_t req, size_t count, fuse_forget_data* forgets) {
     call([&](Exporter& e) {
-        for (size_t i = 0; i < count; ++i) e.forget(forgets[i].ino, forgets[i].nlookup);
+        for (size_t i = 0; i < count; ++i)
+            e.forget(forgets[i].ino, forgets[i].nlookup);
         return 0;
     });
     fuse_reply_none(req);
@@ -66,8 +67,7 @@ void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
     reply_attr(req, err, s);
 }
 
-void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set,
-                fuse_file_info* fi) {
+void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
     Creds c(req);
     ex::SetAttrIn in;
     in.valid = uint32_t(to_set);
@@ -97,8 +97,10 @@ void op_readlink(fuse_req_t req, fuse_ino_t ino) {
         target.assign(r.value().view());
         return 0;
     });
-    if (err) fuse_reply_err(req, err);
-    else fuse_reply_readlink(req, target.c_str());
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_readlink(req, target.c_str());
 }
 
 void op_mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {

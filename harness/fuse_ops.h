@@ -9,7 +9,8 @@ namespace orrery::harness {
 
 /// The operation table (init, lookup, forget(+multi), getattr, setattr, readlink, mknod,
 /// mkdir, unlink, rmdir, symlink, rename, link, open, read, write, flush, release, fsync,
-/// opendir, readdir(plus), releasedir, fsyncdir, statfs, xattrs, access, create).
+/// opendir, readdir(plus), releasedir, fsyncdir, statfs, xattrs, access, create, fallocate,
+/// copy_file_range).
 const fuse_lowlevel_ops& fuse_operations();
 
 }  // namespace orrery::harness

@@ -74,7 +74,9 @@ int call(F&& fn) {
     return ran ? err : ENOTCONN;
 }
 
-inline int errno_of(const ostd::Error& e) { return ex::client_errno(e); }
+inline int errno_of(const ostd::Error& e) {
+    return ex::client_errno(e);
+}
 
 // A per-thread buffer for read replies (not zero-filled each time, unlike a fresh vector).
 inline std::span<std::byte> scratch(size_t n) {

@@ -151,6 +151,12 @@ int cmd_mount(const std::vector<char*>& positional) {
     }
     ostd::host::MachineConfig cfg;
     if (!machine_config(positional, 2, cfg)) return 2;
+    if (cfg.deterministic) {
+        // Host requests arrive asynchronously: a deterministic machine would see every task
+        // asleep with no timer armed and stop as deadlocked.
+        fprintf(stderr, "orrery mount: --deterministic cannot serve host requests\n");
+        return 2;
+    }
     orrery::harness::register_demo_programs();
     orrery::harness::MountOptions opts;
     opts.mountpoint = positional[1];

@@ -57,6 +57,9 @@ expect_err() {  # expect_err NAME MESSAGE COMMAND... : must fail with MESSAGE on
 
 check mounted mountpoint -q "$mnt"
 check root_listing test -d "$mnt/bin" -a -d "$mnt/proc" -a -d "$mnt/dev" -a -d "$mnt/tmp"
+# The host runs busybox straight from the kernel's tmpfs (read + mmap through the page cache).
+[ "$("$mnt/bin/busybox" echo from-the-kernel 2>&1)" = from-the-kernel ] && ok host_exec ||
+  bad host_exec
 mkdir -p "$mnt/data"
 
 # cp -a in, diff -r against the source, cp -a back out, diff -r again.
@@ -125,6 +128,15 @@ check hardlink ln "$f" "$mnt/data/hard"
 check mkfifo mkfifo "$mnt/data/fifo"
 [ "$(stat -c %F "$mnt/data/fifo")" = fifo ] && ok fifo_type || bad fifo_type
 check statfs stat -f "$mnt/data"
+check fallocate fallocate -l 1M "$mnt/data/falloc"
+[ "$(stat -c %s "$mnt/data/falloc")" = 1048576 ] && ok fallocate_size || bad fallocate_size
+cfr=$(python3 -c '
+import os, sys
+a = os.open(sys.argv[1], os.O_RDONLY)
+b = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+print(os.copy_file_range(a, b, 1 << 20, 0, 0))' "$mnt/data/w1" "$mnt/data/cfr" 2>&1)
+[ "$cfr" = 1048576 ] && cmp -s <(head -c 1048576 "$work/w1") "$mnt/data/cfr" &&
+  ok copy_file_range || bad copy_file_range "$cfr"
 xa=$(python3 -c '
 import os, sys
 p = sys.argv[1]
@@ -185,6 +197,21 @@ for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || { wait "$pid"; status=$?; 
 pid=
 [ "$status" = 0 ] && ok clean_exit || bad clean_exit "status $status: $(tail -3 "$work/mount.log")"
 mountpoint -q "$mnt" && bad unmounted || ok unmounted
+
+# A bad mount point fails cleanly.
+if "$orrery" mount "$work/no/such/dir" -f >"$work/bad.log" 2>&1; then bad bad_mountpoint "succeeded"
+elif grep -q "cannot mount" "$work/bad.log"; then ok bad_mountpoint
+else bad bad_mountpoint "$(cat "$work/bad.log")"; fi
+
+if "$orrery" mount "$mnt" -f --deterministic >"$work/det.log" 2>&1; then bad no_deterministic
+elif grep -q "deterministic cannot" "$work/det.log"; then ok no_deterministic
+else bad no_deterministic "$(cat "$work/det.log")"; fi
+
+# When init exits by itself the mount goes away and init's status is the exit status.
+timeout 120 "$orrery" mount "$mnt" -f --initramfs "$work/initramfs.cpio" \
+  -- /bin/sh -c 'sleep 1; exit 3' >/dev/null 2>&1
+status=$?
+[ "$status" = 3 ] && ! mountpoint -q "$mnt" && ok init_exit_unmounts || bad init_exit_unmounts "$status"
 
 # --ro: reads work, every change fails with EROFS; SIGINT unmounts and exits 0.
 "$orrery" mount "$mnt" -f --ro --initramfs "$work/initramfs.cpio" 2>"$work/ro.log" &

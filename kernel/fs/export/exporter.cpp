@@ -67,14 +67,16 @@ Result<void> Exporter::start(Ref<MountNamespace> ns, Options options) {
     Ref<FdTable> fds = TRY(FdTable::create());
     Ref<FsContext> fd_fs = TRY(FsContext::create(ns));
     Path root = ns->root();
-    auto ex = TRY(ostd::try_make_box<Exporter>(std::move(ns), std::move(fds), std::move(fd_fs),
-                                               options));
+    auto ex =
+        TRY(ostd::try_make_box<Exporter>(std::move(ns), std::move(fds), std::move(fd_fs), options));
     TRY(ex->nodes_.reset(std::move(root)));
     g_exporter.emplace(std::move(ex));
     return ostd::ok();
 }
 
-Exporter* Exporter::get() { return g_exporter ? g_exporter->ptr() : nullptr; }
+Exporter* Exporter::get() {
+    return g_exporter ? g_exporter->ptr() : nullptr;
+}
 
 void Exporter::stop() {
     if (!g_exporter) return;
@@ -117,14 +119,18 @@ Result<abi::Stat> Exporter::setattr(const RequestCreds& rc, uint64_t node, const
     vfs::Caller c = s.caller();
     constexpr uint32_t kHere = abi::at::kEmptyPath;
     if (in.valid & set_attr::kMode) {
-        if (fh >= 0) TRY(vfs::fchmod(c, int(fh), in.mode & 07777));
-        else TRY(vfs::chmod_at(c, kFdcwd, "", in.mode & 07777, kHere));
+        if (fh >= 0)
+            TRY(vfs::fchmod(c, int(fh), in.mode & 07777));
+        else
+            TRY(vfs::chmod_at(c, kFdcwd, "", in.mode & 07777, kHere));
     }
     if (in.valid & (set_attr::kUid | set_attr::kGid)) {
         Uid uid = (in.valid & set_attr::kUid) ? in.uid : kUnchanged;
         Gid gid = (in.valid & set_attr::kGid) ? in.gid : kUnchanged;
-        if (fh >= 0) TRY(vfs::fchown(c, int(fh), uid, gid));
-        else TRY(vfs::chown_at(c, kFdcwd, "", uid, gid, kHere | abi::at::kSymlinkNofollow));
+        if (fh >= 0)
+            TRY(vfs::fchown(c, int(fh), uid, gid));
+        else
+            TRY(vfs::chown_at(c, kFdcwd, "", uid, gid, kHere | abi::at::kSymlinkNofollow));
     }
     if (in.valid & set_attr::kSize) {
         if (in.size > uint64_t(INT64_MAX)) return Error(EFBIG);
@@ -141,10 +147,14 @@ Result<abi::Stat> Exporter::setattr(const RequestCreds& rc, uint64_t node, const
         set_attr::kAtime | set_attr::kMtime | set_attr::kAtimeNow | set_attr::kMtimeNow;
     if (in.valid & kTimes) {
         abi::Timespec ts[2] = {{0, vfs::kUtimeOmit}, {0, vfs::kUtimeOmit}};
-        if (in.valid & set_attr::kAtimeNow) ts[0] = {0, vfs::kUtimeNow};
-        else if (in.valid & set_attr::kAtime) ts[0] = in.atime;
-        if (in.valid & set_attr::kMtimeNow) ts[1] = {0, vfs::kUtimeNow};
-        else if (in.valid & set_attr::kMtime) ts[1] = in.mtime;
+        if (in.valid & set_attr::kAtimeNow)
+            ts[0] = {0, vfs::kUtimeNow};
+        else if (in.valid & set_attr::kAtime)
+            ts[0] = in.atime;
+        if (in.valid & set_attr::kMtimeNow)
+            ts[1] = {0, vfs::kUtimeNow};
+        else if (in.valid & set_attr::kMtime)
+            ts[1] = in.mtime;
         TRY(vfs::utimens_at(c, kFdcwd, "", ts, kHere | abi::at::kSymlinkNofollow));
     }
     return vfs::stat_of(p.inode());
@@ -166,8 +176,8 @@ Result<EntryOut> Exporter::mkdir(const RequestCreds& rc, uint64_t parent, std::s
     return entry_for(TRY(vfs::lookup_at(s.caller(), kFdcwd, name, abi::at::kSymlinkNofollow)));
 }
 
-Result<EntryOut> Exporter::symlink(const RequestCreds& rc, std::string_view target,
-                                   uint64_t parent, std::string_view name) {
+Result<EntryOut> Exporter::symlink(const RequestCreds& rc, std::string_view target, uint64_t parent,
+                                   std::string_view name) {
     TRY(check_writable());
     Scope s = TRY(Scope::make(*this, rc, TRY(nodes_.get(parent))));
     TRY(vfs::symlink_at(s.caller(), target, kFdcwd, name));

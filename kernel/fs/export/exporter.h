@@ -97,8 +97,8 @@ public:
                                  uint32_t mode, uint64_t rdev);
     ostd::Result<EntryOut> mkdir(const RequestCreds& rc, uint64_t parent, std::string_view name,
                                  uint32_t mode);
-    ostd::Result<EntryOut> symlink(const RequestCreds& rc, std::string_view target,
-                                   uint64_t parent, std::string_view name);
+    ostd::Result<EntryOut> symlink(const RequestCreds& rc, std::string_view target, uint64_t parent,
+                                   std::string_view name);
     ostd::Result<EntryOut> link(const RequestCreds& rc, uint64_t node, uint64_t new_parent,
                                 std::string_view new_name);
     ostd::Result<void> unlink(const RequestCreds& rc, uint64_t parent, std::string_view name);
@@ -127,6 +127,11 @@ public:
     /// full or the directory ends. Returns how many were emitted.
     ostd::Result<size_t> readdir(int fh, int64_t offset, DirSink sink, void* ctx);
     ostd::Result<void> fsync(int fh);
+    /// fallocate(2) on an open file (mode 0 and FALLOC_FL_KEEP_SIZE as the VFS supports).
+    ostd::Result<void> fallocate(int fh, int mode, int64_t offset, int64_t len);
+    /// copy_file_range(2) between two open files at explicit offsets.
+    ostd::Result<size_t> copy_file_range(int fh_in, int64_t off_in, int fh_out, int64_t off_out,
+                                         size_t len);
     ostd::Result<void> release(int fh);
 
     // ---- Extended attributes (on the node itself, symlinks not followed) ----
@@ -135,8 +140,7 @@ public:
                                   std::span<std::byte> out);
     ostd::Result<void> setxattr(const RequestCreds& rc, uint64_t node, std::string_view name,
                                 std::span<const std::byte> value, int flags);
-    ostd::Result<size_t> listxattr(const RequestCreds& rc, uint64_t node,
-                                   std::span<std::byte> out);
+    ostd::Result<size_t> listxattr(const RequestCreds& rc, uint64_t node, std::span<std::byte> out);
     ostd::Result<void> removexattr(const RequestCreds& rc, uint64_t node, std::string_view name);
 
     /// Writes back file data (sync(2)); in-memory file systems have nothing to write.

@@ -19,8 +19,8 @@ namespace {
 constexpr int kFdcwd = abi::at::kFdcwd;
 // open(2) flags a client may pass through; creation flags are handled by create().
 constexpr uint32_t kOpenPassed = o::kAccmode | o::kAppend | o::kNonblock | o::kTrunc |
-                                 o::kNofollow | o::kDirectory | o::kNoatime | o::kSync |
-                                 o::kDsync | o::kDirect;
+                                 o::kNofollow | o::kDirectory | o::kNoatime | o::kSync | o::kDsync |
+                                 o::kDirect;
 }  // namespace
 
 vfs::Caller Exporter::fd_caller() const {
@@ -58,7 +58,8 @@ Result<Exporter::Created> Exporter::create(const RequestCreds& rc, uint64_t pare
 
 Result<int> Exporter::opendir(const RequestCreds& rc, uint64_t node) {
     Scope s = TRY(Scope::make(*this, rc, TRY(nodes_.get(node))));
-    int fd = TRY(vfs::open_at(s.caller(), kFdcwd, ".", o::kRdonly | o::kDirectory | o::kCloexec, 0));
+    int fd =
+        TRY(vfs::open_at(s.caller(), kFdcwd, ".", o::kRdonly | o::kDirectory | o::kCloexec, 0));
     handles_.fetch_add(1, std::memory_order_relaxed);
     return fd;
 }
@@ -101,7 +102,20 @@ Result<size_t> Exporter::readdir(int fh, int64_t offset, DirSink sink, void* ctx
     }
 }
 
-Result<void> Exporter::fsync(int fh) { return vfs::fsync(fd_caller(), fh); }
+Result<void> Exporter::fsync(int fh) {
+    return vfs::fsync(fd_caller(), fh);
+}
+
+Result<void> Exporter::fallocate(int fh, int mode, int64_t offset, int64_t len) {
+    TRY(check_writable());
+    return vfs::fallocate(fd_caller(), fh, mode, offset, len);
+}
+
+Result<size_t> Exporter::copy_file_range(int fh_in, int64_t off_in, int fh_out, int64_t off_out,
+                                         size_t len) {
+    TRY(check_writable());
+    return vfs::copy_file_range(fd_caller(), fh_in, &off_in, fh_out, &off_out, len);
+}
 
 Result<void> Exporter::release(int fh) {
     TRY(vfs::close(fd_caller(), fh));

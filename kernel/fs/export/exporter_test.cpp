@@ -92,6 +92,24 @@ TEST(Exporter, CreateWriteReadLookupAndNames) {
     });
 }
 
+TEST(Exporter, FallocateAndCopyFileRange) {
+    with_exporter([](Exporter& ex, World&) {
+        auto a = MUST(ex.create(kRoot, kRootNode, "a", 0644, o::kRdwr));
+        auto b = MUST(ex.create(kRoot, kRootNode, "b", 0644, o::kRdwr));
+        MUST(ex.fallocate(a.fh, 0, 0, 8192));
+        EXPECT_EQ(MUST(ex.getattr(a.entry.node)).st_size, 8192);
+        EXPECT_EQ(err(ex.fallocate(a.fh, 0, -1, 10)), EINVAL);
+        MUST(ex.write(a.fh, bytes("0123456789"), 100));
+        EXPECT_EQ(MUST(ex.copy_file_range(a.fh, 100, b.fh, 5, 10)), 10u);
+        std::byte buf[32];
+        EXPECT_EQ(MUST(ex.read(b.fh, buf, 5)), 10u);
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(buf), 10), "0123456789");
+        EXPECT_EQ(err(ex.copy_file_range(a.fh, 0, 999, 0, 10)), EBADF);
+        MUST(ex.release(a.fh));
+        MUST(ex.release(b.fh));
+    });
+}
+
 TEST(Exporter, RenameWithFlags) {
     with_exporter([](Exporter& ex, World&) {
         auto a = MUST(ex.mkdir(kRoot, kRootNode, "a", 0755));
@@ -197,8 +215,8 @@ TEST(Exporter, ReaddirResumesAtOffsets) {
     with_exporter([](Exporter& ex, World&) {
         auto d = MUST(ex.mkdir(kRoot, kRootNode, "d", 0755));
         for (int i = 0; i < 50; ++i) {
-            auto c = MUST(ex.create(kRoot, d.node, ("f" + std::to_string(i)).c_str(), 0644,
-                                    o::kWronly));
+            auto c =
+                MUST(ex.create(kRoot, d.node, ("f" + std::to_string(i)).c_str(), 0644, o::kWronly));
             MUST(ex.release(c.fh));
         }
         int fh = MUST(ex.opendir(kRoot, d.node));
@@ -223,7 +241,8 @@ TEST(Exporter, ReaddirResumesAtOffsets) {
             off = sink.last;
         }
         EXPECT_EQ(sink.seen.size(), 52u);  // ".", ".." and 50 files, each once
-        for (auto& [name, count] : sink.seen) EXPECT_EQ(count, 1) << name;
+        for (auto& [name, count] : sink.seen)
+            EXPECT_EQ(count, 1) << name;
         MUST(ex.release(fh));
         EXPECT_EQ(err(ex.readdir(fh, 0, fill, &sink)), EBADF);
         auto f = MUST(ex.lookup(kRoot, d.node, "f1"));
@@ -280,9 +299,7 @@ TEST(Exporter, ClientErrnoAndStartTwice) {
     EXPECT_EQ(client_errno(ostd::Error(512)), EINTR);  // ERESTARTSYS
     EXPECT_EQ(client_errno(ostd::Error(516)), EINTR);
     EXPECT_EQ(client_errno(ostd::Error(5000)), EIO);
-    with_exporter([](Exporter&, World& w) {
-        EXPECT_EQ(err(Exporter::start(w.ns, {})), EBUSY);
-    });
+    with_exporter([](Exporter&, World& w) { EXPECT_EQ(err(Exporter::start(w.ns, {})), EBUSY); });
 }
 
 }  // namespace

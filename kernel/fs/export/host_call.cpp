@@ -21,7 +21,6 @@ struct State {
     std::atomic<uint64_t> completed{0};
     ostd::SpinLock lock;
     HostCall* pending_head ORRERY_GUARDED_BY(lock) = nullptr;  // oldest first
-    HostCall* pending_tail ORRERY_GUARDED_BY(lock) = nullptr;
     ostd::WaitQueue wq;
     ostd::IrqLine* line = nullptr;
     std::optional<ostd::TaskRef> workers[HostCallQueue::kMaxWorkers];
@@ -30,7 +29,9 @@ struct State {
 
 State g;
 
-void doorbell(ostd::IrqLine&, void*) { g.wq.wake_one(); }
+void doorbell(ostd::IrqLine&, void*) {
+    g.wq.wake_one();
+}
 
 bool has_work() {
     if (g.intake.load(std::memory_order_acquire) != nullptr) return true;
@@ -48,7 +49,6 @@ HostCall* take() {
         if (!g.pending_head) {
             HostCall* batch = g.intake.exchange(nullptr, std::memory_order_acq_rel);
             HostCall* fifo = nullptr;
-            HostCall* tail = batch;
             while (batch) {
                 HostCall* next = batch->next;
                 batch->next = fifo;
@@ -56,12 +56,10 @@ HostCall* take() {
                 batch = next;
             }
             g.pending_head = fifo;
-            g.pending_tail = fifo ? tail : nullptr;
         }
         call = g.pending_head;
         if (call) {
             g.pending_head = call->next;
-            if (!g.pending_head) g.pending_tail = nullptr;
             call->next = nullptr;
         }
         more = g.pending_head != nullptr;
@@ -113,7 +111,8 @@ ostd::Result<void> HostCallQueue::start(unsigned workers) {
 
 void HostCallQueue::stop() {
     if (!g.running.exchange(false)) return;
-    while (g.submitters.load() > 0) ostd::yield_now();
+    while (g.submitters.load() > 0)
+        ostd::yield_now();
     g.stopping.store(true, std::memory_order_release);
     g.wq.wake_all();
     for (unsigned i = 0; i < g.nworkers; ++i) {
@@ -147,8 +146,12 @@ bool HostCallQueue::submit(HostCall& call) {
     return true;
 }
 
-bool HostCallQueue::is_running() { return g.running.load(); }
+bool HostCallQueue::is_running() {
+    return g.running.load();
+}
 
-uint64_t HostCallQueue::completed() { return g.completed.load(std::memory_order_relaxed); }
+uint64_t HostCallQueue::completed() {
+    return g.completed.load(std::memory_order_relaxed);
+}
 
 }  // namespace kernel::fs::exporter

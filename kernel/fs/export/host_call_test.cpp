@@ -32,7 +32,9 @@ void run_test_call(HostCall& h) {
     if (c.order) c.order->push_back(c.tag);
 }
 
-void done_test_call(HostCall& h) { static_cast<TestCall&>(h).finished.store(true); }
+void done_test_call(HostCall& h) {
+    static_cast<TestCall&>(h).finished.store(true);
+}
 
 void prepare(TestCall& c) {
     c.run = &run_test_call;
@@ -42,7 +44,8 @@ void prepare(TestCall& c) {
 // Waits in a kernel task (sleeping, so the vCPU keeps running workers) until `pred`.
 template <typename P>
 void kernel_wait(P pred) {
-    for (int i = 0; i < 20000 && !pred(); ++i) ostd::sleep_for(100 * 1000);
+    for (int i = 0; i < 20000 && !pred(); ++i)
+        ostd::sleep_for(100 * 1000);
 }
 
 TEST(HostCallQueue, RunsCallsFromManyHostThreads) {
@@ -63,13 +66,15 @@ TEST(HostCallQueue, RunsCallsFromManyHostThreads) {
                         prepare(c);
                         c.counter = &counter;
                         ASSERT_TRUE(HostCallQueue::submit(c));
-                        while (!c.finished.load()) std::this_thread::yield();
+                        while (!c.finished.load())
+                            std::this_thread::yield();
                         if (!c.on_task || c.cancelled) all_on_task = false;
                     }
                     threads_done.fetch_add(1);
                 });
             kernel_wait([&] { return threads_done.load() == kThreads; });
-            for (auto& h : hosts) h.join();
+            for (auto& h : hosts)
+                h.join();
             EXPECT_EQ(counter.load(), kThreads * kCalls);
             EXPECT_TRUE(all_on_task.load());
             EXPECT_EQ(HostCallQueue::completed(), uint64_t(kThreads * kCalls));

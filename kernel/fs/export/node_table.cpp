@@ -11,7 +11,7 @@ constexpr size_t kMinBuckets = 64;
 }  // namespace
 
 uint64_t NodeTable::hash_of(const Mount* m, const Inode* i) {
-    uint64_t h = std::hash<const void*>{}(i) * 0x9e3779b97f4a7c15ull;
+    uint64_t h = std::hash<const void*>{}(i)*0x9e3779b97f4a7c15ull;
     h ^= std::hash<const void*>{}(m) + (h >> 29);
     return h * 0xbf58476d1ce4e5b9ull;
 }
@@ -44,7 +44,8 @@ ostd::Result<void> NodeTable::rehash_locked(size_t n) {
         if (b == 0 || b == kTombstone) continue;
         const Slot& s = slots_[b - 1];
         size_t j = hash_of(s.mnt.ptr(), &s.dentry->inode()) & (n - 1);
-        while (fresh[j] != 0) j = (j + 1) & (n - 1);
+        while (fresh[j] != 0)
+            j = (j + 1) & (n - 1);
         fresh[j] = b;
     }
     buckets_ = std::move(fresh);
@@ -56,13 +57,15 @@ ostd::Result<void> NodeTable::hash_insert_locked(uint32_t index) {
     // Keep live + tombstones under half the table; grow when live entries need it.
     if ((used_buckets_ + 1) * 2 > buckets_.size()) {
         size_t n = buckets_.size() < kMinBuckets ? kMinBuckets : buckets_.size();
-        while ((live_ + 1) * 4 > n) n *= 2;
+        while ((live_ + 1) * 4 > n)
+            n *= 2;
         TRY(rehash_locked(n));
     }
     const Slot& s = slots_[index];
     size_t mask = buckets_.size() - 1;
     size_t i = hash_of(s.mnt.ptr(), &s.dentry->inode()) & mask;
-    while (buckets_[i] != 0 && buckets_[i] != kTombstone) i = (i + 1) & mask;
+    while (buckets_[i] != 0 && buckets_[i] != kTombstone)
+        i = (i + 1) & mask;
     if (buckets_[i] == 0) ++used_buckets_;
     buckets_[i] = index + 1;
     ++live_;

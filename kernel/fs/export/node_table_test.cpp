@@ -86,7 +86,8 @@ TEST(NodeTable, ManyNodesGrowAndShrink) {
             ids[i] = MUST(t.ref(at(c, name)));
         }
         EXPECT_EQ(t.size(), size_t(kN + 1));
-        for (int i = 0; i < kN; i += 2) t.forget(ids[i], 1);
+        for (int i = 0; i < kN; i += 2)
+            t.forget(ids[i], 1);
         EXPECT_EQ(t.size(), size_t(kN / 2 + 1));
         for (int i = 1; i < kN; i += 2) {
             std::string name = "/n" + std::to_string(i);

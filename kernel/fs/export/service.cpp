@@ -63,6 +63,8 @@ void request_shutdown() {
         exit_process(*init, wait_status_signaled(kSigKill, false));
 }
 
-bool shutdown_requested() { return g_shutdown.load(); }
+bool shutdown_requested() {
+    return g_shutdown.load();
+}
 
 }  // namespace kernel::fs::exporter

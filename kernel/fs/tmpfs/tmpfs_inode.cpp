@@ -1,6 +1,8 @@
 // tmpfs inode data: sparse page array, truncate/fallocate, symlink text, user.* xattrs.
 #include <kernel/fs/superblock.h>
 #include <kernel/fs/tmpfs/tmpfs_inode.h>
+#include <kernel/fs/file_pages.h>
+#include <ostd/mm/heap.h>
 
 namespace kernel::fs::tmpfs {
 
@@ -23,21 +25,61 @@ Result<void> check_xattr_name(std::string_view name) {
     if (name.size() == 5) return Error(EINVAL, "empty xattr name after prefix");
     return ostd::ok();
 }
-
-/// Copies [in_page, in_page + len) of a data page to `out`; errors and *copied as read_to.
-Result<size_t> copy_out(const ostd::Frame& page, size_t in_page, size_t len, ostd::VmWriter& out,
-                        size_t* copied) {
-    ostd::VmReader r = page.reader();
-    r.skip(in_page);
-    r.limit(len);
-    return r.read_to(out, copied);
-}
 }  // namespace
 
 Result<void> Page::allocate() {
-    frame_ = TRY(ostd::Frame::alloc());  // Zeroed.
+    auto f = ostd::Frame::alloc();  // zeroed
+    if (f.is_error()) return Error(ENOMEM, "no memory for a tmpfs page");
+    frame_ = f.release_value();
     return ostd::ok();
 }
+
+namespace {
+
+constexpr size_t kBounce = 512;  // Frame bytes pass through a small stack buffer.
+
+/// Copies n bytes of `f` at `off` to `out`; *copied counts what reached `out`.
+Result<size_t> copy_out(const ostd::Frame& f, size_t off, size_t n, ostd::VmWriter& out,
+                        size_t* copied) {
+    std::byte buf[kBounce];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < kBounce ? n - done : kBounce;
+        f.copy_to(off + done, {buf, k});
+        size_t c = 0;
+        auto r = out.write({buf, k}, &c);
+        if (r.is_error()) {
+            *copied = done + c;
+            return r.release_error();
+        }
+        done += k;
+    }
+    *copied = done;
+    return done;
+}
+
+/// Copies n bytes from `in` into `f` at `off`; on a fault the bytes read before it land too.
+Result<size_t> copy_in(const ostd::Frame& f, size_t off, size_t n, ostd::VmReader& in,
+                       size_t* copied) {
+    std::byte buf[kBounce];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < kBounce ? n - done : kBounce;
+        size_t c = 0;
+        auto r = in.read({buf, k}, &c);
+        if (r.is_error()) {
+            f.copy_from(off + done, {buf, c});
+            *copied = done + c;
+            return r.release_error();
+        }
+        f.copy_from(off + done, {buf, k});
+        done += k;
+    }
+    *copied = done;
+    return done;
+}
+
+}  // namespace
 
 Result<Ref<Inode>> TmpfsInode::create(SuperBlock& sb, const NewInode& spec,
                                       std::string_view link_target) {
@@ -95,28 +137,23 @@ Result<void> TmpfsInode::ensure_page_locked(size_t index) {
     return ostd::ok();
 }
 
-// read_at and write_at copy without data_lock_: the user buffer may be a shared mapping of this
-// very file, whose page fault takes the lock (shared_page). They hold a reference to the page's
-// frame while copying instead.
 Result<size_t> TmpfsInode::read_at(uint64_t offset, ostd::VmWriter& out) {
     if (type() != FileType::kRegular) return Inode::read_at(offset, out);
+    ostd::MutexGuard g(data_lock_);
+    if (offset >= size_) return size_t(0);
+    uint64_t want = size_ - offset;
+    if (want > out.remaining()) want = out.remaining();
     size_t done = 0;
-    while (out.remaining() > 0) {
+    while (done < want) {
         uint64_t pos = offset + done;
+        size_t index = size_t(pos / kPage);
         size_t in_page = size_t(pos % kPage);
         size_t chunk = size_t(kPage - in_page);
-        std::optional<ostd::Frame> page;
-        {
-            ostd::MutexGuard g(data_lock_);
-            if (pos >= size_) break;
-            if (chunk > size_ - pos) chunk = size_t(size_ - pos);
-            size_t index = size_t(pos / kPage);
-            if (index < pages_.size() && pages_[index].present()) page = pages_[index].frame();
-        }
-        if (chunk > out.remaining()) chunk = out.remaining();
+        if (chunk > want - done) chunk = size_t(want - done);
         size_t copied = 0;
-        Result<size_t> r = page ? copy_out(*page, in_page, chunk, out, &copied)
-                                : out.fill_zero(chunk, &copied);
+        Result<size_t> r = (index < pages_.size() && pages_[index].present())
+                               ? copy_out(pages_[index].frame(), in_page, chunk, out, &copied)
+                               : out.fill_zero(chunk, &copied);
         if (r.is_error()) {
             done += copied;
             if (done) break;
@@ -133,7 +170,7 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
     if (want == 0) return size_t(0);
     if (offset >= kMaxFileSize) return Error(EFBIG, "file too large");
     if (want > kMaxFileSize - offset) want = kMaxFileSize - offset;
-    ostd::MutexGuard w(write_lock_);
+    ostd::MutexGuard g(data_lock_);
     size_t done = 0;
     Error failure(0);
     while (done < want) {
@@ -142,20 +179,12 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
         size_t in_page = size_t(pos % kPage);
         size_t chunk = size_t(kPage - in_page);
         if (chunk > want - done) chunk = size_t(want - done);
-        std::optional<ostd::Frame> page;
-        {
-            ostd::MutexGuard g(data_lock_);
-            if (auto r = ensure_page_locked(index); r.is_error()) {
-                failure = r.error();
-                break;
-            }
-            page = pages_[index].frame();
+        if (auto r = ensure_page_locked(index); r.is_error()) {
+            failure = r.error();
+            break;
         }
-        ostd::VmWriter dst = page->writer();
-        dst.skip(in_page);
-        dst.limit(chunk);
         size_t copied = 0;
-        auto r = in.read_to(dst, &copied);
+        auto r = copy_in(pages_[index].frame(), in_page, chunk, in, &copied);
         if (r.is_error()) {
             done += copied;
             failure = r.error();
@@ -163,11 +192,8 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
         }
         done += chunk;
     }
-    {
-        ostd::MutexGuard g(data_lock_);
-        if (offset + done > size_) size_ = offset + done;
-        publish_size_locked();
-    }
+    if (offset + done > size_) size_ = offset + done;
+    publish_size_locked();
     if (done == 0 && failure.code() != 0) return failure;
     touch(kMtime | kCtime);
     return done;
@@ -194,11 +220,29 @@ Result<void> TmpfsInode::truncate_locked(uint64_t size) {
     return ostd::ok();
 }
 
+Result<ostd::Frame> TmpfsInode::shared_page(uint64_t index) {
+    if (type() != FileType::kRegular) return Inode::shared_page(index);
+    // read/write of this file with a buffer in its own shared mapping fault here with
+    // data_lock_ held: the copy fails (EFAULT) instead of deadlocking.
+    if (data_lock_.is_held_by_current()) return Error(EFAULT, "file page faulted during I/O");
+    ostd::MutexGuard g(data_lock_);
+    if (index >= (size_ + kPage - 1) / kPage) return Error(ENXIO, "page past end of file");
+    TRY(ensure_page_locked(size_t(index)));
+    publish_size_locked();
+    shared_mapped_ = true;
+    return pages_[size_t(index)].frame();
+}
+
 Result<void> TmpfsInode::truncate(uint64_t size) {
     if (type() != FileType::kRegular) return Inode::truncate(size);
-    ostd::MutexGuard w(write_lock_);
-    ostd::MutexGuard g(data_lock_);
-    TRY(truncate_locked(size));
+    bool unmap;
+    {
+        ostd::MutexGuard g(data_lock_);
+        unmap = shared_mapped_ && size < size_;
+        TRY(truncate_locked(size));
+    }
+    // Shared mappings lose the pages past the new end: touching them is SIGBUS now.
+    if (unmap) unmap_shared_pages_past(*this, size);
     touch(kMtime | kCtime);
     return ostd::ok();
 }
@@ -208,7 +252,6 @@ Result<void> TmpfsInode::allocate(int mode, uint64_t offset, uint64_t len) {
     if (mode & ~kFallocKeepSize) return Error(EOPNOTSUPP, "fallocate mode not supported");
     if (len == 0) return Error(EINVAL, "fallocate length 0");
     if (offset >= kMaxFileSize || len > kMaxFileSize - offset) return Error(EFBIG);
-    ostd::MutexGuard w(write_lock_);
     ostd::MutexGuard g(data_lock_);
     for (uint64_t p = offset / kPage; p <= (offset + len - 1) / kPage; ++p)
         TRY(ensure_page_locked(size_t(p)));
@@ -216,15 +259,6 @@ Result<void> TmpfsInode::allocate(int mode, uint64_t offset, uint64_t len) {
     publish_size_locked();
     touch(kCtime);
     return ostd::ok();
-}
-
-Result<ostd::Frame> TmpfsInode::shared_page(uint64_t index) {
-    if (type() != FileType::kRegular) return Inode::shared_page(index);
-    ostd::MutexGuard g(data_lock_);
-    if (index >= (size_ + kPage - 1) / kPage) return Error(ENXIO, "page past the end of the file");
-    TRY(ensure_page_locked(size_t(index)));
-    publish_size_locked();  // A hole may have become an allocated page.
-    return pages_[size_t(index)].frame();
 }
 
 Result<size_t> TmpfsInode::get_xattr(std::string_view name, ostd::VmWriter* out) const {

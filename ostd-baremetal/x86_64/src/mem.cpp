@@ -20,6 +20,12 @@ Paddr virt_to_phys(const void* p) {
     return Paddr(v - bm::kDirectMapBase);
 }
 
-uint64_t ram_size() { return bm::g_ram_top; }
+uint64_t ram_size() {
+    return bm::g_ram_top;
+}
+
+void note_frames_written(uint64_t, uint64_t) {
+    // Real RAM is never reset between boots: nothing to track.
+}
 
 }  // namespace ostd::hal

@@ -25,6 +25,10 @@ constexpr uint64_t kTrampPhys = 0x8000;
 constexpr size_t kApStackSize = 64 << 10;
 
 uint32_t g_apic_ids[kMaxCpus];
+uint64_t g_ioapic_pa = 0;
+uint32_t g_ioapic_gsi_base = 0;
+uint32_t g_com1_gsi = 4;    // ISA IRQ 4 unless the MADT overrides it
+uint16_t g_com1_flags = 0;  // MPS INTI flags of the override (0: bus default)
 unsigned g_ncpus = 1;
 std::atomic<bool> g_ap_online{false};
 
@@ -36,7 +40,8 @@ const T* phys(uint64_t pa) {
 
 bool checksum_ok(const unsigned char* p, size_t n) {
     unsigned char sum = 0;
-    for (size_t i = 0; i < n; ++i) sum = static_cast<unsigned char>(sum + p[i]);
+    for (size_t i = 0; i < n; ++i)
+        sum = static_cast<unsigned char>(sum + p[i]);
     return sum == 0;
 }
 
@@ -77,7 +82,19 @@ void parse_madt(uint32_t bsp_apic_id) {
         uint32_t len;
         std::memcpy(&len, t + 4, 4);
         for (uint32_t e = 44; e + 2 <= len && t[e + 1] >= 2; e += t[e + 1]) {
-            if (t[e] != 0 || t[e + 1] < 8) continue;  // processor local APIC entries only
+            if (t[e] == 1 && t[e + 1] >= 12 && g_ioapic_pa == 0) {  // the first I/O APIC
+                uint32_t addr;
+                std::memcpy(&addr, t + e + 4, 4);
+                std::memcpy(&g_ioapic_gsi_base, t + e + 8, 4);
+                g_ioapic_pa = addr;
+                continue;
+            }
+            if (t[e] == 2 && t[e + 1] >= 10 && t[e + 2] == 0 && t[e + 3] == 4) {  // ISA IRQ 4
+                std::memcpy(&g_com1_gsi, t + e + 4, 4);
+                std::memcpy(&g_com1_flags, t + e + 8, 2);
+                continue;
+            }
+            if (t[e] != 0 || t[e + 1] < 8) continue;  // processor local APIC entries
             uint8_t apic_id = t[e + 3];
             uint32_t flags;
             std::memcpy(&flags, t + e + 4, 4);
@@ -89,6 +106,21 @@ void parse_madt(uint32_t bsp_apic_id) {
 }
 
 }  // namespace
+
+bool ioapic_route_com1(uint8_t vector) {
+    if (g_ioapic_pa == 0 || g_com1_gsi < g_ioapic_gsi_base) return false;
+    // SAFETY: the I/O APIC's registers lie below 4 GiB, in the direct map.
+    auto* regs = reinterpret_cast<volatile uint32_t*>(kDirectMapBase + g_ioapic_pa);
+    uint32_t pin = g_com1_gsi - g_ioapic_gsi_base;
+    uint32_t low = vector;                         // fixed delivery, physical destination, unmasked
+    if ((g_com1_flags & 3) == 3) low |= 1u << 13;  // active low
+    if (((g_com1_flags >> 2) & 3) == 3) low |= 1u << 15;  // level triggered
+    regs[0] = 0x10 + 2 * pin + 1;
+    regs[4] = g_percpu[0].apic_id << 24;  // to the BSP
+    regs[0] = 0x10 + 2 * pin;
+    regs[4] = low;
+    return true;
+}
 
 unsigned smp_count_cpus() {
     parse_madt(g_percpu[0].apic_id);
@@ -102,7 +134,8 @@ extern "C" [[noreturn]] void bm_ap_main(uint64_t cpu) {
     g_percpu[cpu].online = true;
     g_ap_online.store(true, std::memory_order_release);
     detail::Sched::cpu_main(static_cast<unsigned>(cpu));
-    for (;;) __asm__ volatile("cli; hlt");
+    for (;;)
+        __asm__ volatile("cli; hlt");
 }
 
 void smp_boot_aps() {
@@ -123,7 +156,8 @@ void smp_boot_aps() {
         uint64_t deadline = rdtsc() + tsc_hz();  // one second
         while (!g_ap_online.load(std::memory_order_acquire) && rdtsc() < deadline)
             __builtin_ia32_pause();
-        if (!g_ap_online.load()) panic("smp: CPU %u (APIC id %u) did not come up", cpu, g_apic_ids[cpu]);
+        if (!g_ap_online.load())
+            panic("smp: CPU %u (APIC id %u) did not come up", cpu, g_apic_ids[cpu]);
         g_num_cpus_online = cpu + 1;
     }
     serial_printf("smp: %u CPUs online\n", g_num_cpus_online);

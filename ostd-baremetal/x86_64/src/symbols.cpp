@@ -4,6 +4,7 @@
 
 #include <ostd/common/format.h>
 
+#include "kstack.h"
 #include "serial.h"
 #include "x86.h"
 
@@ -47,7 +48,10 @@ void symbolize(uint64_t addr, char* buf, size_t size) {
         size_t lo = 0, hi = h->count;  // find the last entry with e.addr <= addr
         while (hi - lo > 1) {
             size_t mid = (lo + hi) / 2;
-            if (e[mid].addr <= addr) lo = mid; else hi = mid;
+            if (e[mid].addr <= addr)
+                lo = mid;
+            else
+                hi = mid;
         }
         if (e[lo].addr <= addr && addr - e[lo].addr < (1u << 20)) {
             const char* name = reinterpret_cast<const char*>(h) + e[lo].name;
@@ -62,9 +66,10 @@ void print_backtrace_from(uint64_t rbp) {
     auto lo = reinterpret_cast<uint64_t>(__image_start);
     char sym[200];
     for (int depth = 0; depth < 32; ++depth) {
-        // Frames live on kernel stacks: the image's .bss or the direct map. Stop at anything else.
+        // Frames live on kernel stacks: task stacks, the image's .bss or the direct map.
         bool ok = (rbp >= kDirectMapBase && rbp < kDirectMapBase + kDirectMapSize) ||
-                  (rbp >= lo && rbp < reinterpret_cast<uint64_t>(__image_end));
+                  (rbp >= lo && rbp < reinterpret_cast<uint64_t>(__image_end)) ||
+                  (kstack_is_mapped(rbp) && kstack_is_mapped(rbp + 8));
         if (!ok || (rbp & 7)) break;
         auto* fp = reinterpret_cast<const uint64_t*>(rbp);
         uint64_t ret = fp[1];
