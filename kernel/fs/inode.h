@@ -3,6 +3,7 @@
 // Metadata sits under a per-inode SpinLock; data locking is the file system's business.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string_view>
 
@@ -74,6 +75,10 @@ public:
     void inc_nlink();
     void dec_nlink();
     void set_nlink(uint32_t n);
+    /// An O_TMPFILE inode opened without O_EXCL (Linux I_LINKABLE): linkat may give it a name
+    /// although its link count is 0. Cleared by that first link.
+    bool is_linkable_tmpfile() const { return linkable_.load(std::memory_order_acquire); }
+    void set_linkable_tmpfile(bool v) { linkable_.store(v, std::memory_order_release); }
 
     // ---- Data (regular files; defaults fail as Linux does for the type) ----
     /// Reads at `offset` into `out` (up to out.remaining()); 0 at or past EOF.
@@ -141,6 +146,7 @@ protected:
     void update_size(uint64_t size, uint64_t blocks);
 
 private:
+    std::atomic<bool> linkable_{false};
     SuperBlock* sb_;  // not owned, see super_block()
     uint64_t ino_;
     FileType type_;
