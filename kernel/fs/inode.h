@@ -24,6 +24,7 @@ class SuperBlock;
 class File;
 class Dentry;
 class Pipe;
+class BlockDevice;
 struct Path;
 
 /// A snapshot of an inode's attributes.
@@ -89,6 +90,9 @@ public:
     virtual ostd::Result<void> truncate(uint64_t size);
     /// Reserves [offset, offset + len) (mode 0 extends size; FALLOC_FL_KEEP_SIZE does not).
     virtual ostd::Result<void> allocate(int mode, uint64_t offset, uint64_t len);
+    /// Block-device nodes with a device behind them (devtmpfs's ram0): the device, owned by
+    /// the inode. Null (ENXIO at open) for nodes without a driver.
+    virtual BlockDevice* block_device() const { return nullptr; }
     /// True when the data lives in page frames that MAP_SHARED mappings can map (tmpfs).
     virtual bool has_page_cache() const { return false; }
     /// The frame holding file page `index` for a shared mapping (a hole gets a zeroed page).

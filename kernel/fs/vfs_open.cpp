@@ -1,5 +1,6 @@
 // open(2) and lookups: start directories, O_CREAT/O_EXCL/O_TRUNC/O_NOFOLLOW/O_DIRECTORY/O_PATH.
 #include <kernel/abi/fcntl.h>
+#include <kernel/fs/devfs/block_device.h>
 #include <kernel/fs/permission.h>
 #include <kernel/fs/special.h>
 #include <kernel/fs/vfs_internal.h>
@@ -206,8 +207,12 @@ Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, u
         case FileType::kCharDevice:
             if (p.mnt->flags() & mount_flags::kNoDev) return Error(EACCES, "nodev mount");
             return open_char_device(inode.meta().rdev, p, flags);
-        case FileType::kBlockDevice:
-            return Error(ENXIO, "no block devices yet");
+        case FileType::kBlockDevice: {
+            if (p.mnt->flags() & mount_flags::kNoDev) return Error(EACCES, "nodev mount");
+            BlockDevice* dev = inode.block_device();
+            if (!dev) return Error(ENXIO, "no driver for this block device");
+            return open_block_file(p, flags, Ref<BlockDevice>(*dev));
+        }
         case FileType::kFifo:
             return open_fifo(p, flags);
         case FileType::kSocket:
