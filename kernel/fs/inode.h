@@ -116,7 +116,8 @@ public:
     virtual ostd::Result<void> list_computed(DirVisit visit, void* ctx);
 
     // ---- Symlinks ----
-    /// The link text. EINVAL for non-symlinks.
+    /// The link text. EINVAL for non-symlinks. Called with tree_lock() held (a path walk
+    /// following the link) or not (readlink).
     virtual ostd::Result<ostd::String> read_link() const;
     /// Magic links (/proc/<pid>/{exe,cwd,root,fd/N}): stores the location the link designates
     /// in *out and returns true; the walk then jumps there instead of resolving the text (as

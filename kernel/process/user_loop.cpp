@@ -147,7 +147,7 @@ ostd::Result<void> start_thread(ostd::Ref<Thread> thread, const ostd::UserContex
         })
             .name("user")
             .data(raw)));
-    raw->task_.store(&task.get(), std::memory_order_release);
+    raw->task_.store(task.ptr(), std::memory_order_release);
     raw->task_ref_.emplace(std::move(task));
     return ostd::ok();
 }

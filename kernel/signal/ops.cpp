@@ -18,6 +18,15 @@ uint64_t user_sp(Thread& t) {
 
 }  // namespace
 
+bool is_ignored_or_blocked(Thread& t, int sig) {
+    if (!is_valid(sig)) return false;
+    ProcessSignals* ps = process_state(t.process());
+    ThreadSignals* ts = thread_state(t);
+    if (!ps || !ts) return false;
+    ostd::SpinLockGuard g(g_lock);
+    return (ts->blocked & bit(sig)) || ps->handlers->of(sig).handler == abi::sig::kIgn;
+}
+
 ostd::Result<abi::KernelSigaction> set_action(Thread& t, int sig, const abi::KernelSigaction* act) {
     if (!is_valid(sig)) return ostd::Error(EINVAL);
     if (act && (bit(sig) & kUnblockable)) return ostd::Error(EINVAL);

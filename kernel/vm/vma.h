@@ -41,7 +41,6 @@ class PageSource : public ostd::RefCounted<PageSource> {
 public:
     virtual ~PageSource() = default;
     virtual ostd::Result<void> read_page(uint64_t offset, const ostd::Frame& frame) = 0;
-
     /// How /proc/pid/maps names the mapped file: device, inode and path.
     struct Identity {
         uint32_t dev_major = 0, dev_minor = 0;

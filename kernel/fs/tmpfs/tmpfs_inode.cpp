@@ -121,7 +121,10 @@ Result<void> TmpfsInode::ensure_page_locked(size_t index) {
         return r;
     }
     if (index >= pages_.size()) {
-        auto r = pages_.reserve(index + 1);
+        // Geometric growth: an exact reserve per page made writing a file quadratic.
+        size_t want = index + 1 > pages_.capacity() * 2 ? index + 1 : pages_.capacity() * 2;
+        auto r = pages_.reserve(want);
+        if (r.is_error()) r = pages_.reserve(index + 1);
         if (r.is_error()) {
             super_block()->release_bytes(kPage);
             return r;

@@ -55,7 +55,8 @@ private:
 };
 
 /// A non-null counted reference. Copy = ref++, destruction = ref--. After a move the source is
-/// empty and may only be destroyed or assigned.
+/// empty and may only be destroyed or assigned. T is a RefCounted<T>, or provides ref()/unref()
+/// itself when its last reference needs more than a delete (ostd's Task).
 template <typename T>
 class Ref {
 public:
