@@ -313,6 +313,10 @@ Result<Ref<SuperBlock>> mount_proc(std::string_view) {
 
 }  // namespace
 
+ProcessProvider* process_provider() {
+    return provider();
+}
+
 void set_process_provider(ProcessProvider* p) {
     g_provider.store(p, std::memory_order_release);
 }
@@ -332,6 +336,8 @@ Result<Ref<SuperBlock>> create() {
     const Entry files[] = {{"meminfo", gen_meminfo},
                            {"cpuinfo", gen_cpuinfo},
                            {"uptime", gen_uptime},
+                           {"stat", gen_stat},
+                           {"loadavg", gen_loadavg},
                            {"filesystems", gen_filesystems},
                            {"mounts", gen_mounts}};
     for (const Entry& e : files)
