@@ -12,9 +12,9 @@
 #include <kernel/fs/types.h>
 #include <kernel/process/credentials.h>
 #include <ostd/common/ref.h>
-#include <ostd/mm/frame.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
+#include <ostd/mm/frame.h>
 #include <ostd/mm/vm_io.h>
 #include <ostd/sync/spinlock.h>
 

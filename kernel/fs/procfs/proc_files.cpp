@@ -72,8 +72,7 @@ Result<String> gen_stat(const Path&) {
     if (ProcessProvider* p = process_provider())
         p->for_each_pid([](void* raw, int) { ++*static_cast<int*>(raw); }, &procs);
     unsigned long long btime = ostd::boot_info().boot_wall_ns / ostd::time::kNsPerSec;
-    TRY(appendf(s, "intr 0\nctxt 0\nbtime %llu\nprocesses %d\nprocs_running 1\n", btime,
-                procs));
+    TRY(appendf(s, "intr 0\nctxt 0\nbtime %llu\nprocesses %d\nprocs_running 1\n", btime, procs));
     TRY(appendf(s, "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n"));
     return s;
 }
