@@ -34,6 +34,7 @@ check redirect_append "1
 check sed_tr "HELLO" 'echo hello | tr a-z A-Z | sed s/X/Y/'
 # procfs: ps shows real command lines, /proc/self/{exe,cmdline,maps,comm}.
 check ps_args "sleep 2" 'sleep 2 & for i in 1 2 3 4 5 6 7 8 9 10; do ps -o args | grep -x "sleep 2" && break; sleep 0.1; done'
+check top "CPU:" 'top -b -n 1 | head -2 | tail -1 | cut -c1-4'
 check proc_exe "/bin/busybox" 'readlink /proc/self/exe'
 check proc_cmdline "cat /proc/self/cmdline " 'cat /proc/self/cmdline | tr "\\0" " "'
 check proc_maps "1 1" 'echo $(grep -c " \[stack\]$" /proc/self/maps) $(grep -c " \[heap\]$" /proc/self/maps)'

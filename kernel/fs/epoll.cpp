@@ -87,6 +87,7 @@ public:
                 it->entry.ctx = it.ptr();
                 TRY(items_.reserve(items_.size() + 1));
                 target->epoll_watches().push_back(it->watch);
+                target->epoll_watch_count().fetch_add(1, std::memory_order_release);
                 hub->subscribe(it->entry);
                 MUST(items_.push_back(std::move(it)));
                 break;
@@ -145,7 +146,10 @@ private:
     /// mutex and lock_.
     static void detach_locked(Item& it) {
         if (it.entry.hub) it.entry.hub->unsubscribe(it.entry);
-        if (it.watch.link.is_linked()) it.file->epoll_watches().remove(it.watch);
+        if (it.watch.link.is_linked()) {
+            it.file->epoll_watches().remove(it.watch);
+            it.file->epoll_watch_count().fetch_sub(1, std::memory_order_release);
+        }
     }
 
     static void on_event(PollEntry& e, uint32_t) {

@@ -22,9 +22,10 @@ File::File(const Path* path, ostd::RefPtr<Inode> inode, uint32_t flags)
 File::~File() = default;
 
 void File::on_last_unref() const {
-    // Nobody holds a reference any more, so no epoll_ctl can be adding a watch concurrently:
-    // the unlocked emptiness check is exact (the count's acq_rel orders earlier additions).
-    if (!epoll_watches_.is_empty()) epoll_release_file(*this);
+    // Nobody holds a reference any more, so no epoll_ctl can add a watch now (earlier additions
+    // are ordered by the refcount's acq_rel); an instance may still be removing one, hence the
+    // atomic count instead of a look at the list.
+    if (epoll_watch_count_.load(std::memory_order_acquire) != 0) epoll_release_file(*this);
 }
 
 void File::set_status_flags(uint32_t flags) {

@@ -45,9 +45,11 @@ public:
     /// object still whole): drops every epoll registration of this file, as Linux's
     /// eventpoll_release does, so epoll never keeps a closed file alive.
     void on_last_unref() const;
-    /// The epoll registrations watching this file. Guarded by epoll's registry mutex; only
-    /// kernel/fs/epoll.cpp touches it.
+    /// The epoll registrations watching this file, and their number (kept in step with the
+    /// list). Guarded by epoll's registry mutex; only kernel/fs/epoll.cpp touches them. The
+    /// count is atomic so release can skip the mutex when nothing watches.
     EpollWatchList& epoll_watches() const { return epoll_watches_; }
+    std::atomic<uint32_t>& epoll_watch_count() const { return epoll_watch_count_; }
 
     /// O_* flags: access mode and status flags (O_APPEND, O_NONBLOCK, ...).
     uint32_t flags() const { return flags_.load(std::memory_order_relaxed); }
@@ -98,6 +100,7 @@ protected:
 
 private:
     mutable EpollWatchList epoll_watches_;
+    mutable std::atomic<uint32_t> epoll_watch_count_{0};
     std::optional<Path> path_;
     ostd::RefPtr<Inode> inode_;
     std::atomic<uint32_t> flags_;

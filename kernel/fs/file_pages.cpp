@@ -52,8 +52,7 @@ void unmap_shared_pages_past(const Inode& inode, uint64_t size) {
     auto all = ProcessTable::all_processes();
     if (all.is_error()) return;  // ENOMEM: stale pages stay mapped until unmapped (as before)
     for (auto& p : all.value())
-        if (p->state() == Process::State::kAlive)
-            p->address_space().unmap_file_pages(&inode, size);
+        if (p->state() == Process::State::kAlive) p->address_space().unmap_file_pages(&inode, size);
 }
 
 }  // namespace kernel::fs

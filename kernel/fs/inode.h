@@ -3,6 +3,7 @@
 // Metadata sits under a per-inode SpinLock; data locking is the file system's business.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string_view>
 
@@ -11,9 +12,9 @@
 #include <kernel/fs/types.h>
 #include <kernel/process/credentials.h>
 #include <ostd/common/ref.h>
-#include <ostd/mm/frame.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
+#include <ostd/mm/frame.h>
 #include <ostd/mm/vm_io.h>
 #include <ostd/sync/spinlock.h>
 
@@ -23,6 +24,7 @@ class SuperBlock;
 class File;
 class Dentry;
 class Pipe;
+class BlockDevice;
 struct Path;
 
 /// A snapshot of an inode's attributes.
@@ -74,6 +76,10 @@ public:
     void inc_nlink();
     void dec_nlink();
     void set_nlink(uint32_t n);
+    /// An O_TMPFILE inode opened without O_EXCL (Linux I_LINKABLE): linkat may give it a name
+    /// although its link count is 0. Cleared by that first link.
+    bool is_linkable_tmpfile() const { return linkable_.load(std::memory_order_acquire); }
+    void set_linkable_tmpfile(bool v) { linkable_.store(v, std::memory_order_release); }
 
     // ---- Data (regular files; defaults fail as Linux does for the type) ----
     /// Reads at `offset` into `out` (up to out.remaining()); 0 at or past EOF.
@@ -84,6 +90,9 @@ public:
     virtual ostd::Result<void> truncate(uint64_t size);
     /// Reserves [offset, offset + len) (mode 0 extends size; FALLOC_FL_KEEP_SIZE does not).
     virtual ostd::Result<void> allocate(int mode, uint64_t offset, uint64_t len);
+    /// Block-device nodes with a device behind them (devtmpfs's ram0): the device, owned by
+    /// the inode. Null (ENXIO at open) for nodes without a driver.
+    virtual BlockDevice* block_device() const { return nullptr; }
     /// True when the data lives in page frames that MAP_SHARED mappings can map (tmpfs).
     virtual bool has_page_cache() const { return false; }
     /// The frame holding file page `index` for a shared mapping (a hole gets a zeroed page).
@@ -142,6 +151,7 @@ protected:
     void update_size(uint64_t size, uint64_t blocks);
 
 private:
+    std::atomic<bool> linkable_{false};
     SuperBlock* sb_;  // not owned, see super_block()
     uint64_t ino_;
     FileType type_;

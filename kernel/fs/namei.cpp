@@ -14,7 +14,7 @@ struct Walker {
     const Path& root;
     const Credentials& creds;
     int links = 0;
-    uint32_t flags = 0;      // kWalkRestrictions bits
+    uint32_t flags = 0;           // kWalkRestrictions bits
     const Path* start = nullptr;  // where the walk began (NO_XDEV, BENEATH)
 };
 

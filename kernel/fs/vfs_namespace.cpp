@@ -104,12 +104,14 @@ Result<void> link_at(const Caller& c, int olddirfd, std::string_view oldpath, in
     if (pw.dir.mnt.ptr() != old.mnt.ptr()) return Error(EXDEV, "link across mounts");
     TRY(check_access(pw.dir.inode(), c.creds, kMayWrite | kMayExec));
     TRY(check_writable_mount(pw.dir));
-    if (old.dentry->is_dead() && old.inode().meta().nlink == 0)
+    bool tmpfile = old.inode().is_linkable_tmpfile();
+    if (old.dentry->is_dead() && old.inode().meta().nlink == 0 && !tmpfile)
         return Error(ENOENT, "source was removed");
     if (pw.dir.dentry->is_dead()) return Error(ENOENT, "directory was removed");
     Ref<Dentry> d = TRY(Dentry::create(pw.last, pw.dir.dentry, old.dentry->inode_ref()));
     TRY(pw.dir.dentry->add_child(d));
     old.inode().inc_nlink();
+    if (tmpfile) old.inode().set_linkable_tmpfile(false);
     pw.dir.inode().touch(kMtime | kCtime);
     return ostd::ok();
 }

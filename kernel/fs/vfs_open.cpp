@@ -1,8 +1,10 @@
 // open(2) and lookups: start directories, O_CREAT/O_EXCL/O_TRUNC/O_NOFOLLOW/O_DIRECTORY/O_PATH.
 #include <kernel/abi/fcntl.h>
+#include <kernel/fs/devfs/block_device.h>
 #include <kernel/fs/permission.h>
 #include <kernel/fs/special.h>
 #include <kernel/fs/vfs_internal.h>
+#include <ostd/common/format.h>
 
 namespace kernel::fs::vfs {
 
@@ -108,6 +110,37 @@ Result<Path> open_create_locked(const Caller& c, const WalkBase& base, std::stri
     return create_locked(c, pw.dir, pw.last, spec);
 }
 
+/// O_TMPFILE: an unnamed regular file in the directory `path` names, already unlinked (its
+/// dentry is dead, nlink 0) and linkable unless O_EXCL. Requires tree_lock(). EINVAL without
+/// write access, ENOTDIR, EACCES, EROFS, EOPNOTSUPP (file system without it), ENOSPC.
+Result<Path> open_tmpfile_locked(const Caller& c, const WalkBase& base, std::string_view path,
+                                 uint32_t flags, uint32_t mode, uint32_t restrict) {
+    uint32_t acc = flags & o::kAccmode;
+    if (acc != o::kWronly && acc != o::kRdwr) return Error(EINVAL, "O_TMPFILE needs write access");
+    Path dir = TRY(walk_locked(base, path, c.creds, kWalkFollow | kWalkDirectory | restrict));
+    if (dir.dentry->is_dead()) return Error(ENOENT, "directory was removed");
+    TRY(check_access(dir.inode(), c.creds, kMayWrite | kMayExec));
+    TRY(check_writable_mount(dir));
+    uint32_t perm = mode & 07777 & ~c.effective_umask();
+    auto inode = dir.inode().create_child(new_inode_spec(c, dir.inode(), FileType::kRegular, perm));
+    if (inode.is_error())
+        return Error(inode.error().code() == EPERM ? EOPNOTSUPP : inode.error().code(),
+                     "O_TMPFILE not supported here");
+    char name[40];
+    size_t n = ostd::format(name, sizeof name, "#%llu", (unsigned long long)inode.value()->ino());
+    while (dir.dentry->find_child(std::string_view(name, n)) && n + 1 < sizeof name)
+        name[n++] = '~';  // a user file took the name
+    if (dir.dentry->find_child(std::string_view(name, n))) return Error(EEXIST);
+    Ref<Dentry> d = TRY(Dentry::create(std::string_view(name, n), dir.dentry, inode.value()));
+    // In and out of the tree at once: the dentry is dead like an unlinked file's, so
+    // /proc/pid/fd shows "/dir/#ino (deleted)" and the inode goes with its last open file.
+    TRY(dir.dentry->add_child(d));
+    dir.dentry->remove_child(*d);
+    inode.value()->set_nlink(0);
+    inode.value()->set_linkable_tmpfile(!(flags & o::kExcl));
+    return Path{dir.mnt, std::move(d)};
+}
+
 }  // namespace
 
 Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, uint32_t flags,
@@ -117,7 +150,9 @@ Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, u
         return Error(EINVAL, "RESOLVE_BENEATH with RESOLVE_IN_ROOT");
     if ((resolve & kResolveCached) && (flags & (o::kCreat | o::kTrunc | o::kTmpfileBit)))
         return Error(EAGAIN, "RESOLVE_CACHED cannot create or truncate");
-    if ((flags & o::kTmpfile) == o::kTmpfile) return Error(EOPNOTSUPP, "O_TMPFILE");
+    bool tmpfile = (flags & o::kTmpfile) == o::kTmpfile;
+    if ((flags & o::kTmpfileBit) && !tmpfile) return Error(EINVAL, "__O_TMPFILE without O_DIRECTORY");
+    if (tmpfile && (flags & o::kCreat)) return Error(EINVAL, "O_TMPFILE with O_CREAT");
     if (flags & o::kPath) flags &= o::kPath | o::kDirectory | o::kNofollow | o::kCloexec;
     // Scoped lookups (BENEATH, IN_ROOT) start at dirfd even for absolute paths; other absolute
     // paths start at the root (what RESOLVE_NO_XDEV compares against).
@@ -137,6 +172,10 @@ Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, u
     bool created = false;
     Path p = TRY([&]() -> Result<Path> {
         ostd::MutexGuard g(tree_lock());
+        if (tmpfile) {
+            created = true;
+            return open_tmpfile_locked(c, base, path, flags, mode, restrict);
+        }
         if (flags & o::kCreat)
             return open_create_locked(c, base, path, flags, mode, restrict, &created);
         bool follow = !(flags & o::kNofollow);
@@ -150,6 +189,7 @@ Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, u
         return open_inode_file(p, flags);
     }
     if (type == FileType::kSymlink) return Error(ELOOP, "O_NOFOLLOW on a symlink");
+    if (tmpfile) return inode.open(p, flags & ~o::kTmpfile);
     if ((flags & o::kDirectory) && type != FileType::kDirectory) return Error(ENOTDIR);
     uint32_t acc = flags & o::kAccmode;
     bool wants_write = acc == o::kWronly || acc == o::kRdwr || (flags & o::kTrunc);
@@ -167,8 +207,12 @@ Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, u
         case FileType::kCharDevice:
             if (p.mnt->flags() & mount_flags::kNoDev) return Error(EACCES, "nodev mount");
             return open_char_device(inode.meta().rdev, p, flags);
-        case FileType::kBlockDevice:
-            return Error(ENXIO, "no block devices yet");
+        case FileType::kBlockDevice: {
+            if (p.mnt->flags() & mount_flags::kNoDev) return Error(EACCES, "nodev mount");
+            BlockDevice* dev = inode.block_device();
+            if (!dev) return Error(ENXIO, "no driver for this block device");
+            return open_block_file(p, flags, Ref<BlockDevice>(*dev));
+        }
         case FileType::kFifo:
             return open_fifo(p, flags);
         case FileType::kSocket:

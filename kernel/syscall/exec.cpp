@@ -83,10 +83,9 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
 
     auto as = TRY(AddressSpace::create());
     ostd::String loaded;
-    ostd::UserContext start =
-        TRY(load_program(proc, *as,
-                         {path.view(), {argv_v.data(), argv_v.size()},
-                          {envp_v.data(), envp_v.size()}, &loaded}));
+    ostd::UserContext start = TRY(load_program(
+        proc, *as,
+        {path.view(), {argv_v.data(), argv_v.size()}, {envp_v.data(), envp_v.size()}, &loaded}));
     std::optional<fs::Path> exe;
     if (!loaded.is_empty()) {
         auto found = fs::lookup_exe(proc, loaded.view());

@@ -42,8 +42,7 @@ Error interrupted(Error e) {
 
 /// The sigmask argument of ppoll/pselect6/epoll_pwait: none when null; EINVAL for a size
 /// other than 8, EFAULT.
-Result<std::optional<abi::SigSet>> read_sigmask(SyscallContext& ctx, uint64_t uset,
-                                                uint64_t size) {
+Result<std::optional<abi::SigSet>> read_sigmask(SyscallContext& ctx, uint64_t uset, uint64_t size) {
     if (!uset) return std::optional<abi::SigSet>();
     if (size != abi::kSigSetSize) return Error(EINVAL, "bad sigsetsize");
     return std::optional<abi::SigSet>(TRY(read_user<abi::SigSet>(ctx, uset)));

@@ -4,6 +4,7 @@
 #include <kernel/fs/procfs/proc_text.h>
 #include <kernel/fs/procfs/procfs.h>
 #include <kernel/time/host_name.h>
+#include <ostd/boot/boot_info.h>
 #include <ostd/mm/frame.h>
 #include <ostd/task/preempt.h>
 #include <ostd/timer/timer.h>
@@ -56,6 +57,40 @@ Result<String> gen_uptime(const Path&) {
     String s;
     // Idle time is not tracked yet: report it as zero.
     TRY(appendf(s, "%llu.%02llu 0.00\n", sec, cs));
+    return s;
+}
+
+Result<String> gen_stat(const Path&) {
+    unsigned n = ostd::num_cpus();
+    unsigned long long up = ostd::time::now() / (ostd::time::kNsPerSec / 100);  // USER_HZ
+    String s;
+    // user nice system idle iowait irq softirq steal guest guest_nice
+    TRY(appendf(s, "cpu  0 0 0 %llu 0 0 0 0 0 0\n", up * n));
+    for (unsigned i = 0; i < n; ++i)
+        TRY(appendf(s, "cpu%u 0 0 0 %llu 0 0 0 0 0 0\n", i, up));
+    int procs = 0;
+    if (ProcessProvider* p = process_provider())
+        p->for_each_pid([](void* raw, int) { ++*static_cast<int*>(raw); }, &procs);
+    unsigned long long btime = ostd::boot_info().boot_wall_ns / ostd::time::kNsPerSec;
+    TRY(appendf(s, "intr 0\nctxt 0\nbtime %llu\nprocesses %d\nprocs_running 1\n", btime, procs));
+    TRY(appendf(s, "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n"));
+    return s;
+}
+
+Result<String> gen_loadavg(const Path&) {
+    struct C {
+        int count = 0, last = 0;
+    } c;
+    if (ProcessProvider* p = process_provider())
+        p->for_each_pid(
+            [](void* raw, int pid) {
+                auto* c = static_cast<C*>(raw);
+                ++c->count;
+                if (pid > c->last) c->last = pid;
+            },
+            &c);
+    String s;
+    TRY(appendf(s, "0.00 0.00 0.00 1/%d %d\n", c.count, c.last));
     return s;
 }
 

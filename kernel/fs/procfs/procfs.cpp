@@ -185,9 +185,8 @@ public:
         uint64_t slot = slot_base() + uint64_t(fd.value_or(0));
         // Existence is checked when the entry is read (the provider reports ENOENT).
         if (kind_ == Kind::kInfo)
-            return RefPtr<Inode>(TRY(ostd::try_make_ref<PidFile>(super_block(), pid_,
-                                                                std::move(entry), slot, 0444,
-                                                                uid_, gid_)));
+            return RefPtr<Inode>(TRY(ostd::try_make_ref<PidFile>(
+                super_block(), pid_, std::move(entry), slot, 0444, uid_, gid_)));
         return RefPtr<Inode>(
             TRY(ostd::try_make_ref<PidLink>(super_block(), pid_, std::move(entry), slot)));
     }
@@ -237,17 +236,17 @@ public:
     Result<RefPtr<Inode>> lookup(std::string_view name) override {
         for (size_t i = 0; i < std::size(kPidFiles); ++i)
             if (name == kPidFiles[i].name)
-                return RefPtr<Inode>(TRY(ostd::try_make_ref<PidFile>(
-                    super_block(), pid_, TRY(String::from(name)), 1 + i, kPidFiles[i].perm, uid_,
-                    gid_)));
+                return RefPtr<Inode>(
+                    TRY(ostd::try_make_ref<PidFile>(super_block(), pid_, TRY(String::from(name)),
+                                                    1 + i, kPidFiles[i].perm, uid_, gid_)));
         for (size_t i = 0; i < std::size(kPidLinks); ++i)
             if (name == kPidLinks[i])
                 return RefPtr<Inode>(TRY(ostd::try_make_ref<PidLink>(
                     super_block(), pid_, TRY(String::from(kPidLinks[i])), 16 + i)));
         if (name == "fd" || name == "fdinfo")
             return RefPtr<Inode>(TRY(ostd::try_make_ref<FdDir>(
-                super_block(), pid_, name == "fd" ? FdDir::Kind::kLinks : FdDir::Kind::kInfo,
-                uid_, gid_)));
+                super_block(), pid_, name == "fd" ? FdDir::Kind::kLinks : FdDir::Kind::kInfo, uid_,
+                gid_)));
         return RefPtr<Inode>();
     }
     Result<void> list_computed(DirVisit visit, void* ctx) override {
@@ -271,8 +270,7 @@ public:
         ProcessProvider* p = provider();
         auto pid = parse_pid(name);
         uint32_t uid = 0, gid = 0;
-        if (!p || pid.is_error() || !p->pid_owner(pid.value(), &uid, &gid))
-            return RefPtr<Inode>();
+        if (!p || pid.is_error() || !p->pid_owner(pid.value(), &uid, &gid)) return RefPtr<Inode>();
         return RefPtr<Inode>(TRY(ostd::try_make_ref<PidDir>(super_block(), pid.value(), uid, gid)));
     }
     Result<void> list_computed(DirVisit visit, void* ctx) override {
@@ -313,6 +311,10 @@ Result<Ref<SuperBlock>> mount_proc(std::string_view) {
 
 }  // namespace
 
+ProcessProvider* process_provider() {
+    return provider();
+}
+
 void set_process_provider(ProcessProvider* p) {
     g_provider.store(p, std::memory_order_release);
 }
@@ -329,10 +331,9 @@ Result<Ref<SuperBlock>> create() {
         const char* name;
         Generator gen;
     };
-    const Entry files[] = {{"meminfo", gen_meminfo},
-                           {"cpuinfo", gen_cpuinfo},
-                           {"uptime", gen_uptime},
-                           {"filesystems", gen_filesystems},
+    const Entry files[] = {{"meminfo", gen_meminfo}, {"cpuinfo", gen_cpuinfo},
+                           {"uptime", gen_uptime},   {"stat", gen_stat},
+                           {"loadavg", gen_loadavg}, {"filesystems", gen_filesystems},
                            {"mounts", gen_mounts}};
     for (const Entry& e : files)
         TRY(add(root, e.name, Ref<Inode>(TRY(ostd::try_make_ref<GenFile>(s, e.gen)))));

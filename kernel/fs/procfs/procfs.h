@@ -48,6 +48,9 @@ protected:
 /// provider must outlive its installation.
 void set_process_provider(ProcessProvider* provider);
 
+/// The installed provider, or nullptr.
+ProcessProvider* process_provider();
+
 /// A new proc superblock. ENOMEM.
 ostd::Result<ostd::Ref<SuperBlock>> create();
 

@@ -118,6 +118,13 @@ TEST(Procfs, PerProcessEntriesThroughProvider) {
         EXPECT_EQ(MUST(vfs::readlink_at(c, kCwd, "/proc/42/cwd")).view(), "/tmp");
         EXPECT_EQ(MUST(vfs::readlink_at(c, kCwd, "/proc/self/fd/0")).view(), "/dev/null");
         EXPECT_EQ(err(vfs::open_at(c, kCwd, "/proc/42/environ", o::kRdonly, 0)), ENOENT);
+        // System files that count processes ask the provider.
+        std::string stat = get_file(c, "/proc/stat");
+        EXPECT_EQ(stat.rfind("cpu  0 0 0 ", 0), 0u) << stat;
+        EXPECT_NE(stat.find("\ncpu0 "), std::string::npos) << stat;
+        EXPECT_NE(stat.find("\nprocesses 2\n"), std::string::npos) << stat;
+        EXPECT_NE(stat.find("\nbtime "), std::string::npos) << stat;
+        EXPECT_EQ(get_file(c, "/proc/loadavg"), "0.00 0.00 0.00 1/2 42\n");
         auto names = list_dir(c, "/proc");
         EXPECT_NE(std::find(names.begin(), names.end(), "1"), names.end());
         EXPECT_NE(std::find(names.begin(), names.end(), "42"), names.end());

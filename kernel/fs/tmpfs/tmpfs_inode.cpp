@@ -1,7 +1,7 @@
 // tmpfs inode data: sparse page array, truncate/fallocate, symlink text, user.* xattrs.
+#include <kernel/fs/file_pages.h>
 #include <kernel/fs/superblock.h>
 #include <kernel/fs/tmpfs/tmpfs_inode.h>
-#include <kernel/fs/file_pages.h>
 #include <ostd/mm/heap.h>
 
 namespace kernel::fs::tmpfs {

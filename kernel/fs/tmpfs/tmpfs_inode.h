@@ -8,9 +8,9 @@
 #include <optional>
 
 #include <kernel/fs/inode.h>
-#include <ostd/mm/frame.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
+#include <ostd/mm/frame.h>
 #include <ostd/sync/mutex.h>
 
 namespace kernel::fs::tmpfs {
