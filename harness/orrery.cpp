@@ -80,7 +80,9 @@ int cmd_run(const std::vector<char*>& positional) {
         return 2;
     }
     cfg.deterministic = absl::GetFlag(FLAGS_deterministic);
-    cfg.console_input = true;  // The host's stdin is the console terminal's keyboard.
+    // The host's stdin is the console terminal's keyboard, except in deterministic mode, where
+    // input arriving at host-chosen moments would make runs differ.
+    cfg.console_input = !cfg.deterministic;
     cfg.seed = absl::GetFlag(FLAGS_seed);
     if (std::string path = absl::GetFlag(FLAGS_initramfs); !path.empty()) {
         FILE* f = fopen(path.c_str(), "rb");
