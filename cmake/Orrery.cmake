@@ -23,6 +23,12 @@ elseif(ORRERY_SANITIZER STREQUAL "thread")
   add_compile_definitions(ORRERY_TSAN=1)
 elseif(NOT ORRERY_SANITIZER STREQUAL "none")
   message(FATAL_ERROR "ORRERY_SANITIZER must be address, thread or none")
+elseif(CMAKE_CXX_FLAGS MATCHES "-fsanitize=([^ ]*,)?address")
+  # Sanitizer flags from outside (OSS-Fuzz's $CXXFLAGS): fiber switches and frame poisoning
+  # still need to tell ASan about themselves.
+  add_compile_definitions(ORRERY_ASAN=1)
+elseif(CMAKE_CXX_FLAGS MATCHES "-fsanitize=([^ ]*,)?thread")
+  add_compile_definitions(ORRERY_TSAN=1)
 endif()
 
 if(CMAKE_BUILD_TYPE STREQUAL "Debug")
@@ -36,6 +42,10 @@ if(ORRERY_IS_CLANG)
   list(APPEND ORRERY_KERNEL_FLAGS -Wthread-safety -Wno-gnu-statement-expression)
 endif()
 
+if(ORRERY_BACKEND STREQUAL "baremetal-x86_64")
+  include(Baremetal)  # freestanding flags for everything; no gtest
+  return()
+endif()
 find_package(GTest REQUIRED)
 include(GoogleTest)
 

@@ -4,7 +4,9 @@
 #include <ostd/common/log.h>
 #include <ostd/task/task.h>
 
+#include <kernel/fs/export/service.h>
 #include <kernel/fs/fs_boot.h>
+#include <kernel/fs/process_files.h>
 #include <kernel/lib/random.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
@@ -97,22 +99,35 @@ int run_init(const ostd::BootInfo& boot) {
     }
     Process& proc = thread.value()->process();
     if (auto r = fs::fs_boot(proc, boot); r.is_error()) return 1;  // logged by fs_boot
+    if (auto r = fs::exporter::boot_service(proc, boot); r.is_error()) {
+        ostd::log(ostd::LogLevel::kError, "cannot start the export service: %s",
+                  ostd::errno_name(r.error().code()));
+        return 1;
+    }
+    ostd::String loaded;
     auto ctx = load_program(proc, proc.address_space(),
-                            {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}});
+                            {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}, &loaded});
+    if (ctx.is_ok() && !loaded.is_empty()) {
+        auto exe = fs::lookup_exe(proc, loaded.view());
+        if (exe.is_ok()) fs::set_exe(proc, exe.release_value());
+    }
     if (ctx.is_error()) {
         ostd::log(ostd::LogLevel::kError, "cannot start init '%.*s': %s%s%s",
                   static_cast<int>(path.size()), path.data(),
                   ostd::errno_name(ctx.error().code()), ctx.error().note() ? ": " : "",
                   ctx.error().note() ? ctx.error().note() : "");
+        fs::exporter::stop_service();
         return 127;
     }
     if (auto r = start_thread(thread.value(), ctx.value()); r.is_error()) {
         ostd::log(ostd::LogLevel::kError, "cannot run init: errno %d", r.error().code());
+        fs::exporter::stop_service();
         return 1;
     }
     (void)proc.child_wait().wait_until([&] { return proc.state() != Process::State::kAlive; });
     int status = proc.exit_status();
     thread = ostd::Error(ESRCH);  // Drop our reference to init's thread.
+    fs::exporter::stop_service();
     shutdown_processes();
     if ((status & 0x7f) == 0) return (status >> 8) & 0xff;
     ostd::log(ostd::LogLevel::kWarn, "init killed by signal %d", status & 0x7f);

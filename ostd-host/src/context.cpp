@@ -1,9 +1,12 @@
 // Host contexts: fibers on mmap'd stacks with a guard page, switched by a few lines of x86-64
 // assembly that save the callee-saved registers and the stack pointer (no sanitizer knows about
 // them, so every switch is annotated here for ASan and TSan).
+#include <cstddef>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <mutex>
 
 #include "hal/context.h"
 
@@ -16,13 +19,19 @@
 #endif
 
 // orrery_ctx_switch(save_sp, new_sp, arg): pushes the callee-saved registers, stores the stack
-// pointer in *save_sp, loads new_sp and pops the registers saved there, and returns `arg` in the
-// context resumed (whose own orrery_ctx_switch call thus returns it). Unlike Boost.Context's
-// fcontext it stores the suspended stack pointer before jumping, so no value has to travel back
-// through memory after the switch (the resumed side's store and the next switcher's load of it
-// used to sit on the critical path), and it leaves the MXCSR and x87 control words alone: ostd
-// and the kernel never change them, so they are the same in every context.
-// A new context's stack holds a frame for that pop sequence whose return address is
+// pointer in *save_sp, loads new_sp, pops the registers saved there and the resume address, and
+// jumps to it with `arg` in rax (the resumed orrery_ctx_switch call thus returns it).
+// - It stores the suspended stack pointer before jumping, so no value has to travel back through
+//   memory after the switch, and it leaves the MXCSR and x87 control words alone: ostd and the
+//   kernel never change them, so they are the same in every context.
+// - It resumes by `jmp`, not `ret`: the return stack buffer holds the suspended side's callers,
+//   so a `ret` into the other context mispredicts whenever the two were called from different
+//   places, while the indirect-branch predictor learns the alternation. A caller that tail-calls
+//   the switch is thus resumed straight in its own caller without a mispredicted return.
+// orrery_ctx_switch_then(save_sp, new_sp, then, arg) is the same, except that on the new stack,
+// before popping, it calls then(arg) (the stack pointer is 8 mod 16 at every saved frame, so
+// one push aligns the call).
+// A new context's stack holds a frame for that pop sequence whose resume address is
 // orrery_ctx_start, with the Context in r12 and the entry in r13.
 __asm__(R"(
     .text
@@ -45,9 +54,37 @@ orrery_ctx_switch:
     popq %r15
     popq %rbx
     popq %rbp
+    popq %rcx
     movq %rdx, %rax
-    ret
+    jmpq *%rcx
     .size orrery_ctx_switch, .-orrery_ctx_switch
+
+    .globl orrery_ctx_switch_then
+    .hidden orrery_ctx_switch_then
+    .type orrery_ctx_switch_then, @function
+    .p2align 4
+orrery_ctx_switch_then:
+    pushq %rbp
+    pushq %rbx
+    pushq %r15
+    pushq %r14
+    pushq %r13
+    pushq %r12
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    pushq %rcx
+    movq %rcx, %rdi
+    callq *%rdx
+    popq %rax
+    popq %r12
+    popq %r13
+    popq %r14
+    popq %r15
+    popq %rbx
+    popq %rbp
+    popq %rcx
+    jmpq *%rcx
+    .size orrery_ctx_switch_then, .-orrery_ctx_switch_then
 
     .globl orrery_ctx_start
     .hidden orrery_ctx_start
@@ -65,8 +102,16 @@ orrery_ctx_start:
 extern "C" {
 __attribute__((visibility("hidden"))) void* orrery_ctx_switch(void** save_sp, void* new_sp,
                                                               void* arg);
+__attribute__((visibility("hidden"))) void* orrery_ctx_switch_then(void** save_sp, void* new_sp,
+                                                                   void (*then)(void*), void* arg);
 __attribute__((visibility("hidden"))) void orrery_ctx_start();
 }
+
+// Sanitizer builds annotate every switch in C++ around the bare switch (which then must not run
+// `then` before the annotation): the switcher leaves `then` in the resumed Context instead.
+#if defined(ORRERY_ASAN) || defined(ORRERY_TSAN)
+#define ORRERY_SWITCH_ANNOTATED 1
+#endif
 
 // Functions that switch TSan's current fiber must not be instrumented themselves: TSan's
 // function-entry push would land on the old fiber's shadow stack and the exit pop on the new
@@ -92,10 +137,13 @@ struct Context {
     void* fake_stack = nullptr;  // ASan's fake stack of this context while suspended.
     void* tsan_fiber = nullptr;
     bool owns_tsan_fiber = false;
+    SwitchThen then = nullptr;  // Annotated builds: run on resumption (context_switch_then).
+    void* then_arg = nullptr;
 };
 
 namespace {
 
+#ifdef ORRERY_SWITCH_ANNOTATED
 ORRERY_SWITCH_PATH inline void before_switch(Context* from, Context* to, bool from_finished) {
 #ifdef ORRERY_ASAN
     __sanitizer_start_switch_fiber(from_finished ? nullptr : &from->fake_stack, to->stack_bottom,
@@ -109,10 +157,18 @@ ORRERY_SWITCH_PATH inline void before_switch(Context* from, Context* to, bool fr
     (void)from_finished;
 }
 
+#endif
+
 // Runs first thing after a context resumes.
 ORRERY_SWITCH_PATH inline void after_switch(Context* self) {
 #ifdef ORRERY_ASAN
     __sanitizer_finish_switch_fiber(self->fake_stack, nullptr, nullptr);
+#endif
+#ifdef ORRERY_SWITCH_ANNOTATED
+    if (SwitchThen then = self->then) {
+        self->then = nullptr;
+        then(self->then_arg);
+    }
 #endif
     (void)self;
 }
@@ -121,7 +177,7 @@ ORRERY_SWITCH_PATH inline void after_switch(Context* self) {
 extern "C" [[noreturn]] void orrery_ctx_entry(Context* self, void* arg) {
     after_switch(self);
     self->entry(self->create_arg, arg);
-    __builtin_trap();  // ContextEntry must end with context_switch_final().
+    __builtin_trap();  // ContextEntry must end with context_switch_final_then().
 }
 
 // The frame orrery_ctx_switch pops (lowest address first), then its return address.
@@ -135,19 +191,64 @@ struct InitialFrame {
     void* ret;
 };
 
+// Released task stacks kept for reuse (machines boot and power off thousands of times a second
+// under the fuzzers). A cached stack has had its pages dropped, so it reads as zeros again, just
+// like a fresh mapping: nothing left on it by one task can be seen by the next.
+struct StackCache {
+    static constexpr size_t kMax = 64;
+    std::mutex mu;
+    size_t count = 0;
+    struct Entry {
+        std::byte* base;
+        size_t size;
+    } entries[kMax];
+};
+StackCache g_stack_cache;
+
+std::byte* take_cached_stack(size_t total) {
+    std::lock_guard<std::mutex> lk(g_stack_cache.mu);
+    for (size_t i = 0; i < g_stack_cache.count; ++i) {
+        if (g_stack_cache.entries[i].size != total) continue;
+        std::byte* base = g_stack_cache.entries[i].base;
+        g_stack_cache.entries[i] = g_stack_cache.entries[--g_stack_cache.count];
+        return base;
+    }
+    return nullptr;
+}
+
+// Caches [base, base + total) (guard page first) or unmaps it when the cache is full.
+void release_stack(std::byte* base, size_t total, size_t page) {
+#ifndef ORRERY_TSAN  // TSan resets its access history of an address only on munmap: no reuse.
+    // MADV_DONTNEED on private anonymous memory: the next touch maps a zero page.
+    if (madvise(base + page, total - page, MADV_DONTNEED) == 0) {
+        std::lock_guard<std::mutex> lk(g_stack_cache.mu);
+        if (g_stack_cache.count < StackCache::kMax) {
+            g_stack_cache.entries[g_stack_cache.count++] = {base, total};
+            return;
+        }
+    }
+#else
+    (void)page;
+#endif
+    munmap(base, total);
+}
+
 }  // namespace
 
 Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t stack_size) {
     size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     size_t usable = (stack_size + page - 1) & ~(page - 1);
     size_t total = usable + page;
-    void* m = mmap(nullptr, total, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-    if (m == MAP_FAILED) return Error(ENOMEM, "mmap(task stack)");
-    // The lowest page stays inaccessible so an overflow faults instead of corrupting memory.
-    if (mprotect(m, page, PROT_NONE) != 0) {
-        munmap(m, total);
-        return Error(ENOMEM, "mprotect(stack guard)");
+    void* m = take_cached_stack(total);
+    if (!m) {
+        m = mmap(nullptr, total, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (m == MAP_FAILED) return Error(ENOMEM, "mmap(task stack)");
+        // The lowest page stays inaccessible so an overflow faults instead of corrupting memory.
+        if (mprotect(m, page, PROT_NONE) != 0) {
+            munmap(m, total);
+            return Error(ENOMEM, "mprotect(stack guard)");
+        }
     }
     auto* c = new Context;
     c->map_base = static_cast<std::byte*>(m);
@@ -174,16 +275,24 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
 
 Context* context_for_current_thread() {
     auto* c = new Context;
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        void* addr = nullptr;
-        size_t size = 0;
-        if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-            c->stack_bottom = addr;
-            c->stack_size = size;
+    // Looked up once per thread: for the main thread glibc parses /proc/self/maps, and the
+    // single-vCPU machines of the fuzzers run on the main thread at every boot.
+    thread_local const void* t_stack_bottom = nullptr;
+    thread_local size_t t_stack_size = 0;
+    if (!t_stack_bottom) {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            void* addr = nullptr;
+            size_t size = 0;
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+                t_stack_bottom = addr;
+                t_stack_size = size;
+            }
+            pthread_attr_destroy(&attr);
         }
-        pthread_attr_destroy(&attr);
     }
+    c->stack_bottom = t_stack_bottom;
+    c->stack_size = t_stack_size;
 #ifdef ORRERY_TSAN
     c->tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -201,10 +310,12 @@ void context_destroy(Context* c) {
         // inherit it.
         __asan_unpoison_memory_region(c->stack_bottom, c->stack_size);
 #endif
-        munmap(c->map_base, c->map_size);
+        release_stack(c->map_base, c->map_size, c->map_size - c->stack_size);
     }
     delete c;
 }
+
+#ifdef ORRERY_SWITCH_ANNOTATED
 
 ORRERY_SWITCH_PATH void* context_switch(Context* from, Context* to, void* arg) {
     before_switch(from, to, false);
@@ -214,12 +325,45 @@ ORRERY_SWITCH_PATH void* context_switch(Context* from, Context* to, void* arg) {
     return r;
 }
 
-ORRERY_SWITCH_PATH void context_switch_final(Context* from, Context* to, void* arg) {
+ORRERY_SWITCH_PATH void* context_switch_then(Context* from, Context* to, SwitchThen then,
+                                             void* arg) {
+    to->then = then;  // `to` is suspended: only this switch touches it now.
+    to->then_arg = arg;
+    return context_switch(from, to, arg);
+}
+
+ORRERY_SWITCH_PATH void context_switch_final_then(Context* from, Context* to, SwitchThen then,
+                                                  void* arg) {
+    to->then = then;
+    to->then_arg = arg;
     before_switch(from, to, true);
     void* discarded = nullptr;  // `from` is never resumed.
     // SAFETY: as in context_switch().
     orrery_ctx_switch(&discarded, to->sp, arg);
     __builtin_trap();  // A finished context is never resumed.
 }
+
+#else
+
+// Without annotations each of these is a single jump into the assembly, so a caller's tail call
+// reaches it with the caller's frame already gone (see orrery_ctx_switch).
+void* context_switch(Context* from, Context* to, void* arg) {
+    // SAFETY: `from` is running (its sp slot is free), `to` is suspended with a saved sp.
+    return orrery_ctx_switch(&from->sp, to->sp, arg);
+}
+
+void* context_switch_then(Context* from, Context* to, SwitchThen then, void* arg) {
+    // SAFETY: as in context_switch(); `then` runs on `to`'s stack below its saved frame.
+    return orrery_ctx_switch_then(&from->sp, to->sp, then, arg);
+}
+
+void context_switch_final_then(Context* from, Context* to, SwitchThen then, void* arg) {
+    void* discarded = nullptr;  // `from` is never resumed.
+    // SAFETY: as in context_switch_then().
+    orrery_ctx_switch_then(&discarded, to->sp, then, arg);
+    __builtin_trap();  // A finished context is never resumed.
+}
+
+#endif
 
 }  // namespace ostd::hal
