@@ -132,7 +132,9 @@ bool machine_config(const std::vector<char*>& positional, size_t first_program,
 int cmd_run(const std::vector<char*>& positional) {
     ostd::host::MachineConfig cfg;
     if (!machine_config(positional, 1, cfg)) return 2;
-    cfg.console_input = true;  // The host's stdin is the console terminal's keyboard.
+    // The host's stdin is the console terminal's keyboard, except in deterministic mode, where
+    // input arriving at host-chosen moments would make runs differ.
+    cfg.console_input = !cfg.deterministic;
     orrery::harness::register_demo_programs();
     if (absl::GetFlag(FLAGS_sandbox)) {
         if (auto r = ostd::host::enter_sandbox(); r.is_error()) {

@@ -62,14 +62,49 @@ def step(fd, name, send, expect, timeout=20.0):
 
 
 PROMPT = r"orrery:/\S*# "
-pid, fd = pty.fork()
-if pid == 0:
-    os.environ["TERM"] = "dumb"
-    args = [orrery, "run", "--initramfs", initramfs] + extra + ["--", "/bin/sh", "/etc/shell.sh"]
-    os.execv(orrery, args)
+
+
+def boot():
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "dumb"
+        args = [orrery, "run", "--initramfs", initramfs] + extra + ["--", "/bin/sh",
+                                                                    "/etc/shell.sh"]
+        os.execv(orrery, args)
+    return pid, fd
+
+
+def wait_exit(pid, fd, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done, st = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return st
+        try:
+            os.read(fd, 4096)
+        except OSError:
+            pass
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    return None
+
+
+def check_terminal(fd, name, raw):
+    """TCGETS on the pty master reports the slave's (orrery's stdin) settings."""
+    lflag = termios.tcgetattr(fd)[3]
+    is_raw = not (lflag & (termios.ICANON | termios.ECHO | termios.ISIG))
+    ok = is_raw == raw and (raw or (lflag & termios.ICANON and lflag & termios.ECHO))
+    print(("ok   " if ok else "FAIL ") + name, flush=True)
+    if not ok:
+        failures.append(name)
+
+
+pid, fd = boot()
 
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
 step(fd, "prompt", None, PROMPT, 60)
+check_terminal(fd, "host terminal in raw mode while running", True)
 step(fd, "echo", b"echo hel\x7flo $((6*7))\r", r"helo 42\r?\r\n")
 step(fd, "controlling tty", b"tty; stty size\r", r"/dev/ttyS0\r?\r\n33 101")
 step(fd, "background job", b"sleep 10 &\r", PROMPT)
@@ -77,14 +112,14 @@ step(fd, "jobs lists it", b"jobs\r", r"\[1\]\+ +Running +sleep 10")
 step(fd, "kill %1", b"kill %1; sleep 0.2; jobs\r", r"Terminated +sleep 10")
 # ^C: SIGINT kills the foreground sleep; the interactive shell abandons the command line.
 step(fd, "foreground sleep", b"sleep 10; echo not-reached\r", r"not-reached\r?\r\n")
-time.sleep(0.5)
+time.sleep(1.5)  # Let the shell fork sleep and hand it the terminal (slow sanitizer builds).
 step(fd, "^C interrupts it", b"\x03", r"\^C\r?\r\n" + PROMPT)
 step(fd, "status 130", b"echo st=$?\r", r"st=130")
-step(fd, "second sleep", b"sleep 2\r", r"sleep 2\r?\r\n")
-time.sleep(0.5)
-step(fd, "^Z stops it", b"\x1a", r"Stopped +sleep 2")
-step(fd, "jobs shows it stopped", b"jobs\r", r"\[1\]\+ +Stopped +sleep 2")
-step(fd, "fg resumes it to the end", b"fg\r", r"fg\r?\r\nsleep 2\r?\r\n" + PROMPT)
+step(fd, "second sleep", b"sleep 4\r", r"sleep 4\r?\r\n")
+time.sleep(1.5)
+step(fd, "^Z stops it", b"\x1a", r"Stopped +sleep 4")
+step(fd, "jobs shows it stopped", b"jobs\r", r"\[1\]\+ +Stopped +sleep 4")
+step(fd, "fg resumes it to the end", b"fg\r", r"fg\r?\r\nsleep 4\r?\r\n" + PROMPT)
 step(fd, "it exited normally", b"echo st=$?; jobs\r", r"st=0\r?\r\n" + PROMPT)
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
 os.kill(pid, 28)  # What the host terminal sends on a resize.
@@ -92,25 +127,25 @@ time.sleep(0.5)
 step(fd, "SIGWINCH forwarded", b"stty size\r", r"40 120")
 step(fd, "exit", b"exit 3\r", r"exit 3")
 
-status = None
-deadline = time.time() + 20
-while time.time() < deadline:
-    done, st = os.waitpid(pid, os.WNOHANG)
-    if done:
-        status = st
-        break
-    try:
-        os.read(fd, 4096)
-    except OSError:
-        pass
-    time.sleep(0.05)
+status = wait_exit(pid, fd)
 if status is None:
-    os.kill(pid, 9)
     failures.append("orrery did not exit")
 elif not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 3:
     failures.append("exit status %r" % status)
 else:
     print("ok   exit status 3")
+check_terminal(fd, "host terminal restored after exit", False)
+os.close(fd)
+
+# Killed from outside: the terminal is restored on the way out too.
+pid, fd = boot()
+step(fd, "prompt again", None, PROMPT, 60)
+os.kill(pid, 15)
+status = wait_exit(pid, fd)
+if status is None or not os.WIFSIGNALED(status) or os.WTERMSIG(status) != 15:
+    failures.append("SIGTERM status %r" % status)
+check_terminal(fd, "host terminal restored after SIGTERM", False)
+os.close(fd)
 
 shutil.rmtree(workdir, ignore_errors=True)
 if failures:

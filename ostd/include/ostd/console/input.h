@@ -20,8 +20,8 @@ bool is_terminal(End end);
 /// handler and enables it). The line is raised after new bytes arrive, after the input ends
 /// and after the terminal's window size changes; the handler then calls read_input(),
 /// input_closed() and window_size(). The line belongs to the machine until it powers off.
-/// Errors: ENODEV when the machine has no console input; EBUSY when already started; EBUSY
-/// when no IRQ line is free. Precondition: task context of a running machine.
+/// Errors: ENODEV when the machine has no console input or it was started already; EBUSY when
+/// no IRQ line is free. Precondition: task context of a running machine.
 Result<IrqLine*> start_input();
 
 /// Moves up to buf.size() received bytes into buf without blocking; returns the count.

@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include <ostd/common/types.h>
 
@@ -55,11 +54,11 @@ public:
     static constexpr size_t kCapacity = 4096;
 
     FpuState() = default;
-    FpuState(const FpuState& o) : size_(o.size_) { memcpy(data_, o.data_, size_); }
+    FpuState(const FpuState& o) : size_(o.size_) { __builtin_memcpy(data_, o.data_, size_); }
     FpuState& operator=(const FpuState& o) {
         if (this != &o) {
             size_ = o.size_;
-            memcpy(data_, o.data_, size_);
+            __builtin_memcpy(data_, o.data_, size_);
         }
         return *this;
     }
