@@ -103,6 +103,35 @@ int touch_in_child(ScriptedUser& u, uint64_t va) {
     return int(status);
 }
 
+TEST(MmapFile, ReadAndWriteWithABufferInTheFilesOwnSharedMapping) {
+    // The copy faults in a page of the same file while the read/write is under way: tmpfs must
+    // not hold its data lock across the copy (Linux completes these; they were EFAULT here).
+    int status = run_program("mmap_self_io", [](ScriptedUser& u) {
+        int64_t fd = open_path(u, "/tmp/self", O_CREAT | O_RDWR);
+        char buf[8192];
+        for (size_t i = 0; i < sizeof buf; ++i) buf[i] = char('a' + i % 26);
+        EXPECT_EQ(u.syscall(SYS_write, fd, u.push(buf, sizeof buf), sizeof buf), 8192);
+        int64_t m = u.syscall(SYS_mmap, 0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        EXPECT_GT(m, 0);
+        // Destination: page 1 of the mapping, not faulted in yet.
+        EXPECT_EQ(u.syscall(SYS_pread64, fd, m + 4096, 100, 0), 100);
+        char got[4];
+        u.read(m + 4096, got, 4);
+        EXPECT_EQ(memcmp(got, "abcd", 4), 0);
+        EXPECT_EQ(u.syscall(SYS_munmap, m, 8192), 0);
+        m = u.syscall(SYS_mmap, 0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        EXPECT_GT(m, 0);
+        // Source: page 1 of a fresh mapping, written to page 0 of the file.
+        EXPECT_EQ(u.syscall(SYS_pwrite64, fd, m + 4096, 4, 1000), 4);
+        uint64_t back = u.stack_alloc(8);
+        EXPECT_EQ(u.syscall(SYS_pread64, fd, back, 4, 1000), 4);
+        u.read(back, got, 4);
+        EXPECT_EQ(memcmp(got, "abcd", 4), 0);
+        return 0;
+    }, kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
 TEST(MmapFile, SharedMappingIsThePageCache) {
     int status = run_program("mmap_shared", [](ScriptedUser& u) {
         int64_t fd = open_path(u, "/tmp/shared", O_CREAT | O_RDWR);

@@ -137,23 +137,29 @@ Result<void> TmpfsInode::ensure_page_locked(size_t index) {
     return ostd::ok();
 }
 
+// read_at and write_at never hold data_lock_ while touching user memory: the buffer may be a
+// shared mapping of this very file, whose page fault takes data_lock_ (shared_page). They hold a
+// reference to the page's frame for the copy instead; write_lock_ keeps writers and truncation in
+// order.
 Result<size_t> TmpfsInode::read_at(uint64_t offset, ostd::VmWriter& out) {
     if (type() != FileType::kRegular) return Inode::read_at(offset, out);
-    ostd::MutexGuard g(data_lock_);
-    if (offset >= size_) return size_t(0);
-    uint64_t want = size_ - offset;
-    if (want > out.remaining()) want = out.remaining();
     size_t done = 0;
-    while (done < want) {
+    while (out.remaining() > 0) {
         uint64_t pos = offset + done;
-        size_t index = size_t(pos / kPage);
         size_t in_page = size_t(pos % kPage);
         size_t chunk = size_t(kPage - in_page);
-        if (chunk > want - done) chunk = size_t(want - done);
+        std::optional<ostd::Frame> page;
+        {
+            ostd::MutexGuard g(data_lock_);
+            if (pos >= size_) break;
+            if (chunk > size_ - pos) chunk = size_t(size_ - pos);
+            size_t index = size_t(pos / kPage);
+            if (index < pages_.size() && pages_[index].present()) page = pages_[index].frame();
+        }
+        if (chunk > out.remaining()) chunk = out.remaining();
         size_t copied = 0;
-        Result<size_t> r = (index < pages_.size() && pages_[index].present())
-                               ? copy_out(pages_[index].frame(), in_page, chunk, out, &copied)
-                               : out.fill_zero(chunk, &copied);
+        Result<size_t> r = page ? copy_out(*page, in_page, chunk, out, &copied)
+                                : out.fill_zero(chunk, &copied);
         if (r.is_error()) {
             done += copied;
             if (done) break;
@@ -170,7 +176,7 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
     if (want == 0) return size_t(0);
     if (offset >= kMaxFileSize) return Error(EFBIG, "file too large");
     if (want > kMaxFileSize - offset) want = kMaxFileSize - offset;
-    ostd::MutexGuard g(data_lock_);
+    ostd::MutexGuard w(write_lock_);
     size_t done = 0;
     Error failure(0);
     while (done < want) {
@@ -179,12 +185,17 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
         size_t in_page = size_t(pos % kPage);
         size_t chunk = size_t(kPage - in_page);
         if (chunk > want - done) chunk = size_t(want - done);
-        if (auto r = ensure_page_locked(index); r.is_error()) {
-            failure = r.error();
-            break;
+        std::optional<ostd::Frame> page;
+        {
+            ostd::MutexGuard g(data_lock_);
+            if (auto r = ensure_page_locked(index); r.is_error()) {
+                failure = r.error();
+                break;
+            }
+            page = pages_[index].frame();
         }
         size_t copied = 0;
-        auto r = copy_in(pages_[index].frame(), in_page, chunk, in, &copied);
+        auto r = copy_in(*page, in_page, chunk, in, &copied);
         if (r.is_error()) {
             done += copied;
             failure = r.error();
@@ -192,8 +203,11 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
         }
         done += chunk;
     }
-    if (offset + done > size_) size_ = offset + done;
-    publish_size_locked();
+    {
+        ostd::MutexGuard g(data_lock_);
+        if (offset + done > size_) size_ = offset + done;
+        publish_size_locked();
+    }
     if (done == 0 && failure.code() != 0) return failure;
     touch(kMtime | kCtime);
     return done;
@@ -222,9 +236,6 @@ Result<void> TmpfsInode::truncate_locked(uint64_t size) {
 
 Result<ostd::Frame> TmpfsInode::shared_page(uint64_t index) {
     if (type() != FileType::kRegular) return Inode::shared_page(index);
-    // read/write of this file with a buffer in its own shared mapping fault here with
-    // data_lock_ held: the copy fails (EFAULT) instead of deadlocking.
-    if (data_lock_.is_held_by_current()) return Error(EFAULT, "file page faulted during I/O");
     ostd::MutexGuard g(data_lock_);
     if (index >= (size_ + kPage - 1) / kPage) return Error(ENXIO, "page past end of file");
     TRY(ensure_page_locked(size_t(index)));
@@ -235,6 +246,7 @@ Result<ostd::Frame> TmpfsInode::shared_page(uint64_t index) {
 
 Result<void> TmpfsInode::truncate(uint64_t size) {
     if (type() != FileType::kRegular) return Inode::truncate(size);
+    ostd::MutexGuard w(write_lock_);
     bool unmap;
     {
         ostd::MutexGuard g(data_lock_);
@@ -252,6 +264,7 @@ Result<void> TmpfsInode::allocate(int mode, uint64_t offset, uint64_t len) {
     if (mode & ~kFallocKeepSize) return Error(EOPNOTSUPP, "fallocate mode not supported");
     if (len == 0) return Error(EINVAL, "fallocate length 0");
     if (offset >= kMaxFileSize || len > kMaxFileSize - offset) return Error(EFBIG);
+    ostd::MutexGuard w(write_lock_);
     ostd::MutexGuard g(data_lock_);
     for (uint64_t p = offset / kPage; p <= (offset + len - 1) / kPage; ++p)
         TRY(ensure_page_locked(size_t(p)));

@@ -1,8 +1,10 @@
 // TmpfsInode: one tmpfs object. Regular files keep their data in page frames (the page cache:
 // MAP_SHARED mappings map these very frames; none for holes); symlinks keep their text; every
 // inode may carry user.* xattrs.
-// Locking: data_lock_ (a Mutex: reads copy to user memory while holding it) guards pages and
-// xattrs; metadata is the base class's. data_lock_ -> AddressSpace locks (truncate unmaps).
+// Locking: write_lock_ orders writers, truncation and fallocate (held while copying from user
+// memory); data_lock_ guards pages, size and xattrs and is never held while touching user memory
+// (a fault on a shared mapping of the file takes it). write_lock_ -> AddressSpace locks ->
+// data_lock_. Metadata is the base class's.
 #pragma once
 
 #include <optional>
@@ -65,6 +67,7 @@ private:
     ostd::Result<void> ensure_page_locked(size_t index) ORRERY_REQUIRES(data_lock_);
     void publish_size_locked() ORRERY_REQUIRES(data_lock_);
 
+    ostd::Mutex write_lock_ ORRERY_ACQUIRED_BEFORE(data_lock_);
     mutable ostd::Mutex data_lock_;
     ostd::Vector<Page> pages_ ORRERY_GUARDED_BY(data_lock_);
     uint64_t size_ ORRERY_GUARDED_BY(data_lock_) = 0;
