@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include <kernel/fs/types.h>
+
 namespace kernel::fs::exporter {
 namespace {
 constexpr uint32_t kTombstone = UINT32_MAX;
@@ -104,7 +106,10 @@ ostd::Result<uint64_t> NodeTable::ref(const Path& p) {
     if (uint32_t b = find_locked(p.mnt.ptr(), &p.inode())) {
         Slot& s = slots_[b - 1];
         if (b != 1) ++s.lookups;
-        if (s.dentry.ptr() != p.dentry.ptr()) s.dentry = p.dentry;  // same hash: same inode
+        if (s.dentry.ptr() != p.dentry.ptr()) {  // another name of the same inode
+            remember_alias(s, s.dentry.to_ref());
+            s.dentry = p.dentry;
+        }
         return id_of(b - 1, s.generation);
     }
     uint32_t index;
@@ -131,10 +136,24 @@ ostd::Result<uint64_t> NodeTable::ref(const Path& p) {
     return id_of(index, s.generation);
 }
 
+void NodeTable::remember_alias(Slot& s, ostd::Ref<Dentry> d) {
+    constexpr size_t kMaxAliases = 8;
+    for (size_t i = 0; i < s.aliases.size(); ++i)
+        if (s.aliases[i].ptr() == d.ptr()) return;
+    if (s.aliases.size() >= kMaxAliases) s.aliases.erase(0);
+    (void)s.aliases.push_back(std::move(d));  // best effort: without it only the newest name
+}
+
 ostd::Result<Path> NodeTable::get(uint64_t id) const {
     ostd::MutexGuard g(lock_);
     const Slot* s = slot_for(id);
     if (!s) return ostd::Error(ESTALE, "unknown node id");
+    if (s->aliases.size() == 0) return Path{s->mnt.to_ref(), s->dentry.to_ref()};
+    ostd::MutexGuard t(tree_lock());
+    if (s->dentry->is_dead()) {
+        for (size_t i = 0; i < s->aliases.size(); ++i)
+            if (!s->aliases[i]->is_dead()) return Path{s->mnt.to_ref(), s->aliases[i]};
+    }
     return Path{s->mnt.to_ref(), s->dentry.to_ref()};
 }
 
@@ -152,6 +171,7 @@ void NodeTable::forget(uint64_t id, uint64_t n) {
     hash_erase_locked(index);
     s.mnt = nullptr;
     s.dentry = nullptr;
+    s.aliases.clear();
     s.lookups = 0;
     ++s.generation;
     s.next_free = free_head_;
