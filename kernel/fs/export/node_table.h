@@ -62,7 +62,21 @@ private:
     ostd::Result<void> rehash_locked(size_t buckets) ORRERY_REQUIRES(lock_);
 
     mutable ostd::Mutex lock_;
-    ostd::Vector<Slot> slots_ ORRERY_GUARDED_BY(lock_);
+    // Slots live in fixed chunks so the table never needs one huge contiguous block (the
+    // kernel heap's largest is 4 MiB) and a slot never moves.
+    static constexpr size_t kChunk = 256;
+    struct Chunk {
+        Slot slots[kChunk];
+    };
+    Slot& slot(size_t i) ORRERY_REQUIRES(lock_) { return chunks_[i / kChunk]->slots[i % kChunk]; }
+    const Slot& slot(size_t i) const ORRERY_REQUIRES(lock_) {
+        return chunks_[i / kChunk]->slots[i % kChunk];
+    }
+    /// Appends a free slot. ENOMEM.
+    ostd::Result<void> add_slot_locked() ORRERY_REQUIRES(lock_);
+
+    ostd::Vector<ostd::Box<Chunk>> chunks_ ORRERY_GUARDED_BY(lock_);
+    size_t nslots_ ORRERY_GUARDED_BY(lock_) = 0;
     // Open addressing: index + 1 of a slot, 0 = empty, kTombstone = deleted.
     ostd::Vector<uint32_t> buckets_ ORRERY_GUARDED_BY(lock_);
     size_t used_buckets_ ORRERY_GUARDED_BY(lock_) = 0;  // live + tombstones
