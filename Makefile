@@ -10,7 +10,8 @@
 #   make test-baremetal   build the bare-metal image and run `ctest -L qemu` (ktests in QEMU)
 #   make qemu    boot the bare-metal image in QEMU (TCG) with the busybox initramfs
 #   make qemu-gdb   the same, stopped at the first instruction with QEMU's gdb stub on :1234
-#   make bench   build host-release and print the benchmark table
+#   make bench   build host-release and print the benchmark tables (then native programs
+#                on Orrery vs the host: bench/native_programs.sh)
 #   make gcc     build everything with GCC (host-gcc) and run its tests
 #   make fuzz    libFuzzer on FUZZ_TARGET (syscalls) for FUZZ_TIME seconds (fuzz preset)
 #   make afl     AFL++ on FUZZ_TARGET for FUZZ_TIME seconds (afl preset)
@@ -74,6 +75,7 @@ gcc: test-host-gcc
 bench: build-host-release
 	./build/host-release/bench/orrery_bench --benchmark_counters_tabular=true
 	bash bench/fuse_bench.sh ./build/host-release/harness/orrery
+	bash bench/native_programs.sh ./build/host-release/harness/orrery ./build/host-release/bench/orrery_bench
 
 FUZZ_TARGET ?= syscalls
 FUZZ_TIME ?= 120

@@ -23,6 +23,12 @@ elseif(ORRERY_SANITIZER STREQUAL "thread")
   add_compile_definitions(ORRERY_TSAN=1)
 elseif(NOT ORRERY_SANITIZER STREQUAL "none")
   message(FATAL_ERROR "ORRERY_SANITIZER must be address, thread or none")
+elseif(CMAKE_CXX_FLAGS MATCHES "-fsanitize=([^ ]*,)?address")
+  # Sanitizer flags from outside (OSS-Fuzz's $CXXFLAGS): fiber switches and frame poisoning
+  # still need to tell ASan about themselves.
+  add_compile_definitions(ORRERY_ASAN=1)
+elseif(CMAKE_CXX_FLAGS MATCHES "-fsanitize=([^ ]*,)?thread")
+  add_compile_definitions(ORRERY_TSAN=1)
 endif()
 
 if(CMAKE_BUILD_TYPE STREQUAL "Debug")

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include <ostd/boot/boot_info.h>
@@ -22,14 +23,17 @@ struct Current {
     size_t size = 0;
     ProgramResult* result = nullptr;
     void (*body)(const uint8_t*, size_t) = nullptr;
+    bool boot_coverage = false;
 };
 Current g_current;
 
 int fuzz_init(ostd::host::ScriptedUser& u) {
+    if (!g_current.boot_coverage) clear_coverage_counters();  // the machine is up
     return run_syscall_program(u, g_current.data, g_current.size, g_current.result);
 }
 
 int body_entry(const ostd::BootInfo&) {
+    if (!g_current.boot_coverage) clear_coverage_counters();
     g_current.body(g_current.data, g_current.size);
     return 0;
 }
@@ -42,6 +46,7 @@ ostd::host::MachineConfig machine(const RunOptions& o) {
     }
     c.cpus = 1;
     c.deterministic = true;
+    c.native_user = false;  // scripted users only: no user window, no syscall trap
     c.seed = o.seed;
     c.virtual_time_limit_ns = o.virtual_time_limit_ns;
     return c;
@@ -49,13 +54,26 @@ ostd::host::MachineConfig machine(const RunOptions& o) {
 
 }  // namespace
 
+// The linker's bounds of the counter section that -fsanitize-coverage=inline-8bit-counters
+// fills (the same bounds the instrumented module hands to libFuzzer); weak, so null without it.
+extern "C" {
+extern uint8_t __start___sancov_cntrs __attribute__((weak, visibility("hidden")));
+extern uint8_t __stop___sancov_cntrs __attribute__((weak, visibility("hidden")));
+}
+
+void clear_coverage_counters() {
+    uint8_t* begin = &__start___sancov_cntrs;
+    uint8_t* end = &__stop___sancov_cntrs;
+    if (begin && end > begin) memset(begin, 0, static_cast<size_t>(end - begin));
+}
+
 void fuzz_init_logging() {
     if (!getenv("ORRERY_FUZZ_VERBOSE")) ostd::set_log_level(ostd::LogLevel::kWarn);
 }
 
 RunResult run_syscall_input(const uint8_t* data, size_t size, const RunOptions& options) {
     RunResult r;
-    g_current = {data, size, &r.program, nullptr};
+    g_current = {data, size, &r.program, nullptr, options.boot_coverage};
     ostd::host::register_scripted_program("fuzz", &fuzz_init);
     // Kernel switches that live in host globals are reset before each boot as well.
     kernel::set_syscall_trace(false);
@@ -69,9 +87,10 @@ RunResult run_syscall_input(const uint8_t* data, size_t size, const RunOptions& 
     return r;
 }
 
-int run_kernel_body(void (*body)(const uint8_t*, size_t), const uint8_t* data, size_t size) {
-    g_current = {data, size, nullptr, body};
-    int status = ostd::host::run_machine(machine(RunOptions{}), &body_entry);
+int run_kernel_body(void (*body)(const uint8_t*, size_t), const uint8_t* data, size_t size,
+                    const RunOptions& options) {
+    g_current = {data, size, nullptr, body, options.boot_coverage};
+    int status = ostd::host::run_machine(machine(options), &body_entry);
     g_current = {};
     return status;
 }

@@ -27,13 +27,22 @@ struct RunOptions {
     uint64_t seed = 1;
     uint64_t mem_bytes = uint64_t{8} << 20;  // small RAM: cheaper boot (ORRERY_FUZZ_MEM)
     uint64_t virtual_time_limit_ns = uint64_t{2} * 1000 * 1000 * 1000;
+    /// Keep the coverage of the boot that precedes the input. Every input boots the same way,
+    /// so those edges tell the fuzzer nothing and only cost it bookkeeping: by default the
+    /// counters are cleared once the machine is up and the input starts (libFuzzer builds).
+    bool boot_coverage = false;
 };
 
 /// Boots a deterministic machine whose init runs the syscall program decoded from data.
 RunResult run_syscall_input(const uint8_t* data, size_t size, const RunOptions& options = {});
 
 /// Boots a deterministic machine and runs `body` as the kernel entry (parser targets).
-int run_kernel_body(void (*body)(const uint8_t*, size_t), const uint8_t* data, size_t size);
+int run_kernel_body(void (*body)(const uint8_t*, size_t), const uint8_t* data, size_t size,
+                    const RunOptions& options = {});
+
+/// Clears SanitizerCoverage's inline 8-bit counters (what libFuzzer reads after an input);
+/// does nothing in builds without them.
+void clear_coverage_counters();
 
 /// Quietens the kernel log for fuzzing (warnings and errors only) unless ORRERY_FUZZ_VERBOSE.
 void fuzz_init_logging();

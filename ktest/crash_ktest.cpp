@@ -20,3 +20,20 @@ KTEST_CRASH(Crash, PageFault) {
 KTEST_CRASH(Crash, InvalidOpcode) {
     __builtin_trap();
 }
+
+namespace {
+
+volatile uint64_t g_depth_limit = uint64_t{1} << 40;  // never reached: the stack ends first
+
+__attribute__((noinline)) uint64_t recurse(uint64_t n) {
+    if (n > g_depth_limit) return 0;
+    volatile unsigned char frame[512];
+    frame[n % sizeof frame] = static_cast<unsigned char>(n);
+    return recurse(n + 1) + frame[(n * 7) % sizeof frame];
+}
+
+}  // namespace
+
+KTEST_CRASH(Crash, KernelStackOverflow) {
+    (void)recurse(0);
+}

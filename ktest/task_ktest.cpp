@@ -10,6 +10,7 @@
 #include <ostd/sync/mutex.h>
 #include <ostd/sync/spinlock.h>
 #include <ostd/sync/wait_queue.h>
+#include <ostd/task/preempt.h>
 #include <ostd/task/task.h>
 #include <ostd/timer/timer.h>
 
@@ -137,4 +138,59 @@ KTEST(Time, TimerFiresInInterruptContext) {
     p.done.wait();
     KEXPECT(p.in_irq.load());
     KEXPECT_GE(p.at.load(), armed + 10 * time::kNsPerMs);
+}
+
+KTEST(Sched, PinnedTasksRunOnTheirCpu) {
+    static std::atomic<int> seen[4];
+    unsigned n = num_cpus() < 4 ? num_cpus() : 4;
+    KASSERT_GE(n, 1u);
+    std::optional<TaskRef> tasks[4];
+    for (unsigned c = 0; c < n; ++c) {
+        seen[c] = -1;
+        auto t = Task::spawn(TaskOptions([c] {
+                                 seen[c] = static_cast<int>(cpu_id());
+                                 yield_now();  // still there after a switch
+                                 return cpu_id() == c ? 0 : 1;
+                             })
+                                 .affinity(CpuMask{1} << c)
+                                 .name("pinned"));
+        KASSERT_OK(t);
+        tasks[c].emplace(std::move(t.value()));
+    }
+    for (unsigned c = 0; c < n; ++c) {
+        auto st = (*tasks[c])->join();
+        KASSERT_OK(st);
+        KEXPECT_EQ(st.value(), 0);
+        KEXPECT_EQ(seen[c].load(), static_cast<int>(c));
+    }
+}
+
+// The timer tick ends a busy task's time slice at its next safe point, so another task pinned to
+// the same CPU runs even though the first never blocks or yields.
+KTEST(Sched, TickPreemptsABusyTask) {
+    static std::atomic<bool> flag{false};
+    flag = false;
+    auto spinner = Task::spawn(TaskOptions([] {
+                                   uint64_t start = time::now();
+                                   while (!flag.load()) {
+                                       preempt_point();
+                                       if (time::now() - start > 5 * time::kNsPerSec) return 1;
+                                   }
+                                   return 0;
+                               })
+                                   .affinity(CpuMask{1})
+                                   .name("spinner"));
+    KASSERT_OK(spinner);
+    auto setter = Task::spawn(TaskOptions([] {
+                                  flag = true;
+                                  return 0;
+                              })
+                                  .affinity(CpuMask{1})
+                                  .name("setter"));
+    KASSERT_OK(setter);
+    auto a = spinner.value()->join();
+    auto b = setter.value()->join();
+    KASSERT_OK(a);
+    KASSERT_OK(b);
+    KEXPECT_EQ(a.value(), 0);
 }

@@ -1,9 +1,8 @@
-// File pages for mappings: pread into a (zeroed) private frame until EOF or full, or the
-// inode's own frame for shared mappings.
+// Reading file pages for private mappings: pread into the (zeroed) frame until EOF or full.
 #include <kernel/fs/file_pages.h>
-#include <kernel/fs/inode.h>
 
 #include <kernel/fs/namei.h>
+#include <kernel/process/process_table.h>
 
 namespace kernel::fs {
 
@@ -22,8 +21,14 @@ ostd::Result<void> FilePageSource::read_page(uint64_t offset, const ostd::Frame&
 }
 
 ostd::Result<ostd::Frame> FilePageSource::shared_page(uint64_t offset) {
-    if (!file_->inode()) return ostd::Error(ENODEV, "no inode behind the mapped file");
-    return file_->inode()->shared_page(offset / ostd::kPageSize);
+    Inode* inode = file_->inode();
+    if (!inode) return ostd::Error(ENODEV);
+    return inode->shared_page(offset / ostd::kPageSize);
+}
+
+uint64_t FilePageSource::file_size() {
+    Inode* inode = file_->inode();
+    return inode ? inode->size() : 0;
 }
 
 ostd::Result<PageSource::Identity> FilePageSource::identity() {
@@ -39,6 +44,16 @@ ostd::Result<PageSource::Identity> FilePageSource::identity() {
         if (ns) id.path = TRY(path_string_locked(ns->root(), *p));
     }
     return id;
+}
+
+void unmap_shared_pages_past(const Inode& inode, uint64_t size) {
+    // The fault path checks the size under the address-space lock before mapping a shared
+    // page, and the size shrank before this runs: no page past it can appear afterwards.
+    auto all = ProcessTable::all_processes();
+    if (all.is_error()) return;  // ENOMEM: stale pages stay mapped until unmapped (as before)
+    for (auto& p : all.value())
+        if (p->state() == Process::State::kAlive)
+            p->address_space().unmap_file_pages(&inode, size);
 }
 
 }  // namespace kernel::fs

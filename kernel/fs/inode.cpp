@@ -119,9 +119,6 @@ Result<void> Inode::truncate(uint64_t) {
 Result<void> Inode::allocate(int, uint64_t, uint64_t) {
     return Error(EOPNOTSUPP, "fallocate not supported");
 }
-Result<ostd::Frame> Inode::shared_page(uint64_t) {
-    return Error(ENODEV, "no shared pages on this file system");
-}
 Result<ostd::Ref<Inode>> Inode::create_child(const NewInode&) {
     return Error(EPERM, "file system does not create files");
 }
@@ -133,6 +130,9 @@ Result<void> Inode::list_computed(DirVisit, void*) {
 }
 Result<ostd::String> Inode::read_link() const {
     return Error(EINVAL, "not a symlink");
+}
+Result<ostd::Frame> Inode::shared_page(uint64_t) {
+    return Error(ENODEV, "no page cache to share");
 }
 Result<bool> Inode::jump_link(Path*) const {
     return false;

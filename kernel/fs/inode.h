@@ -11,9 +11,9 @@
 #include <kernel/fs/types.h>
 #include <kernel/process/credentials.h>
 #include <ostd/common/ref.h>
+#include <ostd/mm/frame.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
-#include <ostd/mm/frame.h>
 #include <ostd/mm/vm_io.h>
 #include <ostd/sync/spinlock.h>
 
@@ -84,11 +84,11 @@ public:
     virtual ostd::Result<void> truncate(uint64_t size);
     /// Reserves [offset, offset + len) (mode 0 extends size; FALLOC_FL_KEEP_SIZE does not).
     virtual ostd::Result<void> allocate(int mode, uint64_t offset, uint64_t len);
-    /// Whether shared_page() works: the file's data lives in frames that writable MAP_SHARED
-    /// mappings map directly, so mapped writes and read()/write() see the same bytes.
-    virtual bool has_shared_pages() const { return false; }
-    /// The frame holding page `index` of the data (allocated if it is a hole). ENXIO for a
-    /// page wholly past EOF (SIGBUS for the mapper), ENOSPC/ENOMEM, ENODEV if unsupported.
+    /// True when the data lives in page frames that MAP_SHARED mappings can map (tmpfs).
+    virtual bool has_page_cache() const { return false; }
+    /// The frame holding file page `index` for a shared mapping (a hole gets a zeroed page).
+    /// ENXIO past the end of the file (the fault becomes SIGBUS); ENODEV without a page cache;
+    /// ENOSPC, ENOMEM.
     virtual ostd::Result<ostd::Frame> shared_page(uint64_t index);
 
     // ---- Directories ----
@@ -107,7 +107,8 @@ public:
     virtual ostd::Result<void> list_computed(DirVisit visit, void* ctx);
 
     // ---- Symlinks ----
-    /// The link text. EINVAL for non-symlinks.
+    /// The link text. EINVAL for non-symlinks. Called with tree_lock() held (a path walk
+    /// following the link) or not (readlink).
     virtual ostd::Result<ostd::String> read_link() const;
     /// Magic links (/proc/<pid>/{exe,cwd,root,fd/N}): stores the location the link designates
     /// in *out and returns true; the walk then jumps there instead of resolving the text (as

@@ -135,6 +135,31 @@ ostd::Result<int64_t> suspend(Thread& t, abi::SigSet mask) {
     return ostd::Error(ERESTARTNOHAND);
 }
 
+ostd::Result<void> begin_wait_mask(Thread& t, abi::SigSet mask) {
+    ThreadSignals* ts = thread_state(t);
+    if (!ts) return ostd::Error(ENOMEM);
+    flush_deferred(t);
+    bool deliverable;
+    {
+        ostd::SpinLockGuard g(g_lock);
+        ts->saved_mask = ts->blocked;
+        ts->blocked = mask & ~kUnblockable;
+        deliverable = deliverable_locked(t) != 0;
+    }
+    if (deliverable) kick(t);  // The interruptible wait returns EINTR at once.
+    return ostd::ok();
+}
+
+void end_wait_mask(Thread& t, bool interrupted) {
+    ThreadSignals* ts = thread_state(t);
+    if (!ts) return;
+    ostd::SpinLockGuard g(g_lock);
+    if (interrupted)
+        ts->restore_mask = true;  // before_user restores it after delivery.
+    else
+        ts->blocked = ts->saved_mask;
+}
+
 ostd::Result<int> timed_wait(Thread& t, abi::SigSet set, uint64_t timeout_ns, abi::SigInfo* info) {
     ThreadSignals* ts = thread_state(t);
     ProcessSignals* ps = process_state(t.process());

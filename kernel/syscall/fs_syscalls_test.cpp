@@ -474,4 +474,26 @@ TEST(FsProc, SelfEntriesFromTheProcessTable) {
     EXPECT_EQ(status, 0);
 }
 
+// Found by fuzz/syscalls: a path walk through /proc/self/cwd (or root, fd/N) resolves the link
+// while it holds the tree lock, and the link's path lookup took that lock again (panic:
+// recursive Mutex::lock). corpora/regressions/syscalls/proc-link-in-walk.bin replays it.
+TEST(FsProc, WalkThroughProcessLinks) {
+    int status = run_program(
+        "fs-proc-walk",
+        [](ScriptedUser& u) {
+            Sys s{u};
+            EXPECT_EQ(u.syscall(SYS_chdir, u.push_string("/tmp")), 0);
+            int fd = int(s.open("/proc/self/cwd", O_RDONLY | O_DIRECTORY));
+            EXPECT_GE(fd, 0);
+            EXPECT_EQ(u.syscall(SYS_chdir, u.push_string("/proc/self/root/tmp")), 0);
+            int tfd = int(s.open("/proc/self/cwd/x", O_RDWR | O_CREAT, 0644));
+            EXPECT_GE(tfd, 0);
+            EXPECT_GE(s.open("/proc/self/fd/" + std::to_string(fd) + "/x", O_RDONLY), 0);
+            EXPECT_EQ(s.open("/proc/self/fd/" + std::to_string(tfd) + "/y", O_RDONLY), -ENOTDIR);
+            return 0;
+        },
+        kernel_machine());
+    EXPECT_EQ(status, 0);
+}
+
 }  // namespace

@@ -124,7 +124,7 @@ void console_shutdown() {
     c->line->release();
     c->stopping.store(true, std::memory_order_release);
     c->rx_wait.wake_all();
-    (void)c->worker->get().join();
+    (void)(*c->worker)->join();
     g_owner.reset();
 }
 

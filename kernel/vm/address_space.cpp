@@ -12,6 +12,9 @@ using ostd::Vaddr;
 constexpr uint64_t kUserLo = ostd::kUserStart.value();
 constexpr uint64_t kUserHi = ostd::kUserEnd.value();
 constexpr size_t kMaxVmas = 65530;  // vm.max_map_count
+// fault_locked's requests to handle_fault: fetch the page without the lock, then retry.
+constexpr int kNeedFilePage = -1;    // a private copy of a file page (PageSource::read_page)
+constexpr int kNeedSharedPage = -2;  // the file's own frame (PageSource::shared_page)
 
 bool is_aligned(uint64_t v) { return (v & (kPageSize - 1)) == 0; }
 
@@ -218,28 +221,14 @@ ostd::Result<void> AddressSpace::discard(uint64_t addr, uint64_t len) {
     len = ostd::align_up(len, kPageSize);
     if (addr < kUserLo || addr >= kUserHi || len > kUserHi - addr) return ostd::Error(ENOMEM);
     ostd::MutexGuard g(lock_);
-    if (!covered_locked(addr, addr + len)) return ostd::Error(ENOMEM);
-    unmap_pages(addr, addr + len);
-    return ostd::ok();
-}
-
-ostd::Result<void> AddressSpace::check_mapped(uint64_t addr, uint64_t len) {
-    if (!is_aligned(addr)) return ostd::Error(EINVAL);
-    if (len == 0) return ostd::ok();
-    len = ostd::align_up(len, kPageSize);
-    if (addr < kUserLo || addr >= kUserHi || len > kUserHi - addr) return ostd::Error(ENOMEM);
-    ostd::MutexGuard g(lock_);
-    if (!covered_locked(addr, addr + len)) return ostd::Error(ENOMEM);
-    return ostd::ok();
-}
-
-bool AddressSpace::covered_locked(uint64_t start, uint64_t end) {
-    uint64_t cover = start;
-    for (size_t i = find_index_locked(start); i < vmas_.size() && cover < end; ++i) {
+    uint64_t cover = addr;
+    for (size_t i = find_index_locked(addr); i < vmas_.size() && cover < addr + len; ++i) {
         if (vmas_[i].start.value() > cover) break;
         cover = vmas_[i].end.value();
     }
-    return cover >= end;
+    if (cover < addr + len) return ostd::Error(ENOMEM);
+    unmap_pages(addr, addr + len);
+    return ostd::ok();
 }
 
 void AddressSpace::set_brk_base(uint64_t base) {
@@ -280,29 +269,36 @@ uint64_t AddressSpace::brk(uint64_t new_brk) {
 int AddressSpace::handle_fault(uint64_t va, const FaultAccess& access) {
     ostd::RefPtr<PageSource> source;
     uint64_t offset = 0;
-    bool shared_file = false;
+    bool shared = false;
     {
         ostd::MutexGuard g(lock_);
-        int r = fault_locked(va, access, nullptr, &source, &offset, &shared_file);
-        if (r != -1) return r;
+        int r = fault_locked(va, access, nullptr, &source, &offset);
+        if (r != kNeedFilePage && r != kNeedSharedPage) return r;
+        shared = r == kNeedSharedPage;
     }
     // File page: fetch it without the lock (reading may fault on other memory and take file
     // locks, which must never nest inside lock_), then retry with the frame.
-    ostd::Result<ostd::Frame> frame =
-        shared_file ? source->shared_page(offset) : ostd::Frame::alloc();
-    if (frame.is_error())
-        return static_cast<int>(frame.error().code() == ENOMEM ? FaultError::kOom
-                                                               : FaultError::kMapErr);
-    if (!shared_file && source->read_page(offset, frame.value()).is_error())
-        return static_cast<int>(FaultError::kMapErr);
+    ostd::Result<ostd::Frame> frame = ostd::Error(ENOMEM);
+    if (shared) {
+        frame = source->shared_page(offset);
+        if (frame.is_error())
+            return static_cast<int>(frame.error().code() == ENOMEM ? FaultError::kOom
+                                                                    : FaultError::kBus);
+    } else {
+        frame = ostd::Frame::alloc();
+        if (frame.is_error()) return static_cast<int>(FaultError::kOom);
+        if (source->read_page(offset, frame.value()).is_error())
+            return static_cast<int>(FaultError::kMapErr);
+    }
     ostd::MutexGuard g(lock_);
-    int r = fault_locked(va, access, &frame.value(), &source, &offset, &shared_file);
-    return r == -1 ? static_cast<int>(FaultError::kMapErr) : r;
+    ostd::RefPtr<PageSource> again;
+    int r = fault_locked(va, access, &frame.value(), &again, &offset);
+    return r < 0 ? static_cast<int>(FaultError::kMapErr) : r;
 }
 
 int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
                                const ostd::Frame* prefilled, ostd::RefPtr<PageSource>* source,
-                               uint64_t* offset, bool* shared_file) {
+                               uint64_t* offset) {
     constexpr int kMapErr = static_cast<int>(FaultError::kMapErr);
     constexpr int kAccErr = static_cast<int>(FaultError::kAccErr);
     constexpr int kOom = static_cast<int>(FaultError::kOom);
@@ -321,7 +317,20 @@ int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
     auto mapped = cursor.query();
 
     if (!mapped) {
-        if (v.shared && !v.source) {
+        if (v.shared && v.source) {
+            uint64_t off = v.source_off + (page - v.start);
+            if (!prefilled) {
+                *source = v.source;
+                *offset = off;
+                return kNeedSharedPage;
+            }
+            // Checked under lock_: a truncate that shrinks the file first unmaps with lock_
+            // held, so a page past the new end is never mapped after it.
+            if (off >= v.source->file_size()) return static_cast<int>(FaultError::kBus);
+            if (cursor.map(*prefilled, prop).is_error()) return kOom;
+            return 0;
+        }
+        if (v.shared) {
             auto frame = v.shm->page(v.shm_pgoff + (page - v.start) / kPageSize);
             if (frame.is_error()) return kOom;
             if (cursor.map(frame.release_value(), prop).is_error()) return kOom;
@@ -331,14 +340,9 @@ int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
             if (!prefilled) {
                 *source = v.source;
                 *offset = v.source_off + (page - v.start);
-                *shared_file = v.shared;
-                return -1;
+                return kNeedFilePage;
             }
-            if (v.source.ptr() != source->ptr() || v.shared != *shared_file ||
-                v.source_off + (page - v.start) != *offset)
-                return 0;  // The VMA changed while the lock was dropped: fault again.
-            // Our own copy of the file page, or the file's frame itself for a shared mapping:
-            // writable at once if the mapping allows it.
+            // Our own copy of the file page: writable at once if the mapping allows it.
             if (cursor.map(*prefilled, prop).is_error()) return kOom;
             return 0;
         }
@@ -459,6 +463,31 @@ ostd::Result<uint64_t> AddressSpace::remap(uint64_t old_addr, uint64_t old_len, 
     TRY(insert_locked(std::move(moved)));
     TRY(unmap_locked(old_addr, old_addr + old_len));
     return dest;
+}
+
+void AddressSpace::unmap_file_pages(const void* key, uint64_t from) {
+    uint64_t first = ostd::align_up(from, kPageSize);
+    ostd::MutexGuard g(lock_);
+    for (const Vma& v : vmas_) {
+        if (!v.shared || !v.source || v.source->file_key() != key) continue;
+        uint64_t end_off = v.source_off + v.size();
+        if (end_off <= first) continue;
+        uint64_t start = first <= v.source_off ? v.start.value()
+                                               : v.start.value() + (first - v.source_off);
+        unmap_pages(start, v.end.value());
+    }
+}
+
+ostd::Result<void> AddressSpace::check_mapped(uint64_t addr, uint64_t len) {
+    uint64_t end = addr + ostd::align_up(len, kPageSize);
+    ostd::MutexGuard g(lock_);
+    uint64_t at = addr;
+    for (size_t i = find_index_locked(addr); i < vmas_.size() && at < end; ++i) {
+        if (vmas_[i].start.value() > at) break;
+        at = vmas_[i].end.value();
+    }
+    if (at < end) return ostd::Error(ENOMEM, "range not fully mapped");
+    return ostd::ok();
 }
 
 ostd::Result<ostd::Vector<Vma>> AddressSpace::snapshot() {

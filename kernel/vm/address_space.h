@@ -23,7 +23,7 @@ struct FaultAccess {
 };
 
 /// si_code for a fault the kernel could not resolve (SEGV_MAPERR / SEGV_ACCERR).
-enum class FaultError : int { kMapErr = 1, kAccErr = 2, kOom = 100 };
+enum class FaultError : int { kMapErr = 1, kAccErr = 2, kOom = 100, kBus = 101 };
 
 class AddressSpace : public ostd::RefCounted<AddressSpace> {
 public:
@@ -68,10 +68,6 @@ public:
                                  uint32_t flags, uint64_t new_addr);
     /// madvise(MADV_DONTNEED): private pages read back as zero afterwards.
     ostd::Result<void> discard(uint64_t addr, uint64_t len);
-    /// msync(2)'s range rule: EINVAL unless addr is page aligned, ENOMEM unless every page of
-    /// [addr, addr + len) is mapped. Shared file pages are the file's frames, so nothing is
-    /// written back.
-    ostd::Result<void> check_mapped(uint64_t addr, uint64_t len);
     /// brk(2): returns the new break (the old one when the request cannot be met).
     uint64_t brk(uint64_t new_brk);
     /// Sets the heap start (after loading a program image).
@@ -98,6 +94,13 @@ public:
     /// written; shared mappings stay shared. ENOMEM.
     ostd::Result<ostd::Ref<AddressSpace>> fork();
 
+    /// Unmaps the pages of this space's MAP_SHARED mappings of file `key` (PageSource::file_key)
+    /// whose file offset is at or past `from` rounded up to a page: after a truncate, touching
+    /// them faults again and gets SIGBUS.
+    void unmap_file_pages(const void* key, uint64_t from);
+    /// msync(2)'s range check: ENOMEM when part of [addr, addr + len) is unmapped.
+    ostd::Result<void> check_mapped(uint64_t addr, uint64_t len);
+
     /// A copy of the VMA list (for /proc/pid/maps and tests). ENOMEM.
     ostd::Result<ostd::Vector<Vma>> snapshot();
     /// Number of pages currently mapped (resident) — for tests and /proc.
@@ -110,21 +113,16 @@ private:
 
     size_t find_index_locked(uint64_t va) ORRERY_REQUIRES(lock_);
     bool range_free_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
-    /// Whether VMAs cover [start, end) without a gap.
-    bool covered_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
     ostd::Result<uint64_t> find_free_locked(uint64_t len, uint64_t hint) ORRERY_REQUIRES(lock_);
     ostd::Result<void> split_at_locked(uint64_t va) ORRERY_REQUIRES(lock_);
     ostd::Result<void> unmap_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
     ostd::Result<void> insert_locked(Vma vma) ORRERY_REQUIRES(lock_);
     void unmap_pages(uint64_t start, uint64_t end);
-    /// Returns 0 / a FaultError, or -1 when the page must first be fetched from `*source` at
-    /// `*offset` (done by the caller without the lock, then the fault is retried): a private
-    /// copy (read_page), or with `*shared_file` the file's own frame (shared_page). On the retry
-    /// `prefilled` is that frame and *source / *shared_file say where it came from; if the VMA
-    /// changed meanwhile nothing is mapped and 0 is returned (the access faults again).
+    /// Returns 0 / a FaultError, or -1 (-2) when the page must first be read (for a shared
+    /// mapping: fetched) from `*source` at `*offset` — done by the caller without the lock,
+    /// then the fault is retried with the frame.
     int fault_locked(uint64_t va, const FaultAccess& access, const ostd::Frame* prefilled,
-                     ostd::RefPtr<PageSource>* source, uint64_t* offset, bool* shared_file)
-        ORRERY_REQUIRES(lock_);
+                     ostd::RefPtr<PageSource>* source, uint64_t* offset) ORRERY_REQUIRES(lock_);
 
     ostd::Mutex lock_;
     ostd::Ref<ostd::VmSpace> space_;

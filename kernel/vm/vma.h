@@ -1,5 +1,5 @@
 // Virtual memory areas: one contiguous range of a process's address space with uniform rights
-// and backing (private or shared, anonymous or file).
+// and backing (private anonymous, shared anonymous, later files).
 #pragma once
 
 #include <cstdint>
@@ -41,14 +41,6 @@ class PageSource : public ostd::RefCounted<PageSource> {
 public:
     virtual ~PageSource() = default;
     virtual ostd::Result<void> read_page(uint64_t offset, const ostd::Frame& frame) = 0;
-    /// Shared file mappings: the file's own frame for the page at `offset` (page aligned), so
-    /// every mapper and read()/write() see the same bytes. ENXIO past EOF; ENODEV if the file
-    /// system keeps no frames. Called without VM locks held.
-    virtual ostd::Result<ostd::Frame> shared_page(uint64_t offset) {
-        (void)offset;
-        return ostd::Error(ENODEV, "no shared pages");
-    }
-
     /// How /proc/pid/maps names the mapped file: device, inode and path.
     struct Identity {
         uint32_t dev_major = 0, dev_minor = 0;
@@ -57,6 +49,18 @@ public:
     };
     /// ENOMEM. Default: an unnamed source.
     virtual ostd::Result<Identity> identity() { return Identity{}; }
+
+    /// MAP_SHARED: the file's own frame (its page cache) for the page at `offset`, mapped as
+    /// is so writes reach the file and every mapper. ENXIO past the end of the file (SIGBUS);
+    /// ENODEV when the file cannot share pages; ENOSPC, ENOMEM.
+    virtual ostd::Result<ostd::Frame> shared_page(uint64_t offset) {
+        (void)offset;
+        return ostd::Error(ENODEV);
+    }
+    /// The file's current size: shared pages from past it are not mapped (SIGBUS).
+    virtual uint64_t file_size() { return ~uint64_t{0}; }
+    /// Names the underlying file for unmap_shared_file_pages() (null: none).
+    virtual const void* file_key() const { return nullptr; }
 };
 
 struct Vma {
@@ -67,8 +71,7 @@ struct Vma {
     bool grows_down = false; // The stack.
     ostd::RefPtr<SharedMemory> shm;  // Backing for shared anonymous mappings.
     uint64_t shm_pgoff = 0;          // Page index in shm of `start`.
-    ostd::RefPtr<PageSource> source;  // File mappings: private copies of the file's pages, or
-                                      // with `shared` the file's own frames (shared_page).
+    ostd::RefPtr<PageSource> source;  // File mappings: the file's pages (copies unless shared).
     uint64_t source_off = 0;          // File offset of `start`.
     const char* name = nullptr;      // "[heap]", "[stack]" for /proc/pid/maps; static strings.
 

@@ -6,6 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <mutex>
+
 #include "hal/context.h"
 
 #ifdef ORRERY_ASAN
@@ -189,19 +191,64 @@ struct InitialFrame {
     void* ret;
 };
 
+// Released task stacks kept for reuse (machines boot and power off thousands of times a second
+// under the fuzzers). A cached stack has had its pages dropped, so it reads as zeros again, just
+// like a fresh mapping: nothing left on it by one task can be seen by the next.
+struct StackCache {
+    static constexpr size_t kMax = 64;
+    std::mutex mu;
+    size_t count = 0;
+    struct Entry {
+        std::byte* base;
+        size_t size;
+    } entries[kMax];
+};
+StackCache g_stack_cache;
+
+std::byte* take_cached_stack(size_t total) {
+    std::lock_guard<std::mutex> lk(g_stack_cache.mu);
+    for (size_t i = 0; i < g_stack_cache.count; ++i) {
+        if (g_stack_cache.entries[i].size != total) continue;
+        std::byte* base = g_stack_cache.entries[i].base;
+        g_stack_cache.entries[i] = g_stack_cache.entries[--g_stack_cache.count];
+        return base;
+    }
+    return nullptr;
+}
+
+// Caches [base, base + total) (guard page first) or unmaps it when the cache is full.
+void release_stack(std::byte* base, size_t total, size_t page) {
+#ifndef ORRERY_TSAN  // TSan resets its access history of an address only on munmap: no reuse.
+    // MADV_DONTNEED on private anonymous memory: the next touch maps a zero page.
+    if (madvise(base + page, total - page, MADV_DONTNEED) == 0) {
+        std::lock_guard<std::mutex> lk(g_stack_cache.mu);
+        if (g_stack_cache.count < StackCache::kMax) {
+            g_stack_cache.entries[g_stack_cache.count++] = {base, total};
+            return;
+        }
+    }
+#else
+    (void)page;
+#endif
+    munmap(base, total);
+}
+
 }  // namespace
 
 Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t stack_size) {
     size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     size_t usable = (stack_size + page - 1) & ~(page - 1);
     size_t total = usable + page;
-    void* m = mmap(nullptr, total, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-    if (m == MAP_FAILED) return Error(ENOMEM, "mmap(task stack)");
-    // The lowest page stays inaccessible so an overflow faults instead of corrupting memory.
-    if (mprotect(m, page, PROT_NONE) != 0) {
-        munmap(m, total);
-        return Error(ENOMEM, "mprotect(stack guard)");
+    void* m = take_cached_stack(total);
+    if (!m) {
+        m = mmap(nullptr, total, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (m == MAP_FAILED) return Error(ENOMEM, "mmap(task stack)");
+        // The lowest page stays inaccessible so an overflow faults instead of corrupting memory.
+        if (mprotect(m, page, PROT_NONE) != 0) {
+            munmap(m, total);
+            return Error(ENOMEM, "mprotect(stack guard)");
+        }
     }
     auto* c = new Context;
     c->map_base = static_cast<std::byte*>(m);
@@ -228,16 +275,24 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
 
 Context* context_for_current_thread() {
     auto* c = new Context;
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        void* addr = nullptr;
-        size_t size = 0;
-        if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-            c->stack_bottom = addr;
-            c->stack_size = size;
+    // Looked up once per thread: for the main thread glibc parses /proc/self/maps, and the
+    // single-vCPU machines of the fuzzers run on the main thread at every boot.
+    thread_local const void* t_stack_bottom = nullptr;
+    thread_local size_t t_stack_size = 0;
+    if (!t_stack_bottom) {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            void* addr = nullptr;
+            size_t size = 0;
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+                t_stack_bottom = addr;
+                t_stack_size = size;
+            }
+            pthread_attr_destroy(&attr);
         }
-        pthread_attr_destroy(&attr);
     }
+    c->stack_bottom = t_stack_bottom;
+    c->stack_size = t_stack_size;
 #ifdef ORRERY_TSAN
     c->tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -255,7 +310,7 @@ void context_destroy(Context* c) {
         // inherit it.
         __asan_unpoison_memory_region(c->stack_bottom, c->stack_size);
 #endif
-        munmap(c->map_base, c->map_size);
+        release_stack(c->map_base, c->map_size, c->map_size - c->stack_size);
     }
     delete c;
 }

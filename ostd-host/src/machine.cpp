@@ -14,6 +14,7 @@
 
 #include "boot/init.h"
 #include "hal/console.h"
+#include "hal/cpu.h"
 #include "hal/machine.h"
 #include "console_input.h"
 #include "cpu.h"
@@ -117,22 +118,29 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     }
 
     console_input_configure(config.console_input);
-    native::machine_start();
+    if (config.native_user) native::machine_start();
     detail::init_early(g_boot_info);
     // The entry runs as the first task; the machine stops when it returns or on power_off().
     detail::Sched::start(entry, g_boot_info);
-    std::vector<std::thread> cpus;
-    cpus.reserve(g_boot_info.num_cpus);
-    for (unsigned i = 0; i < g_boot_info.num_cpus; ++i) {
-        cpus.emplace_back([i] {
-            set_current_cpu(static_cast<int>(i));
-            native::vcpu_start();
-            detail::Sched::cpu_main(i);
-            native::vcpu_stop();
-            set_current_cpu(-1);
-        });
+    auto run_cpu = [](unsigned i) {
+        set_current_cpu(static_cast<int>(i));
+        native::vcpu_start();
+        detail::Sched::cpu_main(i);
+        native::vcpu_stop();
+        set_current_cpu(-1);
+    };
+    if (!config.native_user && g_boot_info.num_cpus == 1) {
+        // No per-thread syscall trap to install: the caller's thread is the only vCPU, which
+        // spares a host thread (and the sanitizers' per-thread set-up) per boot.
+        ORRERY_ASSERT(hal::current_cpu() < 0, "run_machine() called from inside a machine");
+        run_cpu(0);
+    } else {
+        std::vector<std::thread> cpus;
+        cpus.reserve(g_boot_info.num_cpus);
+        for (unsigned i = 0; i < g_boot_info.num_cpus; ++i)
+            cpus.emplace_back(run_cpu, i);
+        for (auto& t : cpus) t.join();
     }
-    for (auto& t : cpus) t.join();
     console_input_stop();
     native::machine_stop();
     int status = detail::Sched::finish();

@@ -19,7 +19,10 @@ using ostd::String;
 
 namespace {
 
+// readlink(2) asks for a link's text without tree_lock(); a path walk that crosses the link
+// (/proc/self/cwd/...) asks while it holds it.
 Result<String> path_of(const Path& root, const Path& p) {
+    if (tree_lock().is_held_by_current()) return path_string_locked(root, p);
     ostd::MutexGuard g(tree_lock());
     return path_string_locked(root, p);
 }

@@ -1,6 +1,8 @@
 // tmpfs inode data: sparse page array, truncate/fallocate, symlink text, user.* xattrs.
 #include <kernel/fs/superblock.h>
 #include <kernel/fs/tmpfs/tmpfs_inode.h>
+#include <kernel/fs/file_pages.h>
+#include <ostd/mm/heap.h>
 
 namespace kernel::fs::tmpfs {
 
@@ -23,21 +25,61 @@ Result<void> check_xattr_name(std::string_view name) {
     if (name.size() == 5) return Error(EINVAL, "empty xattr name after prefix");
     return ostd::ok();
 }
-
-/// Copies [in_page, in_page + len) of a data page to `out`; errors and *copied as read_to.
-Result<size_t> copy_out(const ostd::Frame& page, size_t in_page, size_t len, ostd::VmWriter& out,
-                        size_t* copied) {
-    ostd::VmReader r = page.reader();
-    r.skip(in_page);
-    r.limit(len);
-    return r.read_to(out, copied);
-}
 }  // namespace
 
 Result<void> Page::allocate() {
-    frame_ = TRY(ostd::Frame::alloc());  // Zeroed.
+    auto f = ostd::Frame::alloc();  // zeroed
+    if (f.is_error()) return Error(ENOMEM, "no memory for a tmpfs page");
+    frame_ = f.release_value();
     return ostd::ok();
 }
+
+namespace {
+
+constexpr size_t kBounce = 512;  // Frame bytes pass through a small stack buffer.
+
+/// Copies n bytes of `f` at `off` to `out`; *copied counts what reached `out`.
+Result<size_t> copy_out(const ostd::Frame& f, size_t off, size_t n, ostd::VmWriter& out,
+                        size_t* copied) {
+    std::byte buf[kBounce];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < kBounce ? n - done : kBounce;
+        f.copy_to(off + done, {buf, k});
+        size_t c = 0;
+        auto r = out.write({buf, k}, &c);
+        if (r.is_error()) {
+            *copied = done + c;
+            return r.release_error();
+        }
+        done += k;
+    }
+    *copied = done;
+    return done;
+}
+
+/// Copies n bytes from `in` into `f` at `off`; on a fault the bytes read before it land too.
+Result<size_t> copy_in(const ostd::Frame& f, size_t off, size_t n, ostd::VmReader& in,
+                       size_t* copied) {
+    std::byte buf[kBounce];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < kBounce ? n - done : kBounce;
+        size_t c = 0;
+        auto r = in.read({buf, k}, &c);
+        if (r.is_error()) {
+            f.copy_from(off + done, {buf, c});
+            *copied = done + c;
+            return r.release_error();
+        }
+        f.copy_from(off + done, {buf, k});
+        done += k;
+    }
+    *copied = done;
+    return done;
+}
+
+}  // namespace
 
 Result<Ref<Inode>> TmpfsInode::create(SuperBlock& sb, const NewInode& spec,
                                       std::string_view link_target) {
@@ -142,10 +184,7 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
             break;
         }
         size_t copied = 0;
-        ostd::VmWriter page = pages_[index].frame().writer();
-        page.skip(in_page);
-        page.limit(chunk);
-        auto r = in.read_to(page, &copied);
+        auto r = copy_in(pages_[index].frame(), in_page, chunk, in, &copied);
         if (r.is_error()) {
             done += copied;
             failure = r.error();
@@ -181,10 +220,29 @@ Result<void> TmpfsInode::truncate_locked(uint64_t size) {
     return ostd::ok();
 }
 
+Result<ostd::Frame> TmpfsInode::shared_page(uint64_t index) {
+    if (type() != FileType::kRegular) return Inode::shared_page(index);
+    // read/write of this file with a buffer in its own shared mapping fault here with
+    // data_lock_ held: the copy fails (EFAULT) instead of deadlocking.
+    if (data_lock_.is_held_by_current()) return Error(EFAULT, "file page faulted during I/O");
+    ostd::MutexGuard g(data_lock_);
+    if (index >= (size_ + kPage - 1) / kPage) return Error(ENXIO, "page past end of file");
+    TRY(ensure_page_locked(size_t(index)));
+    publish_size_locked();
+    shared_mapped_ = true;
+    return pages_[size_t(index)].frame();
+}
+
 Result<void> TmpfsInode::truncate(uint64_t size) {
     if (type() != FileType::kRegular) return Inode::truncate(size);
-    ostd::MutexGuard g(data_lock_);
-    TRY(truncate_locked(size));
+    bool unmap;
+    {
+        ostd::MutexGuard g(data_lock_);
+        unmap = shared_mapped_ && size < size_;
+        TRY(truncate_locked(size));
+    }
+    // Shared mappings lose the pages past the new end: touching them is SIGBUS now.
+    if (unmap) unmap_shared_pages_past(*this, size);
     touch(kMtime | kCtime);
     return ostd::ok();
 }
@@ -201,15 +259,6 @@ Result<void> TmpfsInode::allocate(int mode, uint64_t offset, uint64_t len) {
     publish_size_locked();
     touch(kCtime);
     return ostd::ok();
-}
-
-Result<ostd::Frame> TmpfsInode::shared_page(uint64_t index) {
-    if (type() != FileType::kRegular) return Inode::shared_page(index);
-    ostd::MutexGuard g(data_lock_);
-    if (index >= (size_ + kPage - 1) / kPage) return Error(ENXIO, "page past the end of the file");
-    TRY(ensure_page_locked(size_t(index)));
-    publish_size_locked();  // A hole may have become an allocated page.
-    return pages_[size_t(index)].frame();
 }
 
 Result<size_t> TmpfsInode::get_xattr(std::string_view name, ostd::VmWriter* out) const {

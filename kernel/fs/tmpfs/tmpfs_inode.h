@@ -1,24 +1,24 @@
-// TmpfsInode: one tmpfs object. Regular files keep 4 KiB pages in frames (shared file mappings
-// map them; empty slots are holes); symlinks keep their text; every inode may carry user.* xattrs.
+// TmpfsInode: one tmpfs object. Regular files keep their data in page frames (the page cache:
+// MAP_SHARED mappings map these very frames; none for holes); symlinks keep their text; every
+// inode may carry user.* xattrs.
 // Locking: data_lock_ (a Mutex: reads copy to user memory while holding it) guards pages and
-// xattrs; metadata is the base class's.
+// xattrs; metadata is the base class's. data_lock_ -> AddressSpace locks (truncate unmaps).
 #pragma once
 
 #include <optional>
 
 #include <kernel/fs/inode.h>
+#include <ostd/mm/frame.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
-#include <ostd/mm/frame.h>
 #include <ostd/sync/mutex.h>
 
 namespace kernel::fs::tmpfs {
 
-/// A 4 KiB data page (a frame, so shared file mappings can map it), or a hole.
+/// A 4 KiB data page (a counted frame, shared with the mappings that map it), or a hole.
 class Page {
 public:
     bool present() const { return frame_.has_value(); }
-    /// The page's frame; present() must hold.
     const ostd::Frame& frame() const { return *frame_; }
     /// Allocates a zeroed frame. ENOMEM.
     ostd::Result<void> allocate();
@@ -50,7 +50,7 @@ public:
                                  int flags) override;
     ostd::Result<size_t> list_xattr(ostd::VmWriter* out) const override;
     ostd::Result<void> remove_xattr(std::string_view name) override;
-    bool has_shared_pages() const override { return type() == FileType::kRegular; }
+    bool has_page_cache() const override { return type() == FileType::kRegular; }
     ostd::Result<ostd::Frame> shared_page(uint64_t index) override;
 
     /// Used for symlink creation by the VFS: sets the link text. ENOMEM.
@@ -69,6 +69,7 @@ private:
     ostd::Vector<Page> pages_ ORRERY_GUARDED_BY(data_lock_);
     uint64_t size_ ORRERY_GUARDED_BY(data_lock_) = 0;
     uint64_t allocated_pages_ ORRERY_GUARDED_BY(data_lock_) = 0;
+    bool shared_mapped_ ORRERY_GUARDED_BY(data_lock_) = false;  // truncate must unmap pages
     ostd::String link_;  // symlinks only; immutable after creation
     ostd::Vector<Xattr> xattrs_ ORRERY_GUARDED_BY(data_lock_);
 };

@@ -7,6 +7,7 @@
 #include "boot/init.h"
 #include "boot_main.h"
 #include "hal/machine.h"
+#include "kstack.h"
 #include "mem.h"
 #include "serial.h"
 #include "smp.h"
@@ -168,6 +169,7 @@ void boot_mark(const char* what) {
 extern "C" [[noreturn]] void bm_kmain(uint32_t magic, uint32_t info_pa) {
     g_tsc_entry = rdtsc();
     serial_init();
+    kstack_area_init();  // its top-level entry must exist before CPUs copy the kernel half
     idt_init();
     cpu_tables_init(0);
     g_gs_ready = true;
@@ -193,6 +195,7 @@ extern "C" [[noreturn]] void bm_kmain(uint32_t magic, uint32_t info_pa) {
                   g_cmdline);
     detail::init_early(g_boot_info);
     boot_mark("heap up");
+    kstack_prefill_tables(256);
     detail::Sched::start(&boot_main, g_boot_info);
     smp_boot_aps();
     // Interrupts stay off until this CPU's idle task exists: its first cpu_wait() or the first

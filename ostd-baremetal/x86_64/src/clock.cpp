@@ -125,6 +125,7 @@ uint64_t tsc_to_ns(uint64_t tsc) {
 void timer_irq() {
     if (!g_timer_running.load(std::memory_order_acquire)) return;
     g_hooks.on_tick();
+    serial_poll_input();
     uint64_t d = g_deadline.load(std::memory_order_acquire);
     if (d != UINT64_MAX && hal::clock_now_ns() >= d &&
         g_deadline.compare_exchange_strong(d, UINT64_MAX)) {

@@ -5,6 +5,8 @@
 
 #include "hal/console.h"
 #include "serial.h"
+#include "smp.h"
+#include "trap.h"
 #include "x86.h"
 
 namespace ostd::bm {
@@ -79,3 +81,69 @@ void serial_printf(const char* fmt, ...) {
 }
 
 }  // namespace ostd::bm
+
+// Console input: the UART receiver, drained into a ring buffer by its interrupt (through the
+// I/O APIC, to the BSP) and on every timer tick (BSP as well: one producer CPU, and interrupts are
+// off in handlers, so never two at once); readers are serialised by a spin flag. A serial line never ends, so input is never
+// closed, and it has no window size.
+namespace ostd::bm {
+namespace {
+
+constexpr size_t kRing = 4096;
+char g_ring[kRing];
+std::atomic<size_t> g_head{0};  // next byte to read
+std::atomic<size_t> g_tail{0};  // next free slot
+std::atomic<bool> g_read_lock{false};
+std::atomic<void (*)()> g_on_event{nullptr};
+
+}  // namespace
+
+void serial_poll_input() {
+    void (*hook)() = g_on_event.load(std::memory_order_acquire);
+    if (!hook) return;
+    bool got = false;
+    for (unsigned i = 0; i < 64 && (inb(kCom1 + 5) & 0x01); ++i) {
+        char c = static_cast<char>(inb(kCom1));
+        size_t tail = g_tail.load(std::memory_order_relaxed);
+        if (tail - g_head.load(std::memory_order_acquire) == kRing) continue;  // full: drop
+        g_ring[tail % kRing] = c;
+        g_tail.store(tail + 1, std::memory_order_release);
+        got = true;
+    }
+    if (got) hook();
+}
+
+}  // namespace ostd::bm
+
+namespace ostd::hal {
+
+bool console_input_start(void (*on_event)()) {
+    void (*expected)() = nullptr;
+    if (!bm::g_on_event.compare_exchange_strong(expected, on_event)) return false;
+    // Received-data interrupts through the I/O APIC when there is one (OUT2 gates the UART's
+    // interrupt line on PC hardware); the tick keeps polling either way.
+    if (bm::ioapic_route_com1(bm::kVecSerial)) {
+        bm::outb(bm::kCom1 + 4, 0x0B);  // DTR, RTS, OUT2
+        bm::outb(bm::kCom1 + 1, 0x01);  // interrupt on received data
+    }
+    return true;
+}
+
+size_t console_input_read(char* buf, size_t n) {
+    while (bm::g_read_lock.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    size_t head = bm::g_head.load(std::memory_order_relaxed);
+    size_t tail = bm::g_tail.load(std::memory_order_acquire);
+    size_t got = 0;
+    while (got < n && head != tail) buf[got++] = bm::g_ring[head++ % bm::kRing];
+    bm::g_head.store(head, std::memory_order_release);
+    bm::g_read_lock.store(false, std::memory_order_release);
+    return got;
+}
+
+bool console_input_closed() { return false; }
+
+bool console_window_size(uint16_t*, uint16_t*) { return false; }
+
+bool console_is_terminal(bool) { return true; }
+
+}  // namespace ostd::hal

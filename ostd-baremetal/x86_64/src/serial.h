@@ -11,6 +11,8 @@ void serial_init();
 void serial_write(const char* s, size_t n);
 /// printf-style output straight to the serial port (no log prefix), usable before the heap.
 void serial_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+/// Moves received bytes into the console input buffer and signals the console (timer tick).
+void serial_poll_input();
 /// Identity of the calling CPU for the serial writer lock (works before per-CPU data exists).
 int serial_cpu_id();
 

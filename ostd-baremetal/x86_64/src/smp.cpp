@@ -25,6 +25,10 @@ constexpr uint64_t kTrampPhys = 0x8000;
 constexpr size_t kApStackSize = 64 << 10;
 
 uint32_t g_apic_ids[kMaxCpus];
+uint64_t g_ioapic_pa = 0;
+uint32_t g_ioapic_gsi_base = 0;
+uint32_t g_com1_gsi = 4;         // ISA IRQ 4 unless the MADT overrides it
+uint16_t g_com1_flags = 0;       // MPS INTI flags of the override (0: bus default)
 unsigned g_ncpus = 1;
 std::atomic<bool> g_ap_online{false};
 
@@ -77,7 +81,19 @@ void parse_madt(uint32_t bsp_apic_id) {
         uint32_t len;
         std::memcpy(&len, t + 4, 4);
         for (uint32_t e = 44; e + 2 <= len && t[e + 1] >= 2; e += t[e + 1]) {
-            if (t[e] != 0 || t[e + 1] < 8) continue;  // processor local APIC entries only
+            if (t[e] == 1 && t[e + 1] >= 12 && g_ioapic_pa == 0) {  // the first I/O APIC
+                uint32_t addr;
+                std::memcpy(&addr, t + e + 4, 4);
+                std::memcpy(&g_ioapic_gsi_base, t + e + 8, 4);
+                g_ioapic_pa = addr;
+                continue;
+            }
+            if (t[e] == 2 && t[e + 1] >= 10 && t[e + 2] == 0 && t[e + 3] == 4) {  // ISA IRQ 4
+                std::memcpy(&g_com1_gsi, t + e + 4, 4);
+                std::memcpy(&g_com1_flags, t + e + 8, 2);
+                continue;
+            }
+            if (t[e] != 0 || t[e + 1] < 8) continue;  // processor local APIC entries
             uint8_t apic_id = t[e + 3];
             uint32_t flags;
             std::memcpy(&flags, t + e + 4, 4);
@@ -89,6 +105,21 @@ void parse_madt(uint32_t bsp_apic_id) {
 }
 
 }  // namespace
+
+bool ioapic_route_com1(uint8_t vector) {
+    if (g_ioapic_pa == 0 || g_com1_gsi < g_ioapic_gsi_base) return false;
+    // SAFETY: the I/O APIC's registers lie below 4 GiB, in the direct map.
+    auto* regs = reinterpret_cast<volatile uint32_t*>(kDirectMapBase + g_ioapic_pa);
+    uint32_t pin = g_com1_gsi - g_ioapic_gsi_base;
+    uint32_t low = vector;  // fixed delivery, physical destination, unmasked
+    if ((g_com1_flags & 3) == 3) low |= 1u << 13;         // active low
+    if (((g_com1_flags >> 2) & 3) == 3) low |= 1u << 15;  // level triggered
+    regs[0] = 0x10 + 2 * pin + 1;
+    regs[4] = g_percpu[0].apic_id << 24;  // to the BSP
+    regs[0] = 0x10 + 2 * pin;
+    regs[4] = low;
+    return true;
+}
 
 unsigned smp_count_cpus() {
     parse_madt(g_percpu[0].apic_id);

@@ -4,6 +4,7 @@
 
 #include <ostd/common/format.h>
 
+#include "kstack.h"
 #include "serial.h"
 #include "x86.h"
 
@@ -62,9 +63,10 @@ void print_backtrace_from(uint64_t rbp) {
     auto lo = reinterpret_cast<uint64_t>(__image_start);
     char sym[200];
     for (int depth = 0; depth < 32; ++depth) {
-        // Frames live on kernel stacks: the image's .bss or the direct map. Stop at anything else.
+        // Frames live on kernel stacks: task stacks, the image's .bss or the direct map.
         bool ok = (rbp >= kDirectMapBase && rbp < kDirectMapBase + kDirectMapSize) ||
-                  (rbp >= lo && rbp < reinterpret_cast<uint64_t>(__image_end));
+                  (rbp >= lo && rbp < reinterpret_cast<uint64_t>(__image_end)) ||
+                  (kstack_is_mapped(rbp) && kstack_is_mapped(rbp + 8));
         if (!ok || (rbp & 7)) break;
         auto* fp = reinterpret_cast<const uint64_t*>(rbp);
         uint64_t ret = fp[1];

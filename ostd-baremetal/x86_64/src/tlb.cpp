@@ -6,6 +6,7 @@
 
 #include "apic.h"
 #include "hal/tlb.h"
+#include "tlb.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -23,7 +24,11 @@ std::atomic<uint64_t> g_acked[kMaxCpus];
 
 void flush_local(uint64_t start, uint64_t len) {
     if (len > 64 * 4096) {
-        write_cr3(read_cr3());
+        // Everything, global kernel pages included: toggling CR4.PGE flushes them too.
+        uint64_t cr4;
+        __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+        __asm__ volatile("mov %0, %%cr4" ::"r"(cr4 & ~uint64_t{1u << 7}) : "memory");
+        __asm__ volatile("mov %0, %%cr4" ::"r"(cr4) : "memory");
         return;
     }
     for (uint64_t va = start & ~0xfffull; va < start + len; va += 4096) invlpg(va);
@@ -48,6 +53,11 @@ void shootdown(uint64_t start, uint64_t len) {
 }
 
 }  // namespace
+
+void flush_kernel_range(uint64_t start, uint64_t len) {
+    flush_local(start, len);
+    shootdown(start, len);
+}
 
 void tlb_ipi() {
     uint64_t gen = g_shoot_gen.load(std::memory_order_acquire);

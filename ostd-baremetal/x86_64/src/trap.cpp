@@ -6,6 +6,7 @@
 #include <ostd/common/panic.h>
 
 #include "apic.h"
+#include "kstack.h"
 #include "serial.h"
 #include "symbols.h"
 #include "user_entry.h"
@@ -155,6 +156,8 @@ extern "C" void bm_trap(TrapFrame* f) {
                                                                       : "read"),
                           (f->error & 4) ? "user" : "kernel");
         }
+        if (v == 8 && kstack_is_guard(f->rsp - 8))
+            serial_printf(" -- kernel stack overflow (rsp %#lx is in a stack guard page)", f->rsp);
         serial_printf("\n");
         dump_frame(*f);
         char sym[160];
@@ -166,6 +169,9 @@ extern "C" void bm_trap(TrapFrame* f) {
             timer_irq();
             break;
         case kVecKick:
+            break;
+        case kVecSerial:
+            serial_poll_input();
             break;
         case kVecTlb:
             tlb_ipi();

@@ -21,6 +21,7 @@ inline constexpr uint16_t kUserCs = 0x28 | 3;
 inline constexpr uint16_t kTssSel = 0x30;
 
 inline constexpr uint8_t kVecTimer = 0x20;
+inline constexpr uint8_t kVecSerial = 0x30;
 inline constexpr uint8_t kVecKick = 0xf0;
 inline constexpr uint8_t kVecTlb = 0xf1;
 inline constexpr uint8_t kVecSpurious = 0xff;

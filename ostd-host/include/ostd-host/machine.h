@@ -26,6 +26,11 @@ struct MachineConfig {
     /// The host's stdin is the console's input (raw mode when it is a terminal, restored at
     /// exit). Off for tests and fuzzers, whose stdin is not the user's.
     bool console_input = false;
+    /// Support native (trapped) user code: reserves the user window, installs the signal
+    /// handlers and a watchdog thread per machine and runs every vCPU on a thread of its own.
+    /// Machines that only run scripted users (fuzzers) turn it off: their boot is cheaper and a
+    /// single vCPU runs on the caller's thread.
+    bool native_user = true;
     std::string command_line;
     std::vector<std::byte> initramfs;
 };

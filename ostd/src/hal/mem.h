@@ -17,4 +17,10 @@ Paddr virt_to_phys(const void* p);
 /// Total bytes of RAM (physical addresses [0, ram_size()) are RAM on the host backend).
 uint64_t ram_size();
 
+/// Frames [pfn, pfn + count) may be written from now on: the frame allocator handed them out
+/// or memory bring-up keeps its bookkeeping there. Every other frame stays as the machine
+/// found it, which the host backend relies on to reset only these frames between machines.
+/// Called with the frame allocator's lock held (or before any task runs); must not allocate.
+void note_frames_written(uint64_t pfn, uint64_t count);
+
 }  // namespace ostd::hal

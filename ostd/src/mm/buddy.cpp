@@ -84,6 +84,7 @@ uint64_t buddy_alloc(unsigned order, FrameKind kind) {
         }
         uint64_t n = uint64_t{1} << order;
         b.free_frames -= n;
+        hal::note_frames_written(pfn, n);
         for (uint64_t i = 0; i < n; ++i) {
             FrameMeta& m = meta_of(pfn + i);
             m.kind = kind;

@@ -65,6 +65,8 @@ void init_mm(const BootInfo& boot) {
     // SAFETY: [place, place + need) is usable RAM nobody else owns yet; MmState and FrameMeta
     // are constructed in place before use.
     std::byte* base = hal::phys_to_virt(Pfn(place).paddr());
+    hal::note_frames_written(0, 1);  // frame 0: never handed out, but not ours to promise
+    hal::note_frames_written(place, need);
     ORRERY_UNPOISON(base, need * kPageSize);
     std::memset(base, 0, need * kPageSize);
     auto* state = new (base) MmState();
@@ -126,8 +128,8 @@ void teardown_mm() {
         }
     }
 #endif
-    // The next machine's RAM may reuse these host addresses: leave no poison behind.
-    ORRERY_UNPOISON(hal::phys_to_virt(Paddr(0)), hal::ram_size());
+    // Free frames stay poisoned: the backend that owns the RAM clears the poison when it
+    // reuses or unmaps it (ostd-host ram.cpp), and init_mm() sets it from scratch.
     g_buddy = nullptr;
     g_heap = nullptr;
     g_frame_meta = nullptr;

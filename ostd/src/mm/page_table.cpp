@@ -198,7 +198,17 @@ uint64_t PageTable::next_populated(uint64_t va, uint64_t end) const {
             if (!(e & kPteP)) break;
             table = pfn_of(e);
         }
-        if (level == 1) return va;
+        if (level == 1) {
+            // A PT: look for a used slot in the rest of it (exit teardown of a sparse mapping
+            // used to visit all 512 slots with two full walks each).
+            const uint64_t* pte = entries(table);
+            for (unsigned i = index_of(va, 1); i < kPtEntries; ++i, va += kPageSize) {
+                if (va >= end) return end;
+                if (pte_used(pte[i])) return va;
+            }
+            if (va == 0) return end;  // wrapped past the top of the address space
+            continue;
+        }
         // No table at `level`: skip the whole region that entry would cover.
         uint64_t span = uint64_t{1} << shift_of(level);
         uint64_t next = (va & ~(span - 1)) + span;

@@ -81,8 +81,8 @@ public:
     std::optional<Leaf> query(uint64_t va) const;
     /// The leaf entry of va, or nullptr when an intermediate table is missing.
     uint64_t* leaf(uint64_t va) const;
-    /// The first address >= va, below `end`, whose PT (2 MiB region) exists; `end` if none. Lets
-    /// range operations skip unmapped regions quickly.
+    /// The first page >= va (page aligned), below `end`, whose leaf entry is in use (pte_used);
+    /// `end` if none. Lets range operations skip unmapped regions and empty slots quickly.
     uint64_t next_populated(uint64_t va, uint64_t end) const;
 
 private:

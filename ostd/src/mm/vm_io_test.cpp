@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -305,28 +304,6 @@ TEST(VmIo, FrameReadersAndWriters) {
         std::byte last;
         seg.frame(1).copy_to(kPageSize - 1, {&last, 1});
         EXPECT_EQ(last, data.back());
-    });
-}
-
-TEST(VmIo, LimitShrinksTheWindow) {
-    in_kernel([] {
-        Frame f = MUST(Frame::alloc());
-        auto data = pattern(kPageSize);
-        EXPECT_EQ(MUST(f.writer().write(data)), kPageSize);
-        VmReader r = f.reader();
-        r.skip(100);
-        r.limit(10);
-        EXPECT_EQ(r.remaining(), 10u);
-        r.limit(50);  // Never grows.
-        EXPECT_EQ(r.remaining(), 10u);
-        std::vector<std::byte> out(64);
-        VmWriter w = VmWriter::from_kernel(out);
-        w.limit(6);
-        EXPECT_EQ(MUST(r.read_to(w)), 6u);  // The smaller window wins.
-        EXPECT_EQ(w.remaining(), 0u);
-        EXPECT_EQ(r.remaining(), 4u);
-        EXPECT_TRUE(std::equal(out.begin(), out.begin() + 6, data.begin() + 100));
-        EXPECT_EQ(out[6], std::byte{0});
     });
 }
 

@@ -89,8 +89,13 @@ TEST(VmSpace, PageTable512GiBBoundary) {
         MUST(pt.map(boundary, MUST(Frame::alloc()), kRw));
         EXPECT_EQ(pt.table_pages(), 1u + 2u * 3u);
         EXPECT_TRUE(pt.query(boundary).has_value());
-        // Skips whole unpopulated PML4/PDPT/PD entries, to the 2 MiB region that has a PT.
-        EXPECT_EQ(pt.next_populated(0, boundary), boundary - (2u << 20));
+        // Skips whole unpopulated PML4/PDPT/PD entries and the PT's empty slots.
+        EXPECT_EQ(pt.next_populated(0, boundary), boundary - kPageSize);
+        EXPECT_EQ(pt.next_populated(0, boundary - kPageSize), boundary - kPageSize);
+        EXPECT_EQ(pt.next_populated(boundary - (2u << 20), boundary + kPageSize),
+                  boundary - kPageSize);
+        EXPECT_EQ(pt.next_populated(boundary + kPageSize, boundary + (4u << 20)),
+                  boundary + (4u << 20));
         EXPECT_TRUE(pt.unmap(boundary - kPageSize, flusher));
         EXPECT_EQ(pt.table_pages(), 4u);
         EXPECT_FALSE(pt.unmap(boundary - kPageSize, flusher));

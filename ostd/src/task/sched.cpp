@@ -72,7 +72,7 @@ void Sched::finish_locked_switch(void* prev_arg) ORRERY_NO_THREAD_SAFETY_ANALYSI
         // We are on another stack now, so the dead one can go.
         hal::context_destroy(prev->ctx_);
         prev->ctx_ = nullptr;
-        prev->release_ref();  // The scheduler's reference, taken at spawn.
+        prev->unref();  // The scheduler's reference, taken at spawn.
     }
 }
 
@@ -282,7 +282,7 @@ Result<TaskRef> Sched::spawn(TaskOptions& o) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     t->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
     make_runnable(*t, EnqueueReason::kSpawn);
     g_sched.lock.unlock();
-    return TaskRef::adopt(*t);
+    return TaskRef::adopt(t);
 }
 
 void Sched::exit_current(int status) ORRERY_NO_THREAD_SAFETY_ANALYSIS {

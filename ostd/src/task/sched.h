@@ -153,9 +153,14 @@ inline void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exit
         if (!to_front) self->sched_.slice_left = kDefaultSliceTicks;
         return;
     }
-    Task* next = rq.pop_highest();
+    Task* next;
+    if (reason == EnqueueReason::kPreempt) {
+        next = rq.pop_highest();
+        rq.enqueue(*self, reason);
+    } else {
+        next = rq.yield_to_head(*self);
+    }
     self->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
-    rq.enqueue(*self, reason);
     switch_to(cpu, self, next, false, false);
 }
 

@@ -12,8 +12,10 @@ using detail::Sched;
 
 Task::~Task() = default;
 
-void Task::release_ref() {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) Sched::destroy(this);
+void Task::unref() const {
+    uint32_t old = refs_.fetch_sub(1, std::memory_order_acq_rel);
+    if (old == 0) panic("refcount underflow on task %lu", static_cast<unsigned long>(id_));
+    if (old == 1) Sched::destroy(const_cast<Task*>(this));
 }
 
 Result<TaskRef> Task::spawn(TaskOptions options) {

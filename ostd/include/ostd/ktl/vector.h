@@ -74,9 +74,13 @@ public:
         if (n > (size_t{1} << 40) / sizeof(T)) return Error(ENOMEM, "Vector too large");
         T* fresh = static_cast<T*>(heap::alloc(n * sizeof(T), alignof(T) < 16 ? 16 : alignof(T)));
         if (!fresh) return Error(ENOMEM, "kernel heap exhausted");
-        for (size_t i = 0; i < size_; ++i) {
-            new (&fresh[i]) T(std::move(data_[i]));
-            data_[i].~T();
+        if constexpr (std::is_trivially_copyable_v<T>) {
+            if (size_) __builtin_memcpy(static_cast<void*>(fresh), data_, size_ * sizeof(T));
+        } else {
+            for (size_t i = 0; i < size_; ++i) {
+                new (&fresh[i]) T(std::move(data_[i]));
+                data_[i].~T();
+            }
         }
         heap::free(data_);
         data_ = fresh;
@@ -114,8 +118,15 @@ public:
         ORRERY_ASSERT(first <= last && last <= size_, "Vector erase range out of bounds");
         size_t n = last - first;
         if (n == 0) return;
-        for (size_t j = first; j + n < size_; ++j) data_[j] = std::move(data_[j + n]);
-        for (size_t j = size_ - n; j < size_; ++j) data_[j].~T();
+        if constexpr (std::is_trivially_copyable_v<T>) {
+            // Byte buffers (pipes, files) shrink by whole pages: no element-wise loops.
+            if (last < size_)
+                __builtin_memmove(static_cast<void*>(data_ + first), data_ + last,
+                                  (size_ - last) * sizeof(T));
+        } else {
+            for (size_t j = first; j + n < size_; ++j) data_[j] = std::move(data_[j + n]);
+            for (size_t j = size_ - n; j < size_; ++j) data_[j].~T();
+        }
         size_ -= n;
     }
     void pop_back() { erase(size_ - 1); }
@@ -127,7 +138,12 @@ public:
             return ok();
         }
         TRY(reserve(n));
-        for (size_t i = size_; i < n; ++i) new (&data_[i]) T();
+        if constexpr (std::is_trivial_v<T>) {
+            // Value-initialising a trivial type zero-initialises it.
+            __builtin_memset(static_cast<void*>(data_ + size_), 0, (n - size_) * sizeof(T));
+        } else {
+            for (size_t i = size_; i < n; ++i) new (&data_[i]) T();
+        }
         size_ = n;
         return ok();
     }

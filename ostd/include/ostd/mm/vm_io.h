@@ -49,10 +49,6 @@ public:
     bool is_user() const { return space_ != nullptr; }
     /// Advances by n bytes without copying. Panics if n > remaining().
     void skip(size_t n);
-    /// Shrinks the window to its first n bytes (no effect if n >= remaining()).
-    void limit(size_t n) {
-        if (n < remaining_) remaining_ = n;
-    }
 
     /// Copies min(remaining(), dst.size()) bytes into dst. Returns the count, or EFAULT (user
     /// readers only) with the bytes copied before the fault in *copied.
@@ -111,10 +107,6 @@ public:
     bool is_user() const { return space_ != nullptr; }
     /// Advances by n bytes without writing. Panics if n > remaining().
     void skip(size_t n);
-    /// Shrinks the window to its first n bytes (no effect if n >= remaining()).
-    void limit(size_t n) {
-        if (n < remaining_) remaining_ = n;
-    }
 
     /// Copies min(remaining(), src.size()) bytes from src. Returns the count or EFAULT with the
     /// bytes written before the fault in *copied.
