@@ -11,7 +11,8 @@
 
 KTEST(Ktl, VectorGrowsAndErases) {
     ostd::Vector<int> v;
-    for (int i = 0; i < 1000; ++i) KASSERT_OK(v.push_back(i));
+    for (int i = 0; i < 1000; ++i)
+        KASSERT_OK(v.push_back(i));
     KEXPECT_EQ(v.size(), 1000u);
     v.erase(0);
     KEXPECT_EQ(v.size(), 999u);
@@ -47,22 +48,22 @@ KTEST(Elf, ValidatorRejectsGarbageAndAcceptsMinimalImage) {
     auto put16 = [](size_t off, uint16_t v) { std::memcpy(img + off, &v, 2); };
     auto put32 = [](size_t off, uint32_t v) { std::memcpy(img + off, &v, 4); };
     auto put64 = [](size_t off, uint64_t v) { std::memcpy(img + off, &v, 8); };
-    put16(16, 2);            // ET_EXEC
-    put16(18, 62);           // EM_X86_64
-    put32(20, 1);            // EV_CURRENT
-    put64(24, 0x401000);     // entry
-    put64(32, 64);           // phoff
-    put16(52, 64);           // ehsize
-    put16(54, 56);           // phentsize
-    put16(56, 1);            // phnum
-    put32(64 + 0, 1);        // PT_LOAD
-    put32(64 + 4, 5);        // R X
-    put64(64 + 8, 0);        // offset
+    put16(16, 2);         // ET_EXEC
+    put16(18, 62);        // EM_X86_64
+    put32(20, 1);         // EV_CURRENT
+    put64(24, 0x401000);  // entry
+    put64(32, 64);        // phoff
+    put16(52, 64);        // ehsize
+    put16(54, 56);        // phentsize
+    put16(56, 1);         // phnum
+    put32(64 + 0, 1);     // PT_LOAD
+    put32(64 + 4, 5);     // R X
+    put64(64 + 8, 0);     // offset
     put64(64 + 16, 0x400000);
     put64(64 + 24, 0x400000);
-    put64(64 + 32, 4096);    // filesz
-    put64(64 + 40, 8192);    // memsz
-    put64(64 + 48, 4096);    // align
+    put64(64 + 32, 4096);  // filesz
+    put64(64 + 40, 8192);  // memsz
+    put64(64 + 48, 4096);  // align
     auto r = kernel::elf::parse_elf({reinterpret_cast<const std::byte*>(img), sizeof img});
     KASSERT_OK(r);
     KEXPECT_EQ(r.value().entry(), 0x401000u);

@@ -45,7 +45,8 @@ KTEST(Frames, AllocRefcountFree) {
         KEXPECT_EQ(a.paddr().value() % kPageSize, 0u);
         // A fresh frame's bytes can be written and read back.
         std::byte in[16], out[16];
-        for (int i = 0; i < 16; ++i) in[i] = std::byte(i * 3);
+        for (int i = 0; i < 16; ++i)
+            in[i] = std::byte(i * 3);
         a.copy_from(100, in);
         a.copy_to(100, out);
         KEXPECT_EQ(std::memcmp(in, out, sizeof in), 0);
@@ -58,7 +59,8 @@ KTEST(Frames, SegmentsAreContiguousAndBounded) {
     KASSERT_OK(s);
     KEXPECT_EQ(s.value().nframes(), 16u);
     for (size_t i = 0; i < 16; ++i)
-        KEXPECT_EQ(s.value().frame(i).paddr().value(), s.value().start_paddr().value() + i * kPageSize);
+        KEXPECT_EQ(s.value().frame(i).paddr().value(),
+                   s.value().start_paddr().value() + i * kPageSize);
     KEXPECT_ERRNO(Segment::alloc(FrameAllocOptions{.count = 0}), EINVAL);
     KEXPECT_ERRNO(Segment::alloc(FrameAllocOptions{.count = 4096}), ENOMEM);
 }
@@ -119,7 +121,8 @@ KTEST(VmIo, UserRoundTripAcrossPages) {
     VmSpace& vs = *s.value();
     KASSERT(map_pages(vs, kBase, 3));
     static std::byte data[2 * kPageSize + 100], back[2 * kPageSize + 100];
-    for (size_t i = 0; i < sizeof data; ++i) data[i] = std::byte(i * 7 + 3);
+    for (size_t i = 0; i < sizeof data; ++i)
+        data[i] = std::byte(i * 7 + 3);
     VmWriter w = VmWriter::from_user(vs, Vaddr(kBase + 50), sizeof data);
     auto wr = w.write(data);
     KASSERT_OK(wr);
@@ -148,13 +151,13 @@ KTEST(VmIo, BadUserPointersAreEfault) {
         auto r = VmWriter::from_user(vs, Vaddr(va), 8).write({buf, 8}, &copied);
         return r.is_error() && r.error().code() == EFAULT && copied == 0;
     };
-    KEXPECT(read_fails(kBase + 2 * kPageSize, 8));       // unmapped
-    KEXPECT(write_fails(kBase + kPageSize));             // read-only page
-    KEXPECT(read_fails(0x8, 8));                         // below kUserStart
-    KEXPECT(read_fails(kUserEnd.value(), 8));            // at kUserEnd
-    KEXPECT(read_fails(0xffff800000000000ull, 8));       // the kernel's direct map
-    KEXPECT(read_fails(0xffffffff80100000ull, 8));       // the kernel image
-    KEXPECT(write_fails(0xffffffffffffffffull));         // wraps around
+    KEXPECT(read_fails(kBase + 2 * kPageSize, 8));  // unmapped
+    KEXPECT(write_fails(kBase + kPageSize));        // read-only page
+    KEXPECT(read_fails(0x8, 8));                    // below kUserStart
+    KEXPECT(read_fails(kUserEnd.value(), 8));       // at kUserEnd
+    KEXPECT(read_fails(0xffff800000000000ull, 8));  // the kernel's direct map
+    KEXPECT(read_fails(0xffffffff80100000ull, 8));  // the kernel image
+    KEXPECT(write_fails(0xffffffffffffffffull));    // wraps around
     // A copy that runs off the end of the mapping copies what it can, then faults.
     size_t copied = 0;
     static std::byte big[3 * kPageSize];

@@ -60,7 +60,8 @@ KTEST(RwLocks, WritersExcludeReaders) {
         KASSERT_OK(t);
         tasks[i].emplace(std::move(t.value()));
     }
-    for (auto& t : tasks) KEXPECT_OK((*t)->join());
+    for (auto& t : tasks)
+        KEXPECT_OK((*t)->join());
     KEXPECT_EQ(sh.torn.load(), 0);
     KEXPECT_EQ(sh.a, 300L);
     KEXPECT_EQ(sh.c, 300L);
@@ -97,7 +98,8 @@ KTEST(Sync, CompleteAllReleasesEveryWaiter) {
     sleep_for(2 * time::kNsPerMs);
     KEXPECT_EQ(released.load(), 0);
     go.complete_all();
-    for (auto& t : tasks) KEXPECT_OK((*t)->join());
+    for (auto& t : tasks)
+        KEXPECT_OK((*t)->join());
     KEXPECT_EQ(released.load(), 4);
     KEXPECT(go.try_wait());  // complete_all stays signalled
 }
@@ -107,8 +109,7 @@ KTEST(Sync, InterruptEndsInterruptibleWaits) {
     static std::atomic<int> result{0};
     result = 0;
     auto t = spawn([] {
-        auto r = wq.wait_until([] { return false; },
-                               WaitOptions{Interruptible::kYes, kNoTimeout});
+        auto r = wq.wait_until([] { return false; }, WaitOptions{Interruptible::kYes, kNoTimeout});
         result = r.is_error() ? r.error().code() : -1;
         auto s = sleep_for_interruptible(10 * time::kNsPerSec);  // interrupted already: EINTR
         return s.is_error() && s.error().code() == EINTR ? 0 : 1;

@@ -45,7 +45,8 @@ KTEST(Tasks, YieldInterleaves) {
         KASSERT_OK(t);
         tasks[i].emplace(std::move(t.value()));
     }
-    for (auto& t : tasks) KEXPECT_OK((*t)->join());
+    for (auto& t : tasks)
+        KEXPECT_OK((*t)->join());
     KEXPECT_EQ(turns.load(), kTasks * 50);
 }
 
@@ -79,7 +80,8 @@ KTEST(Locks, SpinLockAndMutexUnderContention) {
         KASSERT_OK(t);
         tasks[i].emplace(std::move(t.value()));
     }
-    for (auto& t : tasks) KEXPECT_OK((*t)->join());
+    for (auto& t : tasks)
+        KEXPECT_OK((*t)->join());
     KEXPECT_EQ(sh.a, kTasks * 200L);
     KEXPECT_EQ(sh.b, kTasks * 200L);
 }

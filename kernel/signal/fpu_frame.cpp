@@ -2,7 +2,6 @@
 // stack, and validating what user space hands back (it goes to XRSTOR on the host).
 #include <kernel/signal/fpu_frame.h>
 
-#include <cstring>
 
 #include <kernel/syscall/user_memory.h>
 
@@ -25,12 +24,12 @@ syscall::SyscallContext user_ctx(Thread& t) {
 
 uint32_t load_u32(const std::byte* p) {
     uint32_t v;
-    memcpy(&v, p, 4);
+    __builtin_memcpy(&v, p, 4);
     return v;
 }
 uint64_t load_u64(const std::byte* p) {
     uint64_t v;
-    memcpy(&v, p, 8);
+    __builtin_memcpy(&v, p, 8);
     return v;
 }
 
@@ -60,9 +59,9 @@ ostd::Result<void> pop_fpstate(Thread& t, ostd::UserContext& ctx, uint64_t fpsta
     const size_t n = fpu.size();
     if (n < kFxsaveBytes) return ostd::Error(EINVAL, "no FPU state to restore into");
     std::byte ref[kSwBytesSize + kXsaveHeaderSize];
-    memcpy(ref, fpu.data() + kSwBytesOffset, kSwBytesSize);
+    __builtin_memcpy(ref, fpu.data() + kSwBytesOffset, kSwBytesSize);
     const bool xsave = load_u32(ref) == kMagic1;
-    if (xsave) memcpy(ref + kSwBytesSize, fpu.data() + kXsaveHeaderOffset, kXsaveHeaderSize);
+    if (xsave) __builtin_memcpy(ref + kSwBytesSize, fpu.data() + kXsaveHeaderOffset, kXsaveHeaderSize);
     const uint64_t xfeatures = xsave ? load_u64(ref + 8) : 0;
     const std::byte magic2_ref[4] = {fpu.data()[n - 4], fpu.data()[n - 3], fpu.data()[n - 2],
                                      fpu.data()[n - 1]};
@@ -72,20 +71,20 @@ ostd::Result<void> pop_fpstate(Thread& t, ostd::UserContext& ctx, uint64_t fpsta
     TRY(copy_from_user(uctx, fpstate, img, n));
     // A frame of another format (fxsave-only vs xsave, other size) is refused.
     if ((load_u32(img + kSwBytesOffset) == kMagic1) != xsave) return ostd::Error(EINVAL);
-    if (xsave && memcmp(img + kSwBytesOffset, ref, 16) != 0) return ostd::Error(EINVAL);
+    if (xsave && __builtin_memcmp(img + kSwBytesOffset, ref, 16) != 0) return ostd::Error(EINVAL);
     // Force what XRSTOR would fault on: reserved MXCSR bits, the software bytes, the xsave
     // header beyond the feature bitmap (compaction, reserved), features the CPU did not save,
     // and the trailing magic.
     uint32_t mxcsr = load_u32(img + kMxcsrOffset) & kMxcsrMask;
-    memcpy(img + kMxcsrOffset, &mxcsr, 4);
-    memcpy(img + kSwBytesOffset, ref, kSwBytesSize);
+    __builtin_memcpy(img + kMxcsrOffset, &mxcsr, 4);
+    __builtin_memcpy(img + kSwBytesOffset, ref, kSwBytesSize);
     if (xsave) {
         uint64_t bv = load_u64(img + kXsaveHeaderOffset) & xfeatures;
-        memcpy(img + kXsaveHeaderOffset + 8, ref + kSwBytesSize + 8, kXsaveHeaderSize - 8);
-        memcpy(img + kXsaveHeaderOffset, &bv, 8);
-        memcpy(img + n - 4, magic2_ref, 4);
+        __builtin_memcpy(img + kXsaveHeaderOffset + 8, ref + kSwBytesSize + 8, kXsaveHeaderSize - 8);
+        __builtin_memcpy(img + kXsaveHeaderOffset, &bv, 8);
+        __builtin_memcpy(img + n - 4, magic2_ref, 4);
     }
-    memcpy(fpu.data(), img, n);
+    __builtin_memcpy(fpu.data(), img, n);
     fpu.set_size(n);
     return ostd::ok();
 }

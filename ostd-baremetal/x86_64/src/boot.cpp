@@ -75,10 +75,13 @@ void parse_multiboot(uint32_t magic, uint64_t info_pa) {
     // Command line: QEMU passes "<kernel path> <-append text>"; drop the path.
     if (mb->flags & (1u << 2)) {
         const char* s = phys<char>(mb->cmdline);
-        while (*s && *s != ' ') ++s;
-        while (*s == ' ') ++s;
+        while (*s && *s != ' ')
+            ++s;
+        while (*s == ' ')
+            ++s;
         size_t n = 0;
-        while (s[n] && n + 1 < sizeof g_cmdline) g_cmdline[n] = s[n], ++n;
+        while (s[n] && n + 1 < sizeof g_cmdline)
+            g_cmdline[n] = s[n], ++n;
         g_cmdline[n] = 0;
         g_boot_info.command_line = std::string_view(g_cmdline, n);
     }
@@ -101,8 +104,8 @@ void parse_multiboot(uint32_t magic, uint64_t info_pa) {
     if ((mb->flags & (1u << 3)) && mb->mods_count > 0) {
         const MbModule* m = phys<MbModule>(mb->mods_addr);
         add_hole(m->start, m->end);
-        g_boot_info.initramfs = std::span<const std::byte>(
-            phys<std::byte>(m->start), m->end - m->start);
+        g_boot_info.initramfs =
+            std::span<const std::byte>(phys<std::byte>(m->start), m->end - m->start);
     }
     if (!(mb->flags & (1u << 6))) panic("the boot loader gave no memory map");
     uint64_t off = 0;
@@ -124,7 +127,8 @@ void parse_multiboot(uint32_t magic, uint64_t info_pa) {
     }
     // Sort (the loader's map is usually sorted already).
     for (size_t i = 1; i < g_nregions; ++i)
-        for (size_t j = i; j > 0 && g_regions[j - 1].base.value() > g_regions[j].base.value(); --j) {
+        for (size_t j = i; j > 0 && g_regions[j - 1].base.value() > g_regions[j].base.value();
+             --j) {
             MemoryRegion t = g_regions[j];
             g_regions[j] = g_regions[j - 1];
             g_regions[j - 1] = t;
@@ -173,7 +177,8 @@ extern "C" [[noreturn]] void bm_kmain(uint32_t magic, uint32_t info_pa) {
     idt_init();
     cpu_tables_init(0);
     g_gs_ready = true;
-    for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();
+    for (auto* f = __init_array_start; f != __init_array_end; ++f)
+        (*f)();
     serial_printf("\norrery: bare-metal x86-64 kernel, %zu symbols\n", symbol_count());
     parse_multiboot(magic, info_pa);
     lapic_init();
@@ -189,7 +194,8 @@ extern "C" [[noreturn]] void bm_kmain(uint32_t magic, uint32_t info_pa) {
     g_boot_info.random_seed = rdtsc() * 0x9E3779B97F4A7C15ull ^ g_boot_info.boot_wall_ns;
     g_boot_info.num_cpus = smp_count_cpus();
     uint64_t ram = 0;
-    for (const MemoryRegion& r : g_boot_info.memory_map) ram += r.size;
+    for (const MemoryRegion& r : g_boot_info.memory_map)
+        ram += r.size;
     serial_printf("orrery: %zu usable regions, %lu MiB usable, initramfs %zu bytes, cmdline '%s'\n",
                   g_boot_info.memory_map.size(), ram >> 20, g_boot_info.initramfs.size(),
                   g_cmdline);

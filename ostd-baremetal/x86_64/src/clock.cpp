@@ -25,14 +25,18 @@ std::atomic<bool> g_timer_running{false};
 std::atomic<uint64_t> g_deadline{UINT64_MAX};
 hal::TimerHooks g_hooks{};
 
-uint32_t lapic_read(uint32_t reg) { return g_lapic[reg / 4]; }
-void lapic_write(uint32_t reg, uint32_t v) { g_lapic[reg / 4] = v; }
+uint32_t lapic_read(uint32_t reg) {
+    return g_lapic[reg / 4];
+}
+void lapic_write(uint32_t reg, uint32_t v) {
+    g_lapic[reg / 4] = v;
+}
 
 // PIT channel 2 one-shot of `ms` milliseconds; returns when its output goes high.
 void pit_wait_ms(unsigned ms) {
     uint32_t count = 1193182u * ms / 1000u;
     outb(0x61, static_cast<uint8_t>((inb(0x61) & ~0x02) & ~0x01));  // gate low, speaker off
-    outb(0x43, 0xB0);                                                 // ch2, lo/hi, mode 0
+    outb(0x43, 0xB0);                                               // ch2, lo/hi, mode 0
     outb(0x42, static_cast<uint8_t>(count));
     outb(0x42, static_cast<uint8_t>(count >> 8));
     outb(0x61, static_cast<uint8_t>(inb(0x61) | 0x01));  // gate high: count down
@@ -69,7 +73,7 @@ void lapic_init_ap() {
 }
 
 void clock_calibrate() {
-    lapic_write(kLapicDivide, 0x3);  // divide by 16
+    lapic_write(kLapicDivide, 0x3);         // divide by 16
     lapic_write(kLapicLvtTimer, 1u << 16);  // masked one-shot
     lapic_write(kLapicInitCount, 0xffffffff);
     uint64_t t0 = rdtsc();
@@ -84,40 +88,51 @@ void clock_calibrate() {
                   g_tsc_hz / 1000, g_apic_timer_hz / 1000);
 }
 
-void lapic_eoi() { lapic_write(kLapicEoi, 0); }
-uint32_t lapic_id() { return lapic_read(kLapicId) >> 24; }
+void lapic_eoi() {
+    lapic_write(kLapicEoi, 0);
+}
+uint32_t lapic_id() {
+    return lapic_read(kLapicId) >> 24;
+}
 
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector) {
     lapic_write(kLapicIcrHi, apic_id << 24);
     lapic_write(kLapicIcrLo, vector | (1u << 14));  // fixed, assert
-    while (lapic_read(kLapicIcrLo) & (1u << 12)) __builtin_ia32_pause();
+    while (lapic_read(kLapicIcrLo) & (1u << 12))
+        __builtin_ia32_pause();
 }
 
 void lapic_send_ipi_others(uint8_t vector) {
     lapic_write(kLapicIcrHi, 0);
     lapic_write(kLapicIcrLo, vector | (1u << 14) | (3u << 18));  // all excluding self
-    while (lapic_read(kLapicIcrLo) & (1u << 12)) __builtin_ia32_pause();
+    while (lapic_read(kLapicIcrLo) & (1u << 12))
+        __builtin_ia32_pause();
 }
 
 void lapic_start_ap(uint32_t apic_id, uint8_t page) {
     lapic_write(kLapicIcrHi, apic_id << 24);
     lapic_write(kLapicIcrLo, 0x4500);  // INIT, assert
-    while (lapic_read(kLapicIcrLo) & (1u << 12)) __builtin_ia32_pause();
+    while (lapic_read(kLapicIcrLo) & (1u << 12))
+        __builtin_ia32_pause();
     udelay(10000);
     for (int i = 0; i < 2; ++i) {
         lapic_write(kLapicIcrHi, apic_id << 24);
         lapic_write(kLapicIcrLo, 0x4600u | page);  // STARTUP
-        while (lapic_read(kLapicIcrLo) & (1u << 12)) __builtin_ia32_pause();
+        while (lapic_read(kLapicIcrLo) & (1u << 12))
+            __builtin_ia32_pause();
         udelay(200);
     }
 }
 
 void udelay(uint64_t us) {
     uint64_t end = rdtsc() + g_tsc_hz / 1000000 * us;
-    while (rdtsc() < end) __builtin_ia32_pause();
+    while (rdtsc() < end)
+        __builtin_ia32_pause();
 }
 
-uint64_t tsc_hz() { return g_tsc_hz; }
+uint64_t tsc_hz() {
+    return g_tsc_hz;
+}
 uint64_t tsc_to_ns(uint64_t tsc) {
     return static_cast<uint64_t>((static_cast<unsigned __int128>(tsc) * g_tsc_mult) >> 32);
 }
@@ -137,7 +152,9 @@ void timer_irq() {
 
 namespace ostd::hal {
 
-uint64_t clock_now_ns() { return bm::tsc_to_ns(bm::rdtsc()); }
+uint64_t clock_now_ns() {
+    return bm::tsc_to_ns(bm::rdtsc());
+}
 
 void timer_start(uint64_t tick_ns, TimerHooks hooks) {
     bm::g_hooks = hooks;
@@ -150,7 +167,9 @@ void timer_start(uint64_t tick_ns, TimerHooks hooks) {
     bm::lapic_write(bm::kLapicInitCount, static_cast<uint32_t>(count));
 }
 
-void timer_set_deadline(uint64_t deadline_ns) { bm::g_deadline.store(deadline_ns); }
+void timer_set_deadline(uint64_t deadline_ns) {
+    bm::g_deadline.store(deadline_ns);
+}
 
 void timer_stop() {
     bm::g_timer_running.store(false, std::memory_order_release);

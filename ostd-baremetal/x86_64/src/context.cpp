@@ -1,5 +1,6 @@
 // Bare-metal execution contexts: a kernel stack with a guard page (kstack.cpp) and the
-// callee-saved registers pushed on it. Switching saves them, swaps rsp and pops the other context's set.
+// callee-saved registers pushed on it. Switching saves them, swaps rsp and pops the other context's
+// set.
 #include <ostd/common/panic.h>
 #include <ostd/mm/heap.h>
 
@@ -101,7 +102,7 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
     new (ctx) Context{nullptr, stack.value(), size};
     // SAFETY: the frame lies inside the fresh stack; bm_ctx_switch pops it in this order.
     auto* top = reinterpret_cast<uint64_t*>(stack.value() + size);
-    uint64_t* sp = top - 9;  // 8 mod 16, like every suspended context
+    uint64_t* sp = top - 9;                          // 8 mod 16, like every suspended context
     sp[0] = reinterpret_cast<uint64_t>(create_arg);  // r12
     sp[1] = reinterpret_cast<uint64_t>(entry);       // r13
     sp[2] = sp[3] = sp[4] = sp[5] = 0;               // r14 r15 rbx rbp

@@ -37,7 +37,8 @@ unsigned g_next = 0;
 struct Guard {
     Guard() {
         preempt_disable();
-        while (g_lock.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+        while (g_lock.exchange(true, std::memory_order_acquire))
+            __builtin_ia32_pause();
     }
     ~Guard() {
         g_lock.store(false, std::memory_order_release);
@@ -80,8 +81,7 @@ void unmap_pages(uint64_t bottom, uint64_t pages) {
 }  // namespace
 
 void kstack_area_init() {
-    bm_boot_pml4[kStackPml4Index] =
-        (reinterpret_cast<uint64_t>(g_pdpt) - kKernelVma) | kTableFlags;
+    bm_boot_pml4[kStackPml4Index] = (reinterpret_cast<uint64_t>(g_pdpt) - kKernelVma) | kTableFlags;
 }
 
 void kstack_prefill_tables(unsigned slots) {

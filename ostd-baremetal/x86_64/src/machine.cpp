@@ -13,7 +13,9 @@ namespace bm {
 BootInfo g_boot_info;
 }
 
-const BootInfo& boot_info() { return bm::g_boot_info; }
+const BootInfo& boot_info() {
+    return bm::g_boot_info;
+}
 
 }  // namespace ostd
 
@@ -27,7 +29,8 @@ void print_backtrace() {
 }
 
 [[noreturn]] static void stop_cpu() {
-    for (;;) __asm__ volatile("cli; hlt");
+    for (;;)
+        __asm__ volatile("cli; hlt");
 }
 
 void halt_on_panic() {

@@ -20,6 +20,8 @@ Paddr virt_to_phys(const void* p) {
     return Paddr(v - bm::kDirectMapBase);
 }
 
-uint64_t ram_size() { return bm::g_ram_top; }
+uint64_t ram_size() {
+    return bm::g_ram_top;
+}
 
 }  // namespace ostd::hal

@@ -43,7 +43,9 @@ int memcmp(const void* a, const void* b, size_t n) {
     return 0;
 }
 
-int bcmp(const void* a, const void* b, size_t n) { return memcmp(a, b, n); }
+int bcmp(const void* a, const void* b, size_t n) {
+    return memcmp(a, b, n);
+}
 
 void* memchr(const void* p, int c, size_t n) {
     auto* s = static_cast<const unsigned char*>(p);
@@ -54,12 +56,14 @@ void* memchr(const void* p, int c, size_t n) {
 
 size_t strlen(const char* s) {
     size_t n = 0;
-    while (s[n]) ++n;
+    while (s[n])
+        ++n;
     return n;
 }
 
 int strcmp(const char* a, const char* b) {
-    while (*a && *a == *b) ++a, ++b;
+    while (*a && *a == *b)
+        ++a, ++b;
     return static_cast<unsigned char>(*a) - static_cast<unsigned char>(*b);
 }
 
@@ -73,23 +77,37 @@ int strncmp(const char* a, const char* b, size_t n) {
 
 // Global objects are never destroyed (the machine powers off), so registration is a no-op.
 void* __dso_handle = nullptr;
-int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
-int atexit(void (*)()) { return 0; }
+int __cxa_atexit(void (*)(void*), void*, void*) {
+    return 0;
+}
+int atexit(void (*)()) {
+    return 0;
+}
 
-void __cxa_pure_virtual() { ostd::panic("pure virtual function called"); }
+void __cxa_pure_virtual() {
+    ostd::panic("pure virtual function called");
+}
 
 }  // extern "C"
 
 namespace std {
 const nothrow_t nothrow{};
 // libstdc++ throws from these in hosted builds; the kernel dialect has no exceptions.
-[[noreturn]] void __throw_bad_function_call() { ostd::panic("empty std::function called"); }
-[[noreturn]] void __throw_bad_alloc() { ostd::panic("std::bad_alloc"); }
-[[noreturn]] void __throw_length_error(const char* what) { ostd::panic("length_error: %s", what); }
+[[noreturn]] void __throw_bad_function_call() {
+    ostd::panic("empty std::function called");
+}
+[[noreturn]] void __throw_bad_alloc() {
+    ostd::panic("std::bad_alloc");
+}
+[[noreturn]] void __throw_length_error(const char* what) {
+    ostd::panic("length_error: %s", what);
+}
 [[noreturn]] void __throw_out_of_range_fmt(const char* what, ...) {
     ostd::panic("out_of_range: %s", what);
 }
-[[noreturn]] void __throw_bad_optional_access() { ostd::panic("bad optional access"); }
+[[noreturn]] void __throw_bad_optional_access() {
+    ostd::panic("bad optional access");
+}
 [[noreturn]] void __throw_bad_variant_access(const char* what) {
     ostd::panic("bad variant access: %s", what);
 }
@@ -102,7 +120,9 @@ void* operator new(size_t size) {
     if (!p) ostd::panic("operator new(%zu): out of memory", size);
     return p;
 }
-void* operator new[](size_t size) { return operator new(size); }
+void* operator new[](size_t size) {
+    return operator new(size);
+}
 void* operator new(size_t size, std::align_val_t align) {
     void* p = ostd::heap::alloc(size ? size : 1, static_cast<size_t>(align));
     if (!p) ostd::panic("operator new(%zu, align): out of memory", size);
@@ -117,10 +137,24 @@ void* operator new[](size_t size, const std::nothrow_t&) noexcept {
 void* operator new(size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return ostd::heap::alloc(size ? size : 1, static_cast<size_t>(align));
 }
-void operator delete(void* p) noexcept { ostd::heap::free(p); }
-void operator delete[](void* p) noexcept { ostd::heap::free(p); }
-void operator delete(void* p, size_t) noexcept { ostd::heap::free(p); }
-void operator delete[](void* p, size_t) noexcept { ostd::heap::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { ostd::heap::free(p); }
-void operator delete(void* p, size_t, std::align_val_t) noexcept { ostd::heap::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { ostd::heap::free(p); }
+void operator delete(void* p) noexcept {
+    ostd::heap::free(p);
+}
+void operator delete[](void* p) noexcept {
+    ostd::heap::free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+    ostd::heap::free(p);
+}
+void operator delete[](void* p, size_t) noexcept {
+    ostd::heap::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+    ostd::heap::free(p);
+}
+void operator delete(void* p, size_t, std::align_val_t) noexcept {
+    ostd::heap::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+    ostd::heap::free(p);
+}

@@ -1,7 +1,10 @@
-// 16550 UART on COM1 (0x3f8), polled: the console and the diagnostics channel on bare metal.
-// Writers are serialised by a raw spin flag so lines from different CPUs do not interleave
-// mid-write; a panic on the CPU holding it writes anyway rather than deadlock.
+// 16550 UART on COM1 (0x3f8): the console and the diagnostics channel on bare metal. Output is
+// polled; writers are serialised by a spin flag so lines from different CPUs do not interleave
+// mid-write (a panic on the CPU holding it writes anyway rather than deadlock). Input below.
 #include <atomic>
+#include <cstdarg>
+
+#include <ostd/common/format.h>
 
 #include "hal/console.h"
 #include "serial.h"
@@ -40,9 +43,8 @@ void serial_write(const char* s, size_t n) {
     bool nested = g_owner.load(std::memory_order_relaxed) == me;
     if (!nested) {
         int expected = -1;
-        for (unsigned spins = 0; !g_owner.compare_exchange_weak(expected, me,
-                                                                std::memory_order_acquire);
-             ++spins) {
+        for (unsigned spins = 0;
+             !g_owner.compare_exchange_weak(expected, me, std::memory_order_acquire); ++spins) {
             expected = -1;
             if (spins > 50000000) break;  // A CPU died holding it (panic): write regardless.
             __builtin_ia32_pause();
@@ -60,14 +62,14 @@ void serial_write(const char* s, size_t n) {
 
 namespace ostd::hal {
 
-void console_write(const char* s, size_t n) { bm::serial_write(s, n); }
-void diag_write(const char* s, size_t n) { bm::serial_write(s, n); }
+void console_write(const char* s, size_t n) {
+    bm::serial_write(s, n);
+}
+void diag_write(const char* s, size_t n) {
+    bm::serial_write(s, n);
+}
 
 }  // namespace ostd::hal
-
-#include <cstdarg>
-
-#include <ostd/common/format.h>
 
 namespace ostd::bm {
 
@@ -84,8 +86,8 @@ void serial_printf(const char* fmt, ...) {
 
 // Console input: the UART receiver, drained into a ring buffer by its interrupt (through the
 // I/O APIC, to the BSP) and on every timer tick (BSP as well: one producer CPU, and interrupts are
-// off in handlers, so never two at once); readers are serialised by a spin flag. A serial line never ends, so input is never
-// closed, and it has no window size.
+// off in handlers, so never two at once); readers are serialised by a spin flag. A serial line
+// never ends, so input is never closed, and it has no window size.
 namespace ostd::bm {
 namespace {
 
@@ -130,20 +132,28 @@ bool console_input_start(void (*on_event)()) {
 }
 
 size_t console_input_read(char* buf, size_t n) {
-    while (bm::g_read_lock.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    while (bm::g_read_lock.exchange(true, std::memory_order_acquire))
+        __builtin_ia32_pause();
     size_t head = bm::g_head.load(std::memory_order_relaxed);
     size_t tail = bm::g_tail.load(std::memory_order_acquire);
     size_t got = 0;
-    while (got < n && head != tail) buf[got++] = bm::g_ring[head++ % bm::kRing];
+    while (got < n && head != tail)
+        buf[got++] = bm::g_ring[head++ % bm::kRing];
     bm::g_head.store(head, std::memory_order_release);
     bm::g_read_lock.store(false, std::memory_order_release);
     return got;
 }
 
-bool console_input_closed() { return false; }
+bool console_input_closed() {
+    return false;
+}
 
-bool console_window_size(uint16_t*, uint16_t*) { return false; }
+bool console_window_size(uint16_t*, uint16_t*) {
+    return false;
+}
 
-bool console_is_terminal(bool) { return true; }
+bool console_is_terminal(bool) {
+    return true;
+}
 
 }  // namespace ostd::hal

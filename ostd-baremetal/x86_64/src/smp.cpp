@@ -27,8 +27,8 @@ constexpr size_t kApStackSize = 64 << 10;
 uint32_t g_apic_ids[kMaxCpus];
 uint64_t g_ioapic_pa = 0;
 uint32_t g_ioapic_gsi_base = 0;
-uint32_t g_com1_gsi = 4;         // ISA IRQ 4 unless the MADT overrides it
-uint16_t g_com1_flags = 0;       // MPS INTI flags of the override (0: bus default)
+uint32_t g_com1_gsi = 4;    // ISA IRQ 4 unless the MADT overrides it
+uint16_t g_com1_flags = 0;  // MPS INTI flags of the override (0: bus default)
 unsigned g_ncpus = 1;
 std::atomic<bool> g_ap_online{false};
 
@@ -40,7 +40,8 @@ const T* phys(uint64_t pa) {
 
 bool checksum_ok(const unsigned char* p, size_t n) {
     unsigned char sum = 0;
-    for (size_t i = 0; i < n; ++i) sum = static_cast<unsigned char>(sum + p[i]);
+    for (size_t i = 0; i < n; ++i)
+        sum = static_cast<unsigned char>(sum + p[i]);
     return sum == 0;
 }
 
@@ -111,8 +112,8 @@ bool ioapic_route_com1(uint8_t vector) {
     // SAFETY: the I/O APIC's registers lie below 4 GiB, in the direct map.
     auto* regs = reinterpret_cast<volatile uint32_t*>(kDirectMapBase + g_ioapic_pa);
     uint32_t pin = g_com1_gsi - g_ioapic_gsi_base;
-    uint32_t low = vector;  // fixed delivery, physical destination, unmasked
-    if ((g_com1_flags & 3) == 3) low |= 1u << 13;         // active low
+    uint32_t low = vector;                         // fixed delivery, physical destination, unmasked
+    if ((g_com1_flags & 3) == 3) low |= 1u << 13;  // active low
     if (((g_com1_flags >> 2) & 3) == 3) low |= 1u << 15;  // level triggered
     regs[0] = 0x10 + 2 * pin + 1;
     regs[4] = g_percpu[0].apic_id << 24;  // to the BSP
@@ -133,7 +134,8 @@ extern "C" [[noreturn]] void bm_ap_main(uint64_t cpu) {
     g_percpu[cpu].online = true;
     g_ap_online.store(true, std::memory_order_release);
     detail::Sched::cpu_main(static_cast<unsigned>(cpu));
-    for (;;) __asm__ volatile("cli; hlt");
+    for (;;)
+        __asm__ volatile("cli; hlt");
 }
 
 void smp_boot_aps() {
@@ -154,7 +156,8 @@ void smp_boot_aps() {
         uint64_t deadline = rdtsc() + tsc_hz();  // one second
         while (!g_ap_online.load(std::memory_order_acquire) && rdtsc() < deadline)
             __builtin_ia32_pause();
-        if (!g_ap_online.load()) panic("smp: CPU %u (APIC id %u) did not come up", cpu, g_apic_ids[cpu]);
+        if (!g_ap_online.load())
+            panic("smp: CPU %u (APIC id %u) did not come up", cpu, g_apic_ids[cpu]);
         g_num_cpus_online = cpu + 1;
     }
     serial_printf("smp: %u CPUs online\n", g_num_cpus_online);

@@ -48,7 +48,10 @@ void symbolize(uint64_t addr, char* buf, size_t size) {
         size_t lo = 0, hi = h->count;  // find the last entry with e.addr <= addr
         while (hi - lo > 1) {
             size_t mid = (lo + hi) / 2;
-            if (e[mid].addr <= addr) lo = mid; else hi = mid;
+            if (e[mid].addr <= addr)
+                lo = mid;
+            else
+                hi = mid;
         }
         if (e[lo].addr <= addr && addr - e[lo].addr < (1u << 20)) {
             const char* name = reinterpret_cast<const char*>(h) + e[lo].name;

@@ -31,7 +31,8 @@ void flush_local(uint64_t start, uint64_t len) {
         __asm__ volatile("mov %0, %%cr4" ::"r"(cr4) : "memory");
         return;
     }
-    for (uint64_t va = start & ~0xfffull; va < start + len; va += 4096) invlpg(va);
+    for (uint64_t va = start & ~0xfffull; va < start + len; va += 4096)
+        invlpg(va);
 }
 
 void shootdown(uint64_t start, uint64_t len) {
@@ -48,7 +49,8 @@ void shootdown(uint64_t start, uint64_t len) {
     g_acked[me].store(gen);
     lapic_send_ipi_others(kVecTlb);
     for (unsigned c = 0; c < n; ++c)
-        while (g_acked[c].load(std::memory_order_acquire) < gen) __builtin_ia32_pause();
+        while (g_acked[c].load(std::memory_order_acquire) < gen)
+            __builtin_ia32_pause();
     g_shoot_lock.store(false, std::memory_order_release);
 }
 

@@ -41,14 +41,38 @@ constexpr size_t kIstSize = 16384;
 alignas(16) unsigned char g_df_stacks[kMaxCpus][kIstSize];
 alignas(16) unsigned char g_nmi_stacks[kMaxCpus][kIstSize];
 
-const char* const kExceptionNames[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
-    "coprocessor overrun", "#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-    "#GP general protection", "#PF page fault", "reserved", "#MF x87 error",
-    "#AC alignment check", "#MC machine check", "#XM SIMD error", "#VE virtualization",
-    "#CP control protection", "reserved", "reserved", "reserved", "reserved", "reserved",
-    "reserved", "#HV", "#VC", "#SX security", "reserved"};
+const char* const kExceptionNames[32] = {"#DE divide error",
+                                         "#DB debug",
+                                         "NMI",
+                                         "#BP breakpoint",
+                                         "#OF overflow",
+                                         "#BR bound range",
+                                         "#UD invalid opcode",
+                                         "#NM device not available",
+                                         "#DF double fault",
+                                         "coprocessor overrun",
+                                         "#TS invalid TSS",
+                                         "#NP segment not present",
+                                         "#SS stack fault",
+                                         "#GP general protection",
+                                         "#PF page fault",
+                                         "reserved",
+                                         "#MF x87 error",
+                                         "#AC alignment check",
+                                         "#MC machine check",
+                                         "#XM SIMD error",
+                                         "#VE virtualization",
+                                         "#CP control protection",
+                                         "reserved",
+                                         "reserved",
+                                         "reserved",
+                                         "reserved",
+                                         "reserved",
+                                         "reserved",
+                                         "#HV",
+                                         "#VC",
+                                         "#SX security",
+                                         "reserved"};
 
 }  // namespace
 
@@ -111,7 +135,8 @@ void cpu_tables_init(unsigned cpu) {
     // and, while user code runs, the lower half of that user space's root. Then global pages on
     // (toggling PGE also drops every TLB entry of the boot identity map).
     pc.shadow_pml4 = g_shadow_pml4[cpu];
-    for (unsigned i = 256; i < 512; ++i) pc.shadow_pml4[i] = bm_boot_pml4[i];
+    for (unsigned i = 256; i < 512; ++i)
+        pc.shadow_pml4[i] = bm_boot_pml4[i];
     write_cr3(reinterpret_cast<uint64_t>(pc.shadow_pml4) - kKernelVma);
     uint64_t cr4;
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
@@ -130,14 +155,11 @@ void dump_frame(const TrapFrame& f) {
     serial_printf("  rip %016lx  %s\n", f.rip, sym);
     serial_printf("  rsp %016lx  rflags %08lx  cs %02lx  ss %02lx  error %#lx\n", f.rsp, f.rflags,
                   f.cs, f.ss, f.error);
-    serial_printf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", f.rax, f.rbx, f.rcx,
-                  f.rdx);
-    serial_printf("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", f.rsi, f.rdi, f.rbp,
-                  f.r8);
-    serial_printf("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", f.r9, f.r10, f.r11,
-                  f.r12);
-    serial_printf("  r13 %016lx  r14 %016lx  r15 %016lx  cr2 %016lx  cr3 %016lx\n", f.r13,
-                  f.r14, f.r15, read_cr2(), read_cr3());
+    serial_printf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", f.rax, f.rbx, f.rcx, f.rdx);
+    serial_printf("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", f.rsi, f.rdi, f.rbp, f.r8);
+    serial_printf("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", f.r9, f.r10, f.r11, f.r12);
+    serial_printf("  r13 %016lx  r14 %016lx  r15 %016lx  cr2 %016lx  cr3 %016lx\n", f.r13, f.r14,
+                  f.r15, read_cr2(), read_cr3());
     serial_printf("  backtrace (from the faulting frame):\n");
     print_backtrace_from(f.rbp);
 }
@@ -150,11 +172,11 @@ extern "C" void bm_trap(TrapFrame* f) {
         serial_printf("\n*** kernel CPU exception %lu: %s on CPU %ld", v, kind, this_cpu_id());
         if (v == 14) {
             uint64_t cr2 = read_cr2();
-            serial_printf(" at address %#lx (%s, %s, %s)", cr2,
-                          (f->error & 1) ? "protection violation" : "page not present",
-                          (f->error & 2) ? "write" : ((f->error & 16) ? "instruction fetch"
-                                                                      : "read"),
-                          (f->error & 4) ? "user" : "kernel");
+            serial_printf(
+                " at address %#lx (%s, %s, %s)", cr2,
+                (f->error & 1) ? "protection violation" : "page not present",
+                (f->error & 2) ? "write" : ((f->error & 16) ? "instruction fetch" : "read"),
+                (f->error & 4) ? "user" : "kernel");
         }
         if (v == 8 && kstack_is_guard(f->rsp - 8))
             serial_printf(" -- kernel stack overflow (rsp %#lx is in a stack guard page)", f->rsp);

@@ -42,14 +42,15 @@ static_assert(sizeof(Tss) == 104);
 /// Per-CPU data, reached through GS base in kernel mode. The first fields are read by assembly
 /// with %gs-relative loads at fixed offsets: keep their order.
 struct alignas(64) PerCpu {
-    PerCpu* self;            // %gs:0
-    int64_t id;              // %gs:8
-    uint64_t scratch_rsp;    // %gs:16 user rsp while entering the kernel through syscall
-    uint64_t kernel_rsp;     // %gs:24 kernel stack for entries from user mode (== TSS rsp0)
-    uint64_t* tss_rsp0;      // %gs:32 &tss.rsp[0]
-    void* current_user;      // the UserMode running on this CPU, if any
-    uint64_t* shadow_pml4;   // this CPU's top-level table: kernel half + the user root's lower half
-    uint64_t active_root;    // the user page-table root loaded into the shadow, or 0
+    PerCpu* self;           // %gs:0
+    int64_t id;             // %gs:8
+    uint64_t scratch_rsp;   // %gs:16 user rsp while entering the kernel through syscall
+    uint64_t kernel_rsp;    // %gs:24 kernel stack for entries from user mode (== TSS rsp0)
+    uint64_t* tss_rsp0;     // %gs:32 &tss.rsp[0]
+    void* current_user;     // the UserMode running on this CPU, if any
+    uint64_t* shadow_pml4;  // this CPU's top-level table: kernel half + the user root's lower half
+    uint64_t active_root;   // the user page-table root loaded into the shadow, or 0
+    const void* pending;    // the scheduler pending word this CPU idles on (kick target)
     uint32_t apic_id;
     bool online;
     uint64_t gdt[8];

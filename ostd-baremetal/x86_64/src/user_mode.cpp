@@ -66,14 +66,23 @@ UserMode& running_user() {
 
 ExceptionKind kind_of(uint64_t vector) {
     switch (vector) {
-        case 0: return ExceptionKind::kDivideError;
-        case 1: return ExceptionKind::kDebug;
-        case 3: return ExceptionKind::kBreakpoint;
-        case 6: return ExceptionKind::kInvalidOpcode;
-        case 14: return ExceptionKind::kPageFault;
-        case 17: return ExceptionKind::kAlignmentCheck;
-        case 16: case 19: return ExceptionKind::kFpuError;
-        default: return ExceptionKind::kGeneralProtection;
+        case 0:
+            return ExceptionKind::kDivideError;
+        case 1:
+            return ExceptionKind::kDebug;
+        case 3:
+            return ExceptionKind::kBreakpoint;
+        case 6:
+            return ExceptionKind::kInvalidOpcode;
+        case 14:
+            return ExceptionKind::kPageFault;
+        case 17:
+            return ExceptionKind::kAlignmentCheck;
+        case 16:
+        case 19:
+            return ExceptionKind::kFpuError;
+        default:
+            return ExceptionKind::kGeneralProtection;
     }
 }
 
@@ -135,9 +144,10 @@ ReturnReason UserMode::execute(bool (*has_kernel_event)(void*), void* arg) {
         bm::PerCpu& pc = bm::g_percpu[bm::this_cpu_id()];
         // SAFETY: the root is a live page-table frame of space_ (the caller keeps it alive while
         // this runs); only its lower-half entries are copied, the kernel half stays ours.
-        const auto* root = reinterpret_cast<const uint64_t*>(bm::kDirectMapBase +
-                                                              space_->root_paddr().value());
-        for (unsigned i = 0; i < 256; ++i) pc.shadow_pml4[i] = root[i];
+        const auto* root =
+            reinterpret_cast<const uint64_t*>(bm::kDirectMapBase + space_->root_paddr().value());
+        for (unsigned i = 0; i < 256; ++i)
+            pc.shadow_pml4[i] = root[i];
         pc.active_root = space_->root_paddr().value();
         bm::write_cr3(reinterpret_cast<uint64_t>(pc.shadow_pml4) - bm::kKernelVma);
         pc.current_user = this;
@@ -168,14 +178,16 @@ ReturnReason UserMode::execute(bool (*has_kernel_event)(void*), void* arg) {
             bm::serial_printf("boot-time: first user instruction %lu us after entry (rip %#lx)\n",
                               bm::tsc_to_ns(bm::rdtsc() - bm::g_tsc_entry) / 1000, f.rip);
         }
-        (f.vector ? bm::g_sysret_entries : bm::g_iret_entries).fetch_add(1, std::memory_order_relaxed);
+        (f.vector ? bm::g_sysret_entries : bm::g_iret_entries)
+            .fetch_add(1, std::memory_order_relaxed);
         uint64_t why = bm_user_enter(&f);
         // Back in the kernel, interrupts off, same CPU (nothing could switch us while away).
         __asm__ volatile("fxsave64 %0" : "=m"(engine_->fx));
         engine_->fx_valid = true;
         bm::PerCpu& back = bm::g_percpu[bm::this_cpu_id()];
         back.current_user = nullptr;
-        for (unsigned i = 0; i < 256; ++i) back.shadow_pml4[i] = 0;
+        for (unsigned i = 0; i < 256; ++i)
+            back.shadow_pml4[i] = 0;
         back.active_root = 0;
         bm::write_cr3(reinterpret_cast<uint64_t>(back.shadow_pml4) - bm::kKernelVma);
         bm::sti();

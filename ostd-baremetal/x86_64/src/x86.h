@@ -6,9 +6,15 @@
 
 namespace ostd::bm {
 
-inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
-inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+inline void outb(uint16_t port, uint8_t v) {
+    __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+inline void outw(uint16_t port, uint16_t v) {
+    __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+inline void outl(uint16_t port, uint32_t v) {
+    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
 inline uint8_t inb(uint16_t port) {
     uint8_t v;
     __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
@@ -41,19 +47,26 @@ inline uint64_t read_cr3() {
     __asm__ volatile("mov %%cr3, %0" : "=r"(v));
     return v;
 }
-inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
-inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+inline void write_cr3(uint64_t v) {
+    __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
+}
+inline void invlpg(uint64_t va) {
+    __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
 
-inline void cli() { __asm__ volatile("cli" ::: "memory"); }
-inline void sti() { __asm__ volatile("sti" ::: "memory"); }
+inline void cli() {
+    __asm__ volatile("cli" ::: "memory");
+}
+inline void sti() {
+    __asm__ volatile("sti" ::: "memory");
+}
 inline bool irqs_enabled() {
     uint64_t f;
     __asm__ volatile("pushfq; popq %0" : "=r"(f));
     return f & (1u << 9);
 }
 
-inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t* a, uint32_t* b, uint32_t* c,
-                  uint32_t* d) {
+inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t* a, uint32_t* b, uint32_t* c, uint32_t* d) {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 

@@ -51,6 +51,7 @@ long long show(const T& v) {
 
 }  // namespace ostd::ktest
 
+// clang-format off
 #define ORRERY_KTEST_FN(suite, name) ktest_##suite##_##name
 
 #if defined(ORRERY_BAREMETAL)
@@ -107,3 +108,4 @@ long long show(const T& v) {
 #define KEXPECT_ERRNO(r, e)                                                                    \
     ORRERY_KCHECK((r).is_error() && (r).error().code() == (e), (void)0,                        \
                   "expected %s to fail with %s", #r, #e)
+// clang-format on

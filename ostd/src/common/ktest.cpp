@@ -53,8 +53,12 @@ void fail(const char* file, int line, const char* fmt, ...) {
     out("%s:%d: Failure: %s\n", file, line, msg);
 }
 
-unsigned failures() { return g_failures.load(std::memory_order_relaxed); }
-void reset() { g_failures.store(0, std::memory_order_relaxed); }
+unsigned failures() {
+    return g_failures.load(std::memory_order_relaxed);
+}
+void reset() {
+    g_failures.store(0, std::memory_order_relaxed);
+}
 
 int run_all(std::string_view filter) {
     const Case* begin = __start_ktests;
