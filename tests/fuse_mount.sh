@@ -125,6 +125,9 @@ check symlink ln -s attr "$mnt/data/sym"
 check hardlink ln "$f" "$mnt/data/hard"
 [ "$(stat -c '%h %i' "$f")" = "$(stat -c '%h %i' "$mnt/data/hard")" ] &&
   [ "$(stat -c %h "$f")" = 2 ] && ok link_count || bad link_count
+echo linked > "$mnt/data/la"; ln "$mnt/data/la" "$mnt/data/lb"; stat "$mnt/data/la" >/dev/null
+rm "$mnt/data/la"
+[ "$(cat "$mnt/data/lb")" = linked ] && ok unlink_one_link || bad unlink_one_link
 check mkfifo mkfifo "$mnt/data/fifo"
 [ "$(stat -c %F "$mnt/data/fifo")" = fifo ] && ok fifo_type || bad fifo_type
 check statfs stat -f "$mnt/data"

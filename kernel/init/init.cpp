@@ -130,7 +130,8 @@ int run_init(const ostd::BootInfo& boot) {
     fs::exporter::stop_service();
     shutdown_processes();
     if ((status & 0x7f) == 0) return (status >> 8) & 0xff;
-    ostd::log(ostd::LogLevel::kWarn, "init killed by signal %d", status & 0x7f);
+    if (!fs::exporter::shutdown_requested())  // an unmount ends init on purpose
+        ostd::log(ostd::LogLevel::kWarn, "init killed by signal %d", status & 0x7f);
     return 128 + (status & 0x7f);
 }
 

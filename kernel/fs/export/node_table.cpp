@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include <kernel/fs/types.h>
+
 namespace kernel::fs::exporter {
 namespace {
 constexpr uint32_t kTombstone = UINT32_MAX;
@@ -18,8 +20,8 @@ uint64_t NodeTable::hash_of(const Mount* m, const Inode* i) {
 
 const NodeTable::Slot* NodeTable::slot_for(uint64_t id) const {
     uint64_t index = (id & 0xffffffffu);
-    if (index == 0 || index > slots_.size()) return nullptr;
-    const Slot& s = slots_[index - 1];
+    if (index == 0 || index > nslots_) return nullptr;
+    const Slot& s = slot(index - 1);
     if (!s.mnt || s.generation != uint32_t(id >> 32)) return nullptr;
     return &s;
 }
@@ -31,7 +33,7 @@ uint32_t NodeTable::find_locked(const Mount* m, const Inode* inode) const {
         uint32_t b = buckets_[i];
         if (b == 0) return 0;
         if (b == kTombstone) continue;
-        const Slot& s = slots_[b - 1];
+        const Slot& s = slot(b - 1);
         if (s.mnt.ptr() == m && &s.dentry->inode() == inode) return b;
     }
 }
@@ -42,7 +44,7 @@ ostd::Result<void> NodeTable::rehash_locked(size_t n) {
     for (size_t i = 0; i < buckets_.size(); ++i) {
         uint32_t b = buckets_[i];
         if (b == 0 || b == kTombstone) continue;
-        const Slot& s = slots_[b - 1];
+        const Slot& s = slot(b - 1);
         size_t j = hash_of(s.mnt.ptr(), &s.dentry->inode()) & (n - 1);
         while (fresh[j] != 0)
             j = (j + 1) & (n - 1);
@@ -61,7 +63,7 @@ ostd::Result<void> NodeTable::hash_insert_locked(uint32_t index) {
             n *= 2;
         TRY(rehash_locked(n));
     }
-    const Slot& s = slots_[index];
+    const Slot& s = slot(index);
     size_t mask = buckets_.size() - 1;
     size_t i = hash_of(s.mnt.ptr(), &s.dentry->inode()) & mask;
     while (buckets_[i] != 0 && buckets_[i] != kTombstone)
@@ -73,7 +75,7 @@ ostd::Result<void> NodeTable::hash_insert_locked(uint32_t index) {
 }
 
 void NodeTable::hash_erase_locked(uint32_t index) {
-    const Slot& s = slots_[index];
+    const Slot& s = slot(index);
     size_t mask = buckets_.size() - 1;
     for (size_t i = hash_of(s.mnt.ptr(), &s.dentry->inode()) & mask;; i = (i + 1) & mask) {
         if (buckets_[i] == index + 1) {
@@ -85,15 +87,26 @@ void NodeTable::hash_erase_locked(uint32_t index) {
     }
 }
 
+ostd::Result<void> NodeTable::add_slot_locked() {
+    if (nslots_ == chunks_.size() * kChunk) {
+        auto chunk = TRY(ostd::try_make_box<Chunk>());
+        TRY(chunks_.push_back(std::move(chunk)));
+    }
+    slot(nslots_) = Slot{};
+    ++nslots_;
+    return ostd::ok();
+}
+
 ostd::Result<void> NodeTable::reset(Path root) {
     clear();
     ostd::MutexGuard g(lock_);
-    TRY(slots_.resize(1));
-    slots_[0].mnt = std::move(root.mnt);
-    slots_[0].dentry = std::move(root.dentry);
-    slots_[0].lookups = 1;
+    TRY(add_slot_locked());
+    slot(0).mnt = std::move(root.mnt);
+    slot(0).dentry = std::move(root.dentry);
+    slot(0).lookups = 1;
     if (auto r = hash_insert_locked(0); r.is_error()) {
-        slots_.clear();
+        chunks_.clear();
+        nslots_ = 0;
         return r;
     }
     return ostd::ok();
@@ -102,27 +115,29 @@ ostd::Result<void> NodeTable::reset(Path root) {
 ostd::Result<uint64_t> NodeTable::ref(const Path& p) {
     ostd::MutexGuard g(lock_);
     if (uint32_t b = find_locked(p.mnt.ptr(), &p.inode())) {
-        Slot& s = slots_[b - 1];
+        Slot& s = slot(b - 1);
         if (b != 1) ++s.lookups;
-        if (s.dentry.ptr() != p.dentry.ptr()) s.dentry = p.dentry;  // same hash: same inode
+        if (s.dentry.ptr() != p.dentry.ptr()) {  // another name of the same inode
+            remember_alias(s, s.dentry.to_ref());
+            s.dentry = p.dentry;
+        }
         return id_of(b - 1, s.generation);
     }
     uint32_t index;
     if (free_head_ != 0) {
         index = free_head_ - 1;
     } else {
-        if (slots_.size() >= 0xfffffff0u) return ostd::Error(ENOMEM, "node ids exhausted");
-        TRY(slots_.resize(slots_.size() + 1));
-        index = uint32_t(slots_.size() - 1);
-        slots_[index].next_free = 0;
+        if (nslots_ >= 0xfffffff0u) return ostd::Error(ENOMEM, "node ids exhausted");
+        TRY(add_slot_locked());
+        index = uint32_t(nslots_ - 1);
     }
-    Slot& s = slots_[index];
+    Slot& s = slot(index);
     s.mnt = p.mnt;
     s.dentry = p.dentry;
     if (auto r = hash_insert_locked(index); r.is_error()) {
         s.mnt = nullptr;
         s.dentry = nullptr;
-        if (free_head_ == 0) slots_.pop_back();
+        if (free_head_ == 0) --nslots_;  // the slot stays allocated in its chunk, free
         return r.error();
     }
     if (free_head_ == index + 1) free_head_ = s.next_free;
@@ -131,10 +146,24 @@ ostd::Result<uint64_t> NodeTable::ref(const Path& p) {
     return id_of(index, s.generation);
 }
 
+void NodeTable::remember_alias(Slot& s, ostd::Ref<Dentry> d) {
+    constexpr size_t kMaxAliases = 8;
+    for (size_t i = 0; i < s.aliases.size(); ++i)
+        if (s.aliases[i].ptr() == d.ptr()) return;
+    if (s.aliases.size() >= kMaxAliases) s.aliases.erase(0);
+    (void)s.aliases.push_back(std::move(d));  // best effort: without it only the newest name
+}
+
 ostd::Result<Path> NodeTable::get(uint64_t id) const {
     ostd::MutexGuard g(lock_);
     const Slot* s = slot_for(id);
     if (!s) return ostd::Error(ESTALE, "unknown node id");
+    if (s->aliases.size() == 0) return Path{s->mnt.to_ref(), s->dentry.to_ref()};
+    ostd::MutexGuard t(tree_lock());
+    if (s->dentry->is_dead()) {
+        for (size_t i = 0; i < s->aliases.size(); ++i)
+            if (!s->aliases[i]->is_dead()) return Path{s->mnt.to_ref(), s->aliases[i]};
+    }
     return Path{s->mnt.to_ref(), s->dentry.to_ref()};
 }
 
@@ -144,7 +173,7 @@ void NodeTable::forget(uint64_t id, uint64_t n) {
     const Slot* cs = slot_for(id);
     if (!cs) return;
     uint32_t index = uint32_t(id & 0xffffffffu) - 1;
-    Slot& s = slots_[index];
+    Slot& s = slot(index);
     if (s.lookups > n) {
         s.lookups -= n;
         return;
@@ -152,6 +181,7 @@ void NodeTable::forget(uint64_t id, uint64_t n) {
     hash_erase_locked(index);
     s.mnt = nullptr;
     s.dentry = nullptr;
+    s.aliases.clear();
     s.lookups = 0;
     ++s.generation;
     s.next_free = free_head_;
@@ -171,7 +201,8 @@ uint64_t NodeTable::lookups(uint64_t id) const {
 
 void NodeTable::clear() {
     ostd::MutexGuard g(lock_);
-    slots_.clear();
+    chunks_.clear();
+    nslots_ = 0;
     buckets_.clear();
     used_buckets_ = 0;
     live_ = 0;

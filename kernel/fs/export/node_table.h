@@ -25,7 +25,9 @@ public:
     /// The id of `p`'s file with its lookup count raised by one (a new id with count 1 if the
     /// file was not known); the id's Path becomes `p`. The root's count is not tracked. ENOMEM.
     ostd::Result<uint64_t> ref(const Path& p);
-    /// The Path an id names. ESTALE for ids never handed out or already forgotten.
+    /// The Path an id names: its latest name, or another live name of the file (hard link)
+    /// when that one was removed. ESTALE for ids never handed out or already forgotten. Takes
+    /// tree_lock() after this table's lock for files with several names.
     ostd::Result<Path> get(uint64_t id) const;
     /// Drops `n` lookups of `id`; the id is gone when none remain. Unknown ids and the root
     /// are ignored (FUSE sends forgets after failed requests too).
@@ -39,8 +41,10 @@ public:
 
 private:
     struct Slot {
-        ostd::RefPtr<Mount> mnt;  // null: free
-        ostd::RefPtr<Dentry> dentry;
+        ostd::RefPtr<Mount> mnt;      // null: free
+        ostd::RefPtr<Dentry> dentry;  // the name the file was last reached by
+        // Other names seen (hard links), so the node keeps a name when `dentry` is unlinked.
+        ostd::Vector<ostd::Ref<Dentry>> aliases;
         uint64_t lookups = 0;
         uint32_t generation = 0;
         uint32_t next_free = 0;  // index + 1 of the next free slot, 0 = none
@@ -54,10 +58,25 @@ private:
     uint32_t find_locked(const Mount* m, const Inode* i) const ORRERY_REQUIRES(lock_);
     ostd::Result<void> hash_insert_locked(uint32_t index) ORRERY_REQUIRES(lock_);
     void hash_erase_locked(uint32_t index) ORRERY_REQUIRES(lock_);
+    static void remember_alias(Slot& s, ostd::Ref<Dentry> d);
     ostd::Result<void> rehash_locked(size_t buckets) ORRERY_REQUIRES(lock_);
 
     mutable ostd::Mutex lock_;
-    ostd::Vector<Slot> slots_ ORRERY_GUARDED_BY(lock_);
+    // Slots live in fixed chunks so the table never needs one huge contiguous block (the
+    // kernel heap's largest is 4 MiB) and a slot never moves.
+    static constexpr size_t kChunk = 256;
+    struct Chunk {
+        Slot slots[kChunk];
+    };
+    Slot& slot(size_t i) ORRERY_REQUIRES(lock_) { return chunks_[i / kChunk]->slots[i % kChunk]; }
+    const Slot& slot(size_t i) const ORRERY_REQUIRES(lock_) {
+        return chunks_[i / kChunk]->slots[i % kChunk];
+    }
+    /// Appends a free slot. ENOMEM.
+    ostd::Result<void> add_slot_locked() ORRERY_REQUIRES(lock_);
+
+    ostd::Vector<ostd::Box<Chunk>> chunks_ ORRERY_GUARDED_BY(lock_);
+    size_t nslots_ ORRERY_GUARDED_BY(lock_) = 0;
     // Open addressing: index + 1 of a slot, 0 = empty, kTombstone = deleted.
     ostd::Vector<uint32_t> buckets_ ORRERY_GUARDED_BY(lock_);
     size_t used_buckets_ ORRERY_GUARDED_BY(lock_) = 0;  // live + tombstones

@@ -62,6 +62,12 @@ TEST(NodeTable, HardLinksShareAnIdAndFollowTheLatestName) {
         EXPECT_EQ(MUST(t.ref(at(c, "/g"))), f);
         EXPECT_EQ(MUST(t.get(f)), at(c, "/g"));
         EXPECT_EQ(t.lookups(f), 2u);
+        // The newest name removed: the node still resolves through the other one.
+        EXPECT_EQ(MUST(t.ref(at(c, "/f"))), f);
+        MUST(vfs::unlink_at(c, kCwd, "/f", 0));
+        EXPECT_EQ(MUST(t.get(f)), at(c, "/g"));
+        MUST(vfs::unlink_at(c, kCwd, "/g", 0));
+        EXPECT_TRUE(t.get(f).is_ok());  // no name left, but the id lives until forgotten
         // A directory reached through a bind mount is another file to the client.
         MUST(vfs::mkdir_at(c, kCwd, "/d", 0755));
         MUST(vfs::mkdir_at(c, kCwd, "/e", 0755));
