@@ -34,8 +34,14 @@ ostd::Result<void> send(Process& p, Thread* target, int sig, const abi::SigInfo&
     auto threads = TRY(p.threads());
     if (sig == abi::sig::kKill) {
         exit_process(p, wait_status_signaled(sig, false));
-        ps->stopped.store(false);
-        ps->continued.wake_all();
+        // The exit may already have been reaped and `ps` released: touch it only while g_lock
+        // shows it still live (release_process() needs g_lock before it frees it, and wakes
+        // stopped threads itself).
+        ostd::SpinLockGuard g(g_lock);
+        if (process_state_locked(p) == ps) {
+            ps->stopped.store(false);
+            ps->continued.wake_all();
+        }
         return ostd::ok();
     }
     auto node = ostd::try_make_box<PendingNode>();
