@@ -31,7 +31,7 @@ corpus() {  # corpus TARGET DIR: a working corpus seeded from corpora/TARGET
 }
 
 dict_args() {
-    if [ "$1" = syscalls ]; then echo "-dict=$ROOT/fuzz/syscalls.dict"; fi
+    echo "-dict=$ROOT/fuzz/$1.dict"
 }
 
 libfuzzer() {  # libfuzzer BUILD_DIR TARGET SECONDS [extra libFuzzer flags]
@@ -65,16 +65,22 @@ bench)
     secs=${2:-60}
     cover=${3:-600}
     build fuzz
+    # Per core = per second of CPU the fuzzer got (the machine may be shared); wall for scale.
+    TIMEFORMAT='%U %S'
     rm -rf build/fuzz/work/syscalls
     log=build/fuzz/bench-exec.log
-    libfuzzer build/fuzz syscalls "$secs" >"$log" 2>&1 || true
+    { time libfuzzer build/fuzz syscalls "$secs" >"$log" 2>&1; } 2>"$log.cpu" || true
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
-    echo "execs/s per core (syscalls, ASan+UBSan+coverage, reset per input): $((execs / secs))"
+    cpu=$(awk '{printf "%.2f", $1 + $2}' "$log.cpu")
+    echo "execs/s per core (syscalls, ASan+UBSan+coverage, reset per input):" \
+        "$(awk -v e="$execs" -v c="$cpu" 'BEGIN { printf "%d", e / c }')" \
+        "($execs execs in ${cpu}s of CPU; $((execs / secs))/s wall over ${secs}s)"
     rm -rf build/fuzz/work/syscalls
     log=build/fuzz/bench-cover.log
-    libfuzzer build/fuzz syscalls "$cover" >"$log" 2>&1 || true
+    { time libfuzzer build/fuzz syscalls "$cover" >"$log" 2>&1; } 2>"$log.cpu" || true
     edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
-    echo "edges covered after ${cover}s (syscalls): $edges"
+    echo "edges covered after ${cover}s (syscalls, boot edges not counted): $edges" \
+        "($(awk '{printf "%.0f", $1 + $2}' "$log.cpu")s of CPU)"
     ;;
 planted)
     secs=${2:-300}
@@ -100,7 +106,7 @@ afl)
     AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
         timeout --preserve-status "$((secs + 15))" \
         afl-fuzz -i "$work/in" -o "$work/out" -V "$secs" -t 10000 \
-        $( [ "$t" = syscalls ] && echo "-x $ROOT/fuzz/syscalls.dict" ) -- "build/afl/fuzz/${t}_fuzzer"
+        -x "$ROOT/fuzz/$t.dict" -- "build/afl/fuzz/${t}_fuzzer"
     ;;
 *)
     sed -n '2,8p' "$0"
