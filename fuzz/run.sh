@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fuzzing front end used by the Makefile (one fuzzing process at a time; the machine is shared).
+# Fuzzing front end used by the Makefile (one fuzzing process at a time except the smoke run,
+# which runs $JOBS targets side by side).
 #   fuzz/run.sh fuzz    [TARGET] [SECONDS]   libFuzzer on the seed corpus (default syscalls, 120 s)
-#   fuzz/run.sh smoke   [SECONDS]            every target for SECONDS (60); fails on any crash
+#   fuzz/run.sh smoke   [SECONDS]            every target for SECONDS (60), $JOBS (2) at a time;
+#                                            fails on any crash
 #   fuzz/run.sh bench   [SECONDS] [COVER_SECONDS]  execs/s (60 s), edges after COVER_SECONDS (600)
 #   fuzz/run.sh planted [SECONDS]            planted-bug build: time until the fuzzer finds it
 #   fuzz/run.sh afl     [TARGET] [SECONDS]   AFL++ (afl preset, persistent mode, libAFLDriver)
@@ -52,13 +54,26 @@ fuzz)
     libfuzzer build/fuzz "$t" "${3:-120}"
     ;;
 smoke)
+    # Every target for SECONDS, $JOBS of them at a time (one per core), each on its own corpus.
     secs=${2:-60}
     build fuzz
+    pids=() names=() failed=0
+    wait_one() {  # waits for the oldest running target, prints its tail, records a failure
+        local pid=${pids[0]} t=${names[0]}
+        pids=("${pids[@]:1}") names=("${names[@]:1}")
+        if wait "$pid"; then
+            echo "== smoke: $t ran ${secs}s"; tail -n 4 "build/fuzz/smoke-$t.log"
+        else
+            echo "== smoke: $t FAILED"; tail -n 40 "build/fuzz/smoke-$t.log"; failed=1
+        fi
+    }
     for t in "${TARGETS[@]}"; do
-        echo "== smoke: $t for ${secs}s"
-        libfuzzer build/fuzz "$t" "$secs" 2>&1 | tail -n 12
-        [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "smoke: $t FAILED (crash above)"; exit 1; }
+        [ "${#pids[@]}" -lt "$JOBS" ] || wait_one
+        libfuzzer build/fuzz "$t" "$secs" >"build/fuzz/smoke-$t.log" 2>&1 &
+        pids+=($!) names+=("$t")
     done
+    while [ "${#pids[@]}" -gt 0 ]; do wait_one; done
+    [ "$failed" = 0 ] || { echo "smoke: a target crashed (artifacts in build/fuzz/work/*/artifacts)"; exit 1; }
     echo "smoke: all targets ran ${secs}s without a crash"
     ;;
 bench)
