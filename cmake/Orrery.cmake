@@ -42,6 +42,10 @@ if(ORRERY_IS_CLANG)
   list(APPEND ORRERY_KERNEL_FLAGS -Wthread-safety -Wno-gnu-statement-expression)
 endif()
 
+if(ORRERY_BACKEND STREQUAL "baremetal-x86_64")
+  include(Baremetal)  # freestanding flags for everything; no gtest
+  return()
+endif()
 find_package(GTest REQUIRED)
 include(GoogleTest)
 

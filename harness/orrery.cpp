@@ -1,5 +1,7 @@
 // orrery: boot the Orrery kernel inside this process on the host backend.
 //   orrery run [--mem SIZE] [--cpus N] [--deterministic] [--seed N] [--cmdline "..."]
+//              [--initramfs FILE] [--trace] [--[no]sandbox] [-- PROGRAM ARGS...]
+//   orrery mount MOUNTPOINT [--initramfs FILE] [--ro] [-f] [-o FUSE_OPTIONS]
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,11 +15,13 @@
 
 #include <kernel/boot/main.h>
 #include <ostd-host/machine.h>
+#include <ostd-host/sandbox.h>
 
 #include <kernel/syscall/listing.h>
 #include <kernel/syscall/table.h>
 
 #include "demo_programs.h"
+#include "fuse_mount.h"
 #include "replay.h"
 
 ABSL_FLAG(std::string, mem, "256M", "emulated RAM size (e.g. 64M, 1G)");
@@ -27,6 +31,12 @@ ABSL_FLAG(uint64_t, seed, 0, "random seed for the kernel (deterministic mode)");
 ABSL_FLAG(std::string, cmdline, "", "extra kernel command line words");
 ABSL_FLAG(bool, trace, false, "print every syscall, strace-style");
 ABSL_FLAG(std::string, initramfs, "", "cpio (newc) archive unpacked into the root file system");
+ABSL_FLAG(bool, sandbox, true,
+          "confine the orrery process to the host syscalls the backend needs (libseccomp) once "
+          "the initramfs is read; --nosandbox to disable");
+ABSL_FLAG(bool, ro, false, "mount: export the kernel's VFS read-only");
+ABSL_FLAG(bool, foreground, false, "mount: stay in the foreground (also -f)");
+ABSL_FLAG(std::string, o, "", "mount: FUSE mount options, comma separated (e.g. allow_other)");
 
 namespace {
 
@@ -38,6 +48,10 @@ const char kUsage[] =
     "           (default: the built-in scripted demo, scripted:init)\n"
     "  syscalls [implemented|partial|enosys]\n"
     "           print the Linux syscall table with each call's status\n"
+    "  mount MOUNTPOINT [--initramfs FILE] [--ro] [-f] [-o OPTS] [-- PROGRAM ARGS...]\n"
+    "           boot the kernel and serve its whole VFS (/, /proc, /dev) on MOUNTPOINT\n"
+    "           through FUSE until unmounted (fusermount3 -u MOUNTPOINT) or signalled;\n"
+    "           -f stays in the foreground; PROGRAM runs as init meanwhile (default: idle)\n"
     "  replay FILE\n"
     "           show a fuzz/syscalls input as a syscall trace, then re-run it (exactness)\n"
     "Run 'orrery COMMAND --help' for the flags of a command.";
@@ -56,23 +70,25 @@ int cmd_syscalls(const std::string& filter) {
     return 0;
 }
 
-int cmd_run(const std::vector<char*>& positional) {
-    ostd::host::MachineConfig cfg;
+// The machine configuration from the common flags and the positional "PROGRAM ARGS..." (from
+// index `first_program`). Returns false (after printing why) on bad flags.
+bool machine_config(const std::vector<char*>& positional, size_t first_program,
+                    ostd::host::MachineConfig& cfg) {
     auto mem = ostd::host::parse_size(absl::GetFlag(FLAGS_mem).c_str());
     if (mem.is_error()) {
         fprintf(stderr, "orrery: bad --mem '%s': %s\n", absl::GetFlag(FLAGS_mem).c_str(),
                 strerror(mem.error().code()));
-        return 2;
+        return false;
     }
     cfg.mem_bytes = mem.value();
     if (cfg.mem_bytes < (uint64_t{4} << 20)) {
         fprintf(stderr, "orrery: --mem must be at least 4M\n");
-        return 2;
+        return false;
     }
     cfg.cpus = absl::GetFlag(FLAGS_cpus);
     if (cfg.cpus == 0 || cfg.cpus > 64) {
         fprintf(stderr, "orrery: --cpus must be between 1 and 64\n");
-        return 2;
+        return false;
     }
     cfg.deterministic = absl::GetFlag(FLAGS_deterministic);
     cfg.seed = absl::GetFlag(FLAGS_seed);
@@ -81,7 +97,7 @@ int cmd_run(const std::vector<char*>& positional) {
         if (!f) {
             fprintf(stderr, "orrery: cannot open --initramfs '%s': %s\n", path.c_str(),
                     strerror(errno));
-            return 2;
+            return false;
         }
         char chunk[65536];
         size_t n;
@@ -91,15 +107,15 @@ int cmd_run(const std::vector<char*>& positional) {
     }
     std::string cmd = absl::GetFlag(FLAGS_cmdline);
     if (absl::GetFlag(FLAGS_trace)) cmd += " trace=1";
-    if (positional.size() > 1) {
-        std::string program = positional[1];
+    if (positional.size() > first_program) {
+        std::string program = positional[first_program];
         if (program.find('/') == std::string::npos && program.find(':') == std::string::npos)
             program = "scripted:" + program;
         cmd += " init=" + program;
-        if (positional.size() > 2) {
+        if (positional.size() > first_program + 1) {
             cmd += " --";
             // Quoted so that spaces and quotes inside arguments survive the command line.
-            for (size_t i = 2; i < positional.size(); ++i) {
+            for (size_t i = first_program + 1; i < positional.size(); ++i) {
                 cmd += " \"";
                 for (const char* c = positional[i]; *c; ++c) {
                     if (*c == '"' || *c == '\\') cmd += '\\';
@@ -110,8 +126,44 @@ int cmd_run(const std::vector<char*>& positional) {
         }
     }
     cfg.command_line = cmd;
+    return true;
+}
+
+int cmd_run(const std::vector<char*>& positional) {
+    ostd::host::MachineConfig cfg;
+    if (!machine_config(positional, 1, cfg)) return 2;
+    cfg.console_input = true;  // The host's stdin is the console terminal's keyboard.
     orrery::harness::register_demo_programs();
+    if (absl::GetFlag(FLAGS_sandbox)) {
+        if (auto r = ostd::host::enter_sandbox(); r.is_error()) {
+            fprintf(stderr, "orrery: cannot enter the sandbox: %s (run with --nosandbox)\n",
+                    strerror(r.error().code()));
+            return 2;
+        }
+    }
     return ostd::host::run_machine(cfg, &kernel::main);
+}
+
+int cmd_mount(const std::vector<char*>& positional) {
+    if (positional.size() < 2) {
+        fprintf(stderr, "orrery mount: missing MOUNTPOINT\n");
+        return 2;
+    }
+    ostd::host::MachineConfig cfg;
+    if (!machine_config(positional, 2, cfg)) return 2;
+    if (cfg.deterministic) {
+        // Host requests arrive asynchronously: a deterministic machine would see every task
+        // asleep with no timer armed and stop as deadlocked.
+        fprintf(stderr, "orrery mount: --deterministic cannot serve host requests\n");
+        return 2;
+    }
+    orrery::harness::register_demo_programs();
+    orrery::harness::MountOptions opts;
+    opts.mountpoint = positional[1];
+    opts.read_only = absl::GetFlag(FLAGS_ro);
+    opts.foreground = absl::GetFlag(FLAGS_foreground);
+    opts.fuse_options = absl::GetFlag(FLAGS_o);
+    return orrery::harness::cmd_mount(opts, cfg);
 }
 
 }  // namespace
@@ -129,9 +181,12 @@ int main(int argc, char** argv) {
     std::string command = argv[1];
     // Parse flags after the command; argv[1] is dropped so absl sees "orrery --flag ...".
     std::vector<char*> args{argv[0]};
-    for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+    static char kForeground[] = "--foreground";
+    for (int i = 2; i < argc; ++i)  // "-f" is the FUSE tools' spelling of --foreground
+        args.push_back(command == "mount" && !strcmp(argv[i], "-f") ? kForeground : argv[i]);
     std::vector<char*> rest = absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
     if (command == "run") return cmd_run(rest);
+    if (command == "mount") return cmd_mount(rest);
     if (command == "replay" && rest.size() == 2) return orrery::harness::cmd_replay(rest[1]);
     if (command == "syscalls") return cmd_syscalls(rest.size() > 1 ? rest[1] : "");
     fprintf(stderr, "orrery: unknown command '%s'\n%s\n", command.c_str(), kUsage);

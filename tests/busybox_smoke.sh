@@ -32,6 +32,12 @@ y" 'mkdir -p /tmp/t/x /tmp/t/y && ls /tmp/t'
 check redirect_append "1
 2" 'echo 1 > /tmp/f; echo 2 >> /tmp/f; cat /tmp/f'
 check sed_tr "HELLO" 'echo hello | tr a-z A-Z | sed s/X/Y/'
+# procfs: ps shows real command lines, /proc/self/{exe,cmdline,maps,comm}.
+check ps_args "sleep 2" 'sleep 2 & for i in 1 2 3 4 5 6 7 8 9 10; do ps -o args | grep -x "sleep 2" && break; sleep 0.1; done'
+check proc_exe "/bin/busybox" 'readlink /proc/self/exe'
+check proc_cmdline "cat /proc/self/cmdline " 'cat /proc/self/cmdline | tr "\\0" " "'
+check proc_maps "1 1" 'echo $(grep -c " \[stack\]$" /proc/self/maps) $(grep -c " \[heap\]$" /proc/self/maps)'
+check proc_comm "renamed" 'echo renamed > /proc/$$/comm; cat /proc/$$/comm | tr -d "\\n"; echo'
 # A dynamically linked Debian binary: ld.so maps libc with file mmap.
 dyn="$work/dynroot"
 mkdir -p "$dyn/lib64" "$dyn/lib/x86_64-linux-gnu" "$dyn/usr/local/bin"

@@ -50,17 +50,24 @@ inline constexpr int kVeol2 = 16;
 // c_iflag
 inline constexpr uint32_t kIgnbrk = 0000001;
 inline constexpr uint32_t kBrkint = 0000002;
+inline constexpr uint32_t kIstrip = 0000040;
+inline constexpr uint32_t kInlcr = 0000100;
 inline constexpr uint32_t kIgncr = 0000200;
 inline constexpr uint32_t kIcrnl = 0000400;
 inline constexpr uint32_t kIxon = 0002000;
+inline constexpr uint32_t kIxany = 0004000;
 inline constexpr uint32_t kIutf8 = 0040000;
 // c_oflag
 inline constexpr uint32_t kOpost = 0000001;
 inline constexpr uint32_t kOnlcr = 0000004;
+inline constexpr uint32_t kOcrnl = 0000010;
+inline constexpr uint32_t kOnocr = 0000020;
+inline constexpr uint32_t kOnlret = 0000040;
 // c_cflag
 inline constexpr uint32_t kB38400 = 0000017;
 inline constexpr uint32_t kCs8 = 0000060;
 inline constexpr uint32_t kCread = 0000200;
+inline constexpr uint32_t kHupcl = 0002000;
 // c_lflag
 inline constexpr uint32_t kIsig = 0000001;
 inline constexpr uint32_t kIcanon = 0000002;
@@ -71,8 +78,17 @@ inline constexpr uint32_t kEchonl = 0000100;
 inline constexpr uint32_t kNoflsh = 0000200;
 inline constexpr uint32_t kTostop = 0000400;
 inline constexpr uint32_t kEchoctl = 0001000;
+inline constexpr uint32_t kEchoprt = 0002000;
 inline constexpr uint32_t kEchoke = 0004000;
 inline constexpr uint32_t kIexten = 0100000;
+// TCFLSH / TCXONC arguments
+inline constexpr int kTciflush = 0;
+inline constexpr int kTcoflush = 1;
+inline constexpr int kTcioflush = 2;
+inline constexpr int kTcooff = 0;
+inline constexpr int kTcoon = 1;
+inline constexpr int kTcioff = 2;
+inline constexpr int kTcion = 3;
 }  // namespace termios
 
 namespace ioctl {

@@ -16,10 +16,20 @@ namespace ep = abi::epoll;
 
 namespace {
 
+/// Linux's epmutex: guards every File's watch list and the membership of items in instances,
+/// so a file's release and an instance's ctl/release never race on an item.
+ostd::Mutex& registry_mutex() {
+    static ostd::Mutex m;
+    return m;
+}
+
 struct Item {
     EpollFile* owner = nullptr;  // the instance; outlives the item (it owns it)
     int fd = -1;
-    ostd::RefPtr<File> file;
+    // Not counted: the file's release removes this item (under the registry mutex and the
+    // owner's lock) before the file is destroyed, so it is valid while the item is listed.
+    File* file = nullptr;
+    EpollWatch watch;
     uint32_t events = 0;
     uint64_t data = 0;
     std::atomic<bool> edge{true};  // a notification arrived since the last report (EPOLLET)
@@ -33,8 +43,23 @@ class EpollFile final : public File {
 public:
     EpollFile() : File(nullptr, nullptr, abi::open::kRdwr) {}
     ~EpollFile() override {
+        ostd::MutexGuard r(registry_mutex());
+        ostd::MutexGuard g(lock_);
         for (auto& it : items_)
-            if (it->entry.hub) it->entry.hub->unsubscribe(it->entry);
+            detach_locked(*it);
+    }
+
+    /// Removes `it` (watching a file being released). Requires the registry mutex.
+    void drop_item(Item& it) {
+        ostd::MutexGuard g(lock_);
+        for (size_t i = 0; i < items_.size(); ++i)
+            if (items_[i].ptr() == &it) {
+                detach_locked(it);
+                items_.erase(i);
+                break;
+            }
+        fired_ = true;
+        wq_.wake_all();
     }
 
     Result<void> ctl(int op, int fd, Ref<File> target, const abi::EpollEvent* event) {
@@ -42,10 +67,11 @@ public:
         if (op != ep::kCtlDel && !event) return Error(EFAULT);
         PollHub* hub = target->poll_hub();
         if (!hub) return Error(EPERM, "file does not support epoll");
+        ostd::MutexGuard r(registry_mutex());
         ostd::MutexGuard g(lock_);
         size_t i = 0;
         for (; i < items_.size(); ++i)
-            if (items_[i]->fd == fd && items_[i]->file.ptr() == target.ptr()) break;
+            if (items_[i]->fd == fd && items_[i]->file == target.ptr()) break;
         bool found = i < items_.size();
         switch (op) {
             case ep::kCtlAdd: {
@@ -53,12 +79,14 @@ public:
                 ostd::Box<Item> it = TRY(ostd::try_make_box<Item>());
                 it->owner = this;
                 it->fd = fd;
-                it->file = target;
+                it->file = target.ptr();
+                it->watch.item = it.ptr();
                 it->events = event->events;
                 it->data = event->data;
                 it->entry.fn = &on_event;
                 it->entry.ctx = it.ptr();
                 TRY(items_.reserve(items_.size() + 1));
+                target->epoll_watches().push_back(it->watch);
                 hub->subscribe(it->entry);
                 MUST(items_.push_back(std::move(it)));
                 break;
@@ -73,7 +101,7 @@ public:
                 break;
             case ep::kCtlDel:
                 if (!found) return Error(ENOENT, "fd not registered");
-                hub->unsubscribe(items_[i]->entry);
+                detach_locked(*items_[i]);
                 items_.erase(i);
                 break;
             default:
@@ -113,6 +141,13 @@ public:
     bool is_epoll() const override { return true; }
 
 private:
+    /// Unsubscribes `it` from its file's hub and its file's watch list. Requires the registry
+    /// mutex and lock_.
+    static void detach_locked(Item& it) {
+        if (it.entry.hub) it.entry.hub->unsubscribe(it.entry);
+        if (it.watch.link.is_linked()) it.file->epoll_watches().remove(it.watch);
+    }
+
     static void on_event(PollEntry& e, uint32_t) {
         auto* it = static_cast<Item*>(e.ctx);
         it->edge = true;
@@ -172,6 +207,15 @@ Result<EpollFile*> as_epoll(File& f) {
 Result<void> epoll_ctl(EpollFile& e, int op, int fd, Ref<File> target,
                        const abi::EpollEvent* event) {
     return e.ctl(op, fd, std::move(target), event);
+}
+
+void epoll_release_file(const File& f) {
+    ostd::MutexGuard r(registry_mutex());
+    while (EpollWatch* w = f.epoll_watches().front()) {
+        auto* it = static_cast<Item*>(w->item);
+        // The owner is alive: its release takes the registry mutex before touching its items.
+        it->owner->drop_item(*it);
+    }
 }
 
 Result<int> epoll_wait(EpollFile& e, std::span<abi::EpollEvent> out, uint64_t timeout_ns) {

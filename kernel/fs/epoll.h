@@ -1,9 +1,10 @@
 // epoll(7): an instance File holding interest items (fd, File, events, data). Items subscribe to
 // their file's PollHub; epoll_wait scans ready items (level- or edge-triggered, EPOLLONESHOT) and
-// sleeps on the instance's wait queue otherwise. Items hold a reference to their File, so an
-// item lives until EPOLL_CTL_DEL or the instance closes (Linux drops it when the description
-// closes; closing every fd of a watched file is the difference).
-// Locking: EpollFile::lock_ (Mutex) -> PollHub locks; hub callbacks only set flags and wake.
+// sleeps on the instance's wait queue otherwise. Items do not count as references to their
+// File: an item lives until EPOLL_CTL_DEL, the instance's release, or the watched file
+// description's release (File::on_last_unref), as in Linux.
+// Locking: registry mutex (epoll.cpp) -> EpollFile::lock_ (Mutex) -> PollHub locks; hub
+// callbacks only set flags and wake.
 #pragma once
 
 #include <span>
@@ -25,6 +26,9 @@ ostd::Result<EpollFile*> as_epoll(File& f);
 /// (target cannot be polled, e.g. a regular file), ENOMEM.
 ostd::Result<void> epoll_ctl(EpollFile& ep, int op, int fd, ostd::Ref<File> target,
                              const abi::EpollEvent* event);
+/// Removes every epoll item watching `f` (called from File::on_last_unref). Takes the registry
+/// mutex and the instances' locks: the releasing context must hold no VFS or epoll lock.
+void epoll_release_file(const File& f);
 /// epoll_wait(2): up to out.size() events. EINVAL for an empty buffer; EINTR when interrupted.
 ostd::Result<int> epoll_wait(EpollFile& ep, std::span<abi::EpollEvent> out, uint64_t timeout_ns);
 

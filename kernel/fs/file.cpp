@@ -4,6 +4,8 @@
 #include <kernel/abi/io.h>
 #include <kernel/fs/file.h>
 
+#include <kernel/fs/epoll.h>
+
 namespace kernel::fs {
 
 using ostd::Error;
@@ -18,6 +20,12 @@ File::File(const Path* path, ostd::RefPtr<Inode> inode, uint32_t flags)
 }
 
 File::~File() = default;
+
+void File::on_last_unref() const {
+    // Nobody holds a reference any more, so no epoll_ctl can be adding a watch concurrently:
+    // the unlocked emptiness check is exact (the count's acq_rel orders earlier additions).
+    if (!epoll_watches_.is_empty()) epoll_release_file(*this);
+}
 
 void File::set_status_flags(uint32_t flags) {
     constexpr uint32_t kChangeable =

@@ -11,6 +11,7 @@
 #include <kernel/fs/poll.h>
 #include <ostd/common/ref.h>
 #include <ostd/mm/vm_io.h>
+#include <ostd/sync/intrusive_list.h>
 #include <ostd/sync/mutex.h>
 
 namespace kernel::fs {
@@ -28,9 +29,25 @@ protected:
 inline constexpr uint32_t kFionread = 0x541B;
 inline constexpr uint32_t kFionbio = 0x5421;
 
+/// One epoll registration watching a File: a link in the File's list of watchers, owned by the
+/// epoll item that holds it (kernel/fs/epoll.cpp).
+struct EpollWatch {
+    ostd::ListNode link;
+    void* item = nullptr;  // The epoll item this watch belongs to.
+};
+using EpollWatchList = ostd::IntrusiveList<EpollWatch, &EpollWatch::link>;
+
 class File : public ostd::RefCounted<File> {
 public:
     virtual ~File();
+
+    /// RefCounted hook, when the description is released (the last reference is gone, the
+    /// object still whole): drops every epoll registration of this file, as Linux's
+    /// eventpoll_release does, so epoll never keeps a closed file alive.
+    void on_last_unref() const;
+    /// The epoll registrations watching this file. Guarded by epoll's registry mutex; only
+    /// kernel/fs/epoll.cpp touches it.
+    EpollWatchList& epoll_watches() const { return epoll_watches_; }
 
     /// O_* flags: access mode and status flags (O_APPEND, O_NONBLOCK, ...).
     uint32_t flags() const { return flags_.load(std::memory_order_relaxed); }
@@ -80,6 +97,7 @@ protected:
     uint64_t pos_ ORRERY_GUARDED_BY(pos_lock_) = 0;
 
 private:
+    mutable EpollWatchList epoll_watches_;
     std::optional<Path> path_;
     ostd::RefPtr<Inode> inode_;
     std::atomic<uint32_t> flags_;

@@ -131,6 +131,12 @@ Result<void> Inode::list_computed(DirVisit, void*) {
 Result<ostd::String> Inode::read_link() const {
     return Error(EINVAL, "not a symlink");
 }
+Result<ostd::Frame> Inode::shared_page(uint64_t) {
+    return Error(ENODEV, "no page cache to share");
+}
+Result<bool> Inode::jump_link(Path*) const {
+    return false;
+}
 Result<ostd::Ref<File>> Inode::open(const Path& path, uint32_t flags) {
     return open_inode_file(path, flags);
 }

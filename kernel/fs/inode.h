@@ -11,6 +11,7 @@
 #include <kernel/fs/types.h>
 #include <kernel/process/credentials.h>
 #include <ostd/common/ref.h>
+#include <ostd/mm/frame.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
 #include <ostd/mm/vm_io.h>
@@ -83,6 +84,12 @@ public:
     virtual ostd::Result<void> truncate(uint64_t size);
     /// Reserves [offset, offset + len) (mode 0 extends size; FALLOC_FL_KEEP_SIZE does not).
     virtual ostd::Result<void> allocate(int mode, uint64_t offset, uint64_t len);
+    /// True when the data lives in page frames that MAP_SHARED mappings can map (tmpfs).
+    virtual bool has_page_cache() const { return false; }
+    /// The frame holding file page `index` for a shared mapping (a hole gets a zeroed page).
+    /// ENXIO past the end of the file (the fault becomes SIGBUS); ENODEV without a page cache;
+    /// ENOSPC, ENOMEM.
+    virtual ostd::Result<ostd::Frame> shared_page(uint64_t index);
 
     // ---- Directories ----
     /// Makes a new, unlinked inode of this file system (nlink 0) for a directory entry.
@@ -103,6 +110,10 @@ public:
     /// The link text. EINVAL for non-symlinks. Called with tree_lock() held (a path walk
     /// following the link) or not (readlink).
     virtual ostd::Result<ostd::String> read_link() const;
+    /// Magic links (/proc/<pid>/{exe,cwd,root,fd/N}): stores the location the link designates
+    /// in *out and returns true; the walk then jumps there instead of resolving the text (as
+    /// Linux's nd_jump_link). Called under tree_lock(): must not take VFS locks. Default: false.
+    virtual ostd::Result<bool> jump_link(Path* out) const;
 
     // ---- Open ----
     /// Makes the open file description for `path` (this inode). The default gives a regular

@@ -14,7 +14,16 @@ struct Walker {
     const Path& root;
     const Credentials& creds;
     int links = 0;
+    uint32_t flags = 0;      // kWalkRestrictions bits
+    const Path* start = nullptr;  // where the walk began (NO_XDEV, BENEATH)
 };
+
+/// RESOLVE_NO_XDEV: every step stays on the start's mount.
+Result<void> check_xdev(const Walker& w, const Path& p) {
+    if ((w.flags & kWalkNoXdev) && p.mnt.ptr() != w.start->mnt.ptr())
+        return Error(EXDEV, "RESOLVE_NO_XDEV: path crosses a mount");
+    return ostd::ok();
+}
 
 /// Splits off the next component of `rest` (skipping slashes); empty when none is left.
 std::string_view next_component(std::string_view& rest) {
@@ -39,14 +48,27 @@ Result<Path> walk_from(Walker& w, Path cur, std::string_view path, bool follow_l
 
 /// Resolves a symlink found at `link` in directory `dir`.
 Result<Path> follow_link(Walker& w, const Path& dir, const Path& link) {
+    if (w.flags & kWalkNoSymlinks) return Error(ELOOP, "RESOLVE_NO_SYMLINKS");
     if (++w.links > kMaxSymlinks) return Error(ELOOP, "too many symbolic links");
+    Path jump = link;
+    if (TRY(link.inode().jump_link(&jump))) {
+        if (w.flags & kWalkNoMagicLinks) return Error(ELOOP, "RESOLVE_NO_MAGICLINKS");
+        TRY(check_xdev(w, jump));
+        if (w.flags & (kWalkBeneath | kWalkScoped))
+            return Error(EXDEV, "magic link in a scoped lookup");
+        return jump;
+    }
     ostd::String target = TRY(link.inode().read_link());
     if (target.is_empty()) return Error(ENOENT, "empty symlink");
     return walk_from(w, dir, target.view(), true);
 }
 
 Result<Path> walk_from(Walker& w, Path cur, std::string_view path, bool follow_last) {
-    if (!path.empty() && path[0] == '/') cur = w.root;
+    if (!path.empty() && path[0] == '/') {
+        if (w.flags & kWalkBeneath) return Error(EXDEV, "RESOLVE_BENEATH: absolute path");
+        cur = w.root;
+        TRY(check_xdev(w, cur));
+    }
     std::string_view rest = path;
     for (;;) {
         std::string_view comp = next_component(rest);
@@ -58,7 +80,10 @@ Result<Path> walk_from(Walker& w, Path cur, std::string_view path, bool follow_l
         if (comp.size() > kNameMax) return Error(ENAMETOOLONG, "path component too long");
         if (comp == ".") continue;
         if (comp == "..") {
+            if ((w.flags & kWalkBeneath) && cur == *w.start)
+                return Error(EXDEV, "RESOLVE_BENEATH: \"..\" above the start");
             cur = step_up_locked(cur, w.root);
+            TRY(check_xdev(w, cur));
             continue;
         }
         ostd::RefPtr<Dentry> child = cur.dentry->find_child(comp);
@@ -69,6 +94,7 @@ Result<Path> walk_from(Walker& w, Path cur, std::string_view path, bool follow_l
             child = TRY(Dentry::create(comp, cur.dentry, dyn.to_ref()));
         }
         Path next = follow_mounts(Path{cur.mnt, child.to_ref()});
+        TRY(check_xdev(w, next));
         if (next.inode().type() == FileType::kSymlink && (!last || follow_last || slash_after))
             next = TRY(follow_link(w, cur, next));
         cur = std::move(next);
@@ -98,7 +124,7 @@ Result<Path> walk_locked(const WalkBase& base, std::string_view path, const Cred
                          uint32_t flags) {
     if (path.empty()) return Error(ENOENT, "empty path");
     if (path.size() >= kPathMax) return Error(ENAMETOOLONG, "path too long");
-    Walker w{base.root, creds};
+    Walker w{base.root, creds, 0, flags & kWalkRestrictions, &base.start};
     Path p = TRY(walk_from(w, base.start, path, flags & kWalkFollow));
     bool trailing = path.back() == '/';
     if ((trailing || (flags & kWalkDirectory)) && !p.inode().is_dir())
@@ -107,7 +133,7 @@ Result<Path> walk_locked(const WalkBase& base, std::string_view path, const Cred
 }
 
 Result<ParentWalk> walk_parent_locked(const WalkBase& base, std::string_view path,
-                                      const Credentials& creds) {
+                                      const Credentials& creds, uint32_t flags) {
     if (path.empty()) return Error(ENOENT, "empty path");
     if (path.size() >= kPathMax) return Error(ENAMETOOLONG, "path too long");
     size_t end = path.size();
@@ -115,13 +141,14 @@ Result<ParentWalk> walk_parent_locked(const WalkBase& base, std::string_view pat
         --end;
     bool trailing = end < path.size();
     if (end == 0) {  // "/" or "///"
+        if (flags & kWalkBeneath) return Error(EXDEV, "RESOLVE_BENEATH: absolute path");
         return ParentWalk{base.root, std::string_view(), false, false};
     }
     size_t slash = path.rfind('/', end - 1);
     std::string_view last = path.substr(slash == std::string_view::npos ? 0 : slash + 1,
                                         end - (slash == std::string_view::npos ? 0 : slash + 1));
     if (last.size() > kNameMax) return Error(ENAMETOOLONG, "path component too long");
-    Walker w{base.root, creds};
+    Walker w{base.root, creds, 0, flags & kWalkRestrictions, &base.start};
     Path dir = base.start;
     if (slash != std::string_view::npos) {
         std::string_view prefix = path.substr(0, slash + 1);

@@ -15,7 +15,15 @@ namespace kernel::fs {
 enum WalkFlags : uint32_t {
     kWalkFollow = 1,     // follow a final symlink
     kWalkDirectory = 2,  // the result must be a directory (ENOTDIR), as O_DIRECTORY
+    // openat2(2) RESOLVE_* restrictions (RESOLVE_IN_ROOT is the caller's: root = start).
+    kWalkNoXdev = 4,        // never leave start's mount (EXDEV)
+    kWalkNoMagicLinks = 8,  // no /proc magic links (ELOOP)
+    kWalkNoSymlinks = 16,   // no symlinks at all (ELOOP)
+    kWalkBeneath = 32,      // stay below start: no absolute paths, no ".." above it (EXDEV)
+    kWalkScoped = 64,       // BENEATH or IN_ROOT: magic links are EXDEV
 };
+inline constexpr uint32_t kWalkRestrictions =
+    kWalkNoXdev | kWalkNoMagicLinks | kWalkNoSymlinks | kWalkBeneath | kWalkScoped;
 
 /// Where a walk starts: `root` bounds ".." and starts absolute paths; `start` the rest.
 struct WalkBase {
@@ -39,8 +47,9 @@ struct ParentWalk {
 
 /// Resolves everything but the final component (following symlinks). Errors as walk_locked;
 /// ENOTDIR when the parent is not a directory.
+/// `flags`: only the kWalkRestrictions bits apply.
 ostd::Result<ParentWalk> walk_parent_locked(const WalkBase& base, std::string_view path,
-                                            const Credentials& creds);
+                                            const Credentials& creds, uint32_t flags = 0);
 
 /// The absolute path of `p` as seen from `root` (getcwd(2)), e.g. "/a/b". Unreachable
 /// locations (outside the root, detached) get "(unreachable)" prepended as Linux does; removed

@@ -165,6 +165,52 @@ TEST(Epoll, LevelEdgeOneshotAndErrors) {
     });
 }
 
+// Linux drops an epoll registration when the watched file description is released (its last
+// descriptor closed), not when one fd closes; the item itself keeps nothing alive.
+TEST(Epoll, RegistrationsEndWithTheFileDescription) {
+    in_kernel([] {
+        World w = World::make();
+        auto c = w.caller();
+        int epfd = MUST(vfs::epoll_create1(c, 0));
+        auto p = MUST(vfs::pipe2(c, o::kNonblock));
+        abi::EpollEvent in{ep::kIn, 1}, out_ev{ep::kOut, 2};
+        MUST(vfs::epoll_ctl(c, epfd, ep::kCtlAdd, p.read_fd, &in));
+        MUST(vfs::epoll_ctl(c, epfd, ep::kCtlAdd, p.write_fd, &out_ev));
+        abi::EpollEvent out[4];
+        EXPECT_EQ(MUST(vfs::epoll_wait(c, epfd, out, 0)), 1);  // the writable end
+        // Closing the last writer: the reader sees EOF (EPOLLHUP) and the writer's item is gone.
+        MUST(vfs::close(c, p.write_fd));
+        ASSERT_EQ(MUST(vfs::epoll_wait(c, epfd, out, 0)), 1);
+        EXPECT_EQ(uint64_t{out[0].data}, 1u);
+        EXPECT_EQ(out[0].events, uint32_t(ep::kHup));
+        EXPECT_EQ(err(vfs::epoll_ctl(c, epfd, ep::kCtlDel, p.write_fd, nullptr)), EBADF);
+
+        // A dup keeps the description (and its registration) alive; the last close ends it.
+        int e = MUST(vfs::eventfd2(c, 0, o::kNonblock));
+        int e2 = MUST(w.fds->dup(e, 0, CloseOnExec::kNo, 1024));
+        abi::EpollEvent ev{ep::kIn, 3};
+        MUST(vfs::epoll_ctl(c, epfd, ep::kCtlAdd, e, &ev));
+        MUST(write_u64(c, e2, 1));
+        MUST(vfs::close(c, e));
+        EXPECT_EQ(MUST(vfs::epoll_wait(c, epfd, out, 4)), 2);  // still reported via the dup
+        MUST(vfs::close(c, e2));
+        ASSERT_EQ(MUST(vfs::epoll_wait(c, epfd, out, 4)), 1);  // only the pipe's HUP is left
+        EXPECT_EQ(uint64_t{out[0].data}, 1u);
+
+        // Nested: an epoll watching an epoll loses the item when the inner one closes, and
+        // closing an instance before the files it watches leaves them usable.
+        int outer = MUST(vfs::epoll_create1(c, 0));
+        abi::EpollEvent nested{ep::kIn, 4};
+        MUST(vfs::epoll_ctl(c, outer, ep::kCtlAdd, epfd, &nested));
+        EXPECT_EQ(MUST(vfs::epoll_wait(c, outer, out, 0)), 1);
+        MUST(vfs::close(c, epfd));
+        EXPECT_EQ(MUST(vfs::epoll_wait(c, outer, out, 0)), 0);
+        MUST(vfs::close(c, outer));
+        EXPECT_EQ(MUST(read_str(c, p.read_fd)), "");  // EOF, the pipe still works
+        MUST(vfs::close(c, p.read_fd));
+    });
+}
+
 TEST(Epoll, BlockingWaitWokenByWriter) {
     orrery::testing::run_in_kernel(
         [] {

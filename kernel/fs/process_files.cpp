@@ -95,11 +95,19 @@ Result<ProcessFiles*> files_of(Process& p) {
     return raw;
 }
 
+ostd::RefPtr<ProcessFiles> existing_files(Process& p) {
+    ostd::MutexGuard g(state_lock());  // release_files drops its reference after unlocking
+    void* s = slot(p).load(std::memory_order_acquire);
+    if (!s) return ostd::RefPtr<ProcessFiles>();
+    return ostd::RefPtr<ProcessFiles>(Ref<ProcessFiles>(*static_cast<ProcessFiles*>(s)));
+}
+
 Result<void> fork_files(Process& parent, Process& child, uint64_t clone_flags) {
     ProcessFiles* pf = TRY(files_of(parent));
     Ref<FdTable> fds = (clone_flags & kCloneFiles) ? pf->fds : TRY(pf->fds->clone());
     Ref<FsContext> fs = (clone_flags & kCloneFs) ? pf->fs : TRY(pf->fs->clone());
     Ref<ProcessFiles> files = TRY(ostd::try_make_ref<ProcessFiles>(std::move(fds), std::move(fs)));
+    files->set_exe(pf->exe());
     ProcessFiles* old;
     {
         ostd::MutexGuard g(state_lock());
@@ -112,6 +120,30 @@ Result<void> fork_files(Process& parent, Process& child, uint64_t clone_flags) {
 void exec_files(Process& p) {
     if (void* s = slot(p).load(std::memory_order_acquire))
         static_cast<ProcessFiles*>(s)->fds->close_on_exec();
+}
+
+std::optional<Path> ProcessFiles::exe() const {
+    ostd::MutexGuard g(exe_lock_);
+    return exe_;
+}
+
+void ProcessFiles::set_exe(std::optional<Path> exe) {
+    {
+        ostd::MutexGuard g(exe_lock_);
+        std::swap(exe_, exe);
+    }
+    // The old path (now in `exe`) is released here, outside the lock.
+}
+
+Result<Path> lookup_exe(Process& p, std::string_view path) {
+    ProcessFiles* files = TRY(files_of(p));
+    Credentials creds = p.creds();
+    return vfs::lookup_at(caller_for(p, *files, creds), abi::at::kFdcwd, path, 0);
+}
+
+void set_exe(Process& p, std::optional<Path> exe) {
+    auto files = files_of(p);
+    if (files.is_ok()) files.value()->set_exe(std::move(exe));
 }
 
 void release_files(Process& p) {

@@ -34,12 +34,19 @@ ostd::Result<Path> lookup_at(const Caller& c, int dirfd, std::string_view path, 
                              bool follow = true);
 
 // ---- open(2) family ----
+/// openat2(2) RESOLVE_* flags (struct open_how.resolve).
+inline constexpr uint64_t kResolveNoXdev = 0x01, kResolveNoMagiclinks = 0x02,
+                          kResolveNoSymlinks = 0x04, kResolveBeneath = 0x08,
+                          kResolveInRoot = 0x10, kResolveCached = 0x20, kResolveAll = 0x3f;
 /// Opens without installing a descriptor (for kernel users: initramfs, exec, tests).
+/// `resolve` restricts the walk (openat2): EXDEV (a mount crossed with NO_XDEV, an escape from
+/// BENEATH), ELOOP (a symlink with NO_SYMLINKS, a magic link with NO_MAGICLINKS), EAGAIN
+/// (CACHED with O_CREAT/O_TRUNC/O_TMPFILE), EINVAL (unknown bits, BENEATH with IN_ROOT).
 ostd::Result<ostd::Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path,
-                                        uint32_t flags, uint32_t mode);
+                                        uint32_t flags, uint32_t mode, uint64_t resolve = 0);
 /// openat(2): returns the new fd (O_CLOEXEC honoured).
 ostd::Result<int> open_at(const Caller& c, int dirfd, std::string_view path, uint32_t flags,
-                          uint32_t mode);
+                          uint32_t mode, uint64_t resolve = 0);
 ostd::Result<void> close(const Caller& c, int fd);
 
 // ---- Namespace changes ----

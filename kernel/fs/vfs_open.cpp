@@ -79,17 +79,26 @@ namespace {
 
 /// Finds or creates the target of an O_CREAT open. Requires tree_lock().
 Result<Path> open_create_locked(const Caller& c, const WalkBase& base, std::string_view path,
-                                uint32_t flags, uint32_t mode, bool* created) {
-    ParentWalk pw = TRY(walk_parent_locked(base, path, c.creds));
+                                uint32_t flags, uint32_t mode, uint32_t restrict, bool* created) {
+    ParentWalk pw = TRY(walk_parent_locked(base, path, c.creds, restrict));
     if (pw.last.empty() || pw.is_dot || pw.trailing_slash)
         return Error(EISDIR, "O_CREAT on a directory");
     ostd::RefPtr<Dentry> existing = pw.dir.dentry->find_child(pw.last);
+    if (!existing) {
+        // Computed directories (procfs): O_CREAT of an entry they compute opens it.
+        ostd::RefPtr<Inode> dyn = TRY(pw.dir.inode().lookup(pw.last));
+        if (dyn) existing = TRY(Dentry::create(pw.last, pw.dir.dentry, dyn.to_ref()));
+    }
     if (existing) {
         if (flags & o::kExcl) return Error(EEXIST, "O_EXCL: file exists");
         Path p = follow_mounts(Path{pw.dir.mnt, existing.to_ref()});
+        if ((restrict & kWalkNoXdev) && p.mnt.ptr() != base.start.mnt.ptr())
+            return Error(EXDEV, "RESOLVE_NO_XDEV: path crosses a mount");
         if (p.inode().type() == FileType::kSymlink) {
             if (flags & o::kNofollow) return Error(ELOOP, "O_NOFOLLOW on a symlink");
-            p = TRY(walk_locked(WalkBase{base.root, pw.dir}, pw.last, c.creds, kWalkFollow));
+            if (restrict & kWalkNoSymlinks) return Error(ELOOP, "RESOLVE_NO_SYMLINKS");
+            p = TRY(walk_locked(WalkBase{base.root, pw.dir}, pw.last, c.creds,
+                                kWalkFollow | (restrict & ~kWalkBeneath)));
         }
         return p;
     }
@@ -102,18 +111,37 @@ Result<Path> open_create_locked(const Caller& c, const WalkBase& base, std::stri
 }  // namespace
 
 Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, uint32_t flags,
-                            uint32_t mode) {
+                            uint32_t mode, uint64_t resolve) {
+    if (resolve & ~kResolveAll) return Error(EINVAL, "unknown RESOLVE_* flags");
+    if ((resolve & kResolveBeneath) && (resolve & kResolveInRoot))
+        return Error(EINVAL, "RESOLVE_BENEATH with RESOLVE_IN_ROOT");
+    if ((resolve & kResolveCached) && (flags & (o::kCreat | o::kTrunc | o::kTmpfileBit)))
+        return Error(EAGAIN, "RESOLVE_CACHED cannot create or truncate");
     if ((flags & o::kTmpfile) == o::kTmpfile) return Error(EOPNOTSUPP, "O_TMPFILE");
     if (flags & o::kPath) flags &= o::kPath | o::kDirectory | o::kNofollow | o::kCloexec;
-    Path start = TRY(start_for(c, dirfd, path));
-    Path root = c.fs.root();
+    // Scoped lookups (BENEATH, IN_ROOT) start at dirfd even for absolute paths; other absolute
+    // paths start at the root (what RESOLVE_NO_XDEV compares against).
+    bool absolute = !path.empty() && path[0] == '/';
+    bool scoped = resolve & (kResolveBeneath | kResolveInRoot);
+    Path start = TRY(start_for(c, dirfd, scoped ? std::string_view("x") : path));
+    if (absolute && !scoped) start = c.fs.root();
+    // RESOLVE_IN_ROOT: the start directory is the root for "/" and "..".
+    Path root = (resolve & kResolveInRoot) ? start : c.fs.root();
     WalkBase base{root, start};
+    uint32_t restrict = 0;
+    if (resolve & kResolveNoXdev) restrict |= kWalkNoXdev;
+    if (resolve & kResolveNoMagiclinks) restrict |= kWalkNoMagicLinks;
+    if (resolve & kResolveNoSymlinks) restrict |= kWalkNoSymlinks;
+    if (resolve & kResolveBeneath) restrict |= kWalkBeneath;
+    if (resolve & (kResolveBeneath | kResolveInRoot)) restrict |= kWalkScoped;
     bool created = false;
     Path p = TRY([&]() -> Result<Path> {
         ostd::MutexGuard g(tree_lock());
-        if (flags & o::kCreat) return open_create_locked(c, base, path, flags, mode, &created);
+        if (flags & o::kCreat)
+            return open_create_locked(c, base, path, flags, mode, restrict, &created);
         bool follow = !(flags & o::kNofollow);
-        return walk_locked(base, path, c.creds, follow ? uint32_t{kWalkFollow} : uint32_t{0});
+        return walk_locked(base, path, c.creds,
+                           (follow ? uint32_t{kWalkFollow} : uint32_t{0}) | restrict);
     }());
     Inode& inode = p.inode();
     FileType type = inode.type();
@@ -153,8 +181,8 @@ Result<Ref<File>> open_file(const Caller& c, int dirfd, std::string_view path, u
 }
 
 Result<int> open_at(const Caller& c, int dirfd, std::string_view path, uint32_t flags,
-                    uint32_t mode) {
-    Ref<File> f = TRY(open_file(c, dirfd, path, flags, mode));
+                    uint32_t mode, uint64_t resolve) {
+    Ref<File> f = TRY(open_file(c, dirfd, path, flags, mode, resolve));
     return c.fds.install(std::move(f), (flags & o::kCloexec) ? CloseOnExec::kYes : CloseOnExec::kNo,
                          c.nofile_limit);
 }

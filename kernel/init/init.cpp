@@ -4,7 +4,9 @@
 #include <ostd/common/log.h>
 #include <ostd/task/task.h>
 
+#include <kernel/fs/export/service.h>
 #include <kernel/fs/fs_boot.h>
+#include <kernel/fs/process_files.h>
 #include <kernel/lib/random.h>
 #include <kernel/process/process_table.h>
 #include <kernel/process/program.h>
@@ -13,6 +15,7 @@
 #include <kernel/syscall/clone.h>
 #include <kernel/time/clock.h>
 #include <kernel/time/host_name.h>
+#include <kernel/tty/console.h>
 
 namespace kernel {
 namespace {
@@ -61,7 +64,10 @@ void shutdown_processes() {
         for (auto& p : all.value()) exit_process(*p, wait_status_signaled(kSigKill, false));
     for (int i = 0; i < 100 && ProcessTable::process_count() > 0; ++i)
         ostd::sleep_for(10 * 1000 * 1000);
-    if (ProcessTable::process_count() == 0) ProcessTable::shutdown();
+    if (ProcessTable::process_count() == 0) {
+        tty::console_shutdown();  // No reader is left inside the console tty.
+        ProcessTable::shutdown();
+    }
 }
 
 }  // namespace
@@ -73,6 +79,8 @@ int run_init(const ostd::BootInfo& boot) {
     random_init(boot.random_seed);
     clock_init(boot.boot_wall_ns);
     uts_init();
+    if (auto r = tty::console_init(); r.is_error())
+        ostd::log(ostd::LogLevel::kWarn, "console tty: errno %d", r.error().code());
     if (ostd::boot_arg("trace") == "1") set_syscall_trace(true);
     std::string_view path = ostd::boot_arg("init");
     if (path.empty()) path = "scripted:init";
@@ -91,22 +99,35 @@ int run_init(const ostd::BootInfo& boot) {
     }
     Process& proc = thread.value()->process();
     if (auto r = fs::fs_boot(proc, boot); r.is_error()) return 1;  // logged by fs_boot
+    if (auto r = fs::exporter::boot_service(proc, boot); r.is_error()) {
+        ostd::log(ostd::LogLevel::kError, "cannot start the export service: %s",
+                  ostd::errno_name(r.error().code()));
+        return 1;
+    }
+    ostd::String loaded;
     auto ctx = load_program(proc, proc.address_space(),
-                            {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}});
+                            {path, {argv, argc}, {envp, sizeof envp / sizeof envp[0]}, &loaded});
+    if (ctx.is_ok() && !loaded.is_empty()) {
+        auto exe = fs::lookup_exe(proc, loaded.view());
+        if (exe.is_ok()) fs::set_exe(proc, exe.release_value());
+    }
     if (ctx.is_error()) {
         ostd::log(ostd::LogLevel::kError, "cannot start init '%.*s': %s%s%s",
                   static_cast<int>(path.size()), path.data(),
                   ostd::errno_name(ctx.error().code()), ctx.error().note() ? ": " : "",
                   ctx.error().note() ? ctx.error().note() : "");
+        fs::exporter::stop_service();
         return 127;
     }
     if (auto r = start_thread(thread.value(), ctx.value()); r.is_error()) {
         ostd::log(ostd::LogLevel::kError, "cannot run init: errno %d", r.error().code());
+        fs::exporter::stop_service();
         return 1;
     }
     (void)proc.child_wait().wait_until([&] { return proc.state() != Process::State::kAlive; });
     int status = proc.exit_status();
     thread = ostd::Error(ESRCH);  // Drop our reference to init's thread.
+    fs::exporter::stop_service();
     shutdown_processes();
     if ((status & 0x7f) == 0) return (status >> 8) & 0xff;
     ostd::log(ostd::LogLevel::kWarn, "init killed by signal %d", status & 0x7f);

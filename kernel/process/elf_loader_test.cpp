@@ -82,7 +82,7 @@ std::variant<int, Loaded> load(std::span<const std::byte> image, uint64_t probe_
         std::string_view argv[] = {"/bin/prog", "one"};
         std::string_view envp[] = {"A=b"};
         if (path) argv[0] = path;
-        auto ctx = path ? load_program(thread->process(), *as, {path, argv, envp})
+        auto ctx = path ? load_program(thread->process(), *as, {path, argv, envp, nullptr})
                         : load_program_image(thread->process(), *as, image,
                                              {"/bin/prog", argv, envp}, &test_reader);
         if (ctx.is_error()) {

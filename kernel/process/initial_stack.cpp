@@ -53,8 +53,12 @@ ostd::Result<uint64_t> build_initial_stack(AddressSpace& as, const StackArgs& ar
     ostd::Vector<uint64_t> envp, argv;
     TRY(envp.reserve(args.envp.size()));
     TRY(argv.reserve(args.argv.size()));
+    AddressSpace::ImageLayout layout;
+    layout.env_end = w.sp();
     for (size_t i = args.envp.size(); i-- > 0;) TRY(envp.push_back(TRY(w.push_string(args.envp[i]))));
+    layout.env_start = layout.arg_end = w.sp();
     for (size_t i = args.argv.size(); i-- > 0;) TRY(argv.push_back(TRY(w.push_string(args.argv[i]))));
+    layout.arg_start = w.sp();
     uint64_t platform = TRY(w.push_string("x86_64"));
     uint8_t zeros[16] = {};
     w.align(16);
@@ -84,6 +88,8 @@ ostd::Result<uint64_t> build_initial_stack(AddressSpace& as, const StackArgs& ar
         TRY(w.push_bytes(&pad, sizeof pad));
     }
     for (size_t i = words.size(); i-- > 0;) TRY(w.push_bytes(&words[i], sizeof(uint64_t)));
+    layout.start_stack = w.sp();
+    as.set_image_layout(layout);
     return w.sp();
 }
 

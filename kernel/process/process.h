@@ -13,6 +13,7 @@
 #include <ostd/sync/mutex.h>
 #include <ostd/sync/wait_queue.h>
 #include <ostd/task/task.h>
+#include <ostd/timer/timer.h>
 #include <ostd/user/user_mode.h>
 
 #include <kernel/process/credentials.h>
@@ -129,6 +130,9 @@ public:
     };
     CpuTimes cpu_times() const;
 
+    /// Monotonic time of creation (fork), for /proc/pid/stat's starttime.
+    uint64_t start_time_ns() const { return start_time_ns_; }
+
     /// Children state changes (exit, stop, continue) wake waiters here.
     ostd::WaitQueue& child_wait() { return child_wait_; }
 
@@ -144,9 +148,11 @@ private:
     friend class ProcessTable;
     template <typename T, typename... Args>
     friend ostd::Result<ostd::Ref<T>> ostd::try_make_ref(Args&&... args);
-    Process(Pid pid, ostd::Ref<AddressSpace> as) : pid_(pid), as_(std::move(as)) {}
+    Process(Pid pid, ostd::Ref<AddressSpace> as)
+        : pid_(pid), start_time_ns_(ostd::time::now()), as_(std::move(as)) {}
 
     const Pid pid_;
+    const uint64_t start_time_ns_;
     mutable ostd::Mutex lock_;
     ostd::Ref<AddressSpace> as_;
     Credentials creds_ ORRERY_GUARDED_BY(lock_);

@@ -348,7 +348,8 @@ void ProcessTable::exit_thread(Thread& thread, int status) {
     if (proc.as_->ref_count() == 1)
         (void)proc.address_space().unmap(ostd::kUserStart.value(),
                                          ostd::kUserEnd.value() - ostd::kUserStart.value());
-    Process* parent = nullptr;
+    // Pinned: once the tree lock is dropped the parent may exit and be reaped concurrently.
+    ostd::RefPtr<Process> parent;
     bool init_gets_zombies = false;
     {
         ostd::MutexGuard g(s.tree_lock);
@@ -364,7 +365,7 @@ void ProcessTable::exit_thread(Thread& thread, int status) {
             }
         }
         proc.children_.clear();
-        parent = proc.parent_;
+        if (proc.parent_) parent = ostd::Ref<Process>(*proc.parent_);
     }
     if (init_gets_zombies && s.init) s.init->child_wait_.wake_all();
     if (parent) {
@@ -379,25 +380,25 @@ void ProcessTable::exit_thread(Thread& thread, int status) {
 
 void ProcessTable::report_stopped(Process& p, int sig) {
     TableState& s = st();
-    Process* parent;
+    ostd::RefPtr<Process> parent;  // Pinned, as in exit_thread().
     {
         ostd::MutexGuard g(s.tree_lock);
         p.stop_pending_ = true;
         p.continue_pending_ = false;
         p.stop_sig_ = sig;
-        parent = p.parent_;
+        if (p.parent_) parent = ostd::Ref<Process>(*p.parent_);
     }
     if (parent) parent->child_wait_.wake_all();
 }
 
 void ProcessTable::report_continued(Process& p) {
     TableState& s = st();
-    Process* parent;
+    ostd::RefPtr<Process> parent;  // Pinned, as in exit_thread().
     {
         ostd::MutexGuard g(s.tree_lock);
         p.continue_pending_ = true;
         p.stop_pending_ = false;
-        parent = p.parent_;
+        if (p.parent_) parent = ostd::Ref<Process>(*p.parent_);
     }
     if (parent) parent->child_wait_.wake_all();
 }

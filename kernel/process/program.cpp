@@ -82,8 +82,10 @@ ostd::Result<ostd::UserContext> load_path(Process& process, AddressSpace& as,
                                           const ProgramArgs& args, ExecFileReader reader,
                                           int depth) {
     ostd::Vector<std::byte> bytes = TRY(reader(process, args.path));
-    if (bytes.size() < 2 || bytes[0] != std::byte{'#'} || bytes[1] != std::byte{'!'})
+    if (bytes.size() < 2 || bytes[0] != std::byte{'#'} || bytes[1] != std::byte{'!'}) {
+        if (args.loaded_path) *args.loaded_path = TRY(ostd::String::from(args.path));
         return load_program_image(process, as, {bytes.data(), bytes.size()}, args, reader);
+    }
     // "#!interpreter [one-argument]": run the interpreter with the script's path in place of
     // argv[0] (man 2 execve, "Interpreter scripts").
     if (depth >= kMaxScriptDepth) return ostd::Error(ELOOP, "interpreter scripts nest too deep");
@@ -110,7 +112,7 @@ ostd::Result<ostd::UserContext> load_path(Process& process, AddressSpace& as,
     TRY(argv.push_back(args.path));
     for (size_t i = 1; i < args.argv.size(); ++i)
         TRY(argv.push_back(args.argv[i]));
-    ProgramArgs next{interp, {argv.data(), argv.size()}, args.envp};
+    ProgramArgs next{interp, {argv.data(), argv.size()}, args.envp, args.loaded_path};
     if (interp.substr(0, kScriptedPrefix.size()) == kScriptedPrefix)
         return load_scripted(process, as, next);  // Host test programs as interpreters.
     return load_path(process, as, next, reader, depth + 1);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <ostd/common/result.h>
+#include <ostd/ktl/string.h>
 #include <ostd/user/user_context.h>
 
 #include <kernel/process/elf_loader.h>
@@ -19,6 +20,9 @@ struct ProgramArgs {
     std::string_view path;
     std::span<const std::string_view> argv;
     std::span<const std::string_view> envp;
+    /// When set, receives the path of the file whose image was loaded (the interpreter of a
+    /// #! script; left empty for scripted programs) — what /proc/pid/exe names.
+    ostd::String* loaded_path = nullptr;
 };
 
 /// Prepares `as` (empty) to run the program and returns the initial user context (rip, rsp).

@@ -86,6 +86,10 @@ void handle_exception(Thread& t, ostd::UserMode& um) {
                 exit_process(t.process(), wait_status_signaled(kSigKill, false));
                 return;
             }
+            if (r == static_cast<int>(FaultError::kBus)) {
+                raise_fault(t, kSigBus, 2 /* BUS_ADRERR */, e.fault_addr.value());
+                return;
+            }
             raise_fault(t, kSigSegv, r, e.fault_addr.value());
             return;
         }
@@ -143,7 +147,7 @@ ostd::Result<void> start_thread(ostd::Ref<Thread> thread, const ostd::UserContex
         })
             .name("user")
             .data(raw)));
-    raw->task_.store(&task.get(), std::memory_order_release);
+    raw->task_.store(task.ptr(), std::memory_order_release);
     raw->task_ref_.emplace(std::move(task));
     return ostd::ok();
 }

@@ -156,7 +156,10 @@ void before_user(Thread& t, ostd::UserContext& ctx, const int64_t* syscall_ret) 
         free_nodes(freed);
         if (out == Outcome::kNone) break;
         if (out == Outcome::kFatal) {
-            bool core = default_action(d.sig) == DefaultAction::kCore;
+            // Linux sets the core bit only when a dump was written; with RLIMIT_CORE 0 (init's
+            // default) none is. Orrery writes no core file but reports as Linux would.
+            bool core = default_action(d.sig) == DefaultAction::kCore &&
+                        t.process().rlimit(Resource::kCore).cur != 0;
             exit_process(t.process(), wait_status_signaled(d.sig, core));
             return;
         }

@@ -2,6 +2,7 @@
 // read back by rt_sigreturn, exactly as Linux lays it out (arch/x86/kernel/signal.c).
 #include <kernel/abi/sigframe.h>
 #include <kernel/signal/deliver.h>
+#include <kernel/signal/fpu_frame.h>
 #include <kernel/syscall/user_memory.h>
 
 namespace kernel::signal {
@@ -38,6 +39,8 @@ ostd::Result<void> setup_frame(Thread& t, ostd::UserContext& ctx, const Delivery
     uint64_t sp = r.rsp - kRedZone;
     if ((d.action.flags & abi::sa::kOnstack) && stack_flags(d.altstack, r.rsp) == 0)
         sp = d.altstack.ss_sp + d.altstack.ss_size;
+    uint64_t fpstate = 0;
+    sp = TRY(push_fpstate(t, ctx, sp, &fpstate));
     uint64_t frame = ((sp - sizeof(abi::RtSigframe)) & ~uint64_t{15}) - 8;
     if (frame >= sp) return ostd::Error(EFAULT, "stack wrapped");
 
@@ -61,7 +64,7 @@ ostd::Result<void> setup_frame(Thread& t, ostd::UserContext& ctx, const Delivery
     sc.trapno = d.trapno;
     sc.oldmask = d.old_mask;
     sc.cr2 = d.cr2;
-    sc.fpstate = 0;  // No extended state saved yet.
+    sc.fpstate = fpstate;
     f.uc.uc_sigmask = d.old_mask;
     f.info = d.info;
 
@@ -95,6 +98,11 @@ ostd::Result<int64_t> sigreturn(Thread& t) {
     r.rdx = sc.rdx, r.rax = sc.rax, r.rcx = sc.rcx, r.rsp = sc.rsp;
     r.rip = sc.rip;
     r.rflags = (r.rflags & ~kFixFlags) | (sc.eflags & kFixFlags);
+    // A bad FPU image is the program's fault, as on Linux: SIGSEGV, never the host's XRSTOR.
+    if (pop_fpstate(t, t.user_mode().context(), sc.fpstate).is_error()) {
+        force_signal(t, abi::sig::kSegv, abi::si::kKernel, 0);
+        return 0;
+    }
 
     ThreadSignals* ts = thread_state(t);
     if (ts) {

@@ -18,6 +18,15 @@ uint64_t user_sp(Thread& t) {
 
 }  // namespace
 
+bool is_ignored_or_blocked(Thread& t, int sig) {
+    if (!is_valid(sig)) return false;
+    ProcessSignals* ps = process_state(t.process());
+    ThreadSignals* ts = thread_state(t);
+    if (!ps || !ts) return false;
+    ostd::SpinLockGuard g(g_lock);
+    return (ts->blocked & bit(sig)) || ps->handlers->of(sig).handler == abi::sig::kIgn;
+}
+
 ostd::Result<abi::KernelSigaction> set_action(Thread& t, int sig, const abi::KernelSigaction* act) {
     if (!is_valid(sig)) return ostd::Error(EINVAL);
     if (act && (bit(sig) & kUnblockable)) return ostd::Error(EINVAL);
@@ -124,6 +133,31 @@ ostd::Result<int64_t> suspend(Thread& t, abi::SigSet mask) {
     }
     (void)wait_for_signal(t, ostd::kNoTimeout);
     return ostd::Error(ERESTARTNOHAND);
+}
+
+ostd::Result<void> begin_wait_mask(Thread& t, abi::SigSet mask) {
+    ThreadSignals* ts = thread_state(t);
+    if (!ts) return ostd::Error(ENOMEM);
+    flush_deferred(t);
+    bool deliverable;
+    {
+        ostd::SpinLockGuard g(g_lock);
+        ts->saved_mask = ts->blocked;
+        ts->blocked = mask & ~kUnblockable;
+        deliverable = deliverable_locked(t) != 0;
+    }
+    if (deliverable) kick(t);  // The interruptible wait returns EINTR at once.
+    return ostd::ok();
+}
+
+void end_wait_mask(Thread& t, bool interrupted) {
+    ThreadSignals* ts = thread_state(t);
+    if (!ts) return;
+    ostd::SpinLockGuard g(g_lock);
+    if (interrupted)
+        ts->restore_mask = true;  // before_user restores it after delivery.
+    else
+        ts->blocked = ts->saved_mask;
 }
 
 ostd::Result<int> timed_wait(Thread& t, abi::SigSet set, uint64_t timeout_ns, abi::SigInfo* info) {

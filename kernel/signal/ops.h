@@ -27,6 +27,14 @@ ostd::Result<int64_t> pause(Thread& t);
 /// rt_sigsuspend(2): replaces the mask until a signal arrives; ERESTARTNOHAND (the old mask
 /// comes back after the handler).
 ostd::Result<int64_t> suspend(Thread& t, abi::SigSet mask);
+/// ppoll/pselect6/epoll_pwait(2) (Linux set_user_sigmask): installs `mask` for the coming wait,
+/// keeping the old mask to restore. A signal the new mask unblocks that is already pending
+/// interrupts the wait at once. Pair with end_wait_mask(). ENOMEM.
+ostd::Result<void> begin_wait_mask(Thread& t, abi::SigSet mask);
+/// After the wait (restore_saved_sigmask_unless): when `interrupted`, the old mask comes back
+/// only after the signal is handled (the handler runs with the wait's mask and its frame
+/// records the old one); otherwise it comes back now.
+void end_wait_mask(Thread& t, bool interrupted);
 /// rt_sigtimedwait(2): takes a pending signal of `set` (waiting up to timeout_ns, kNoTimeout =
 /// forever) and returns its number with *info. EAGAIN on timeout, EINTR when another signal
 /// interrupts.

@@ -3,6 +3,7 @@
 // kill permissions and process groups, and what fork inherits. Needs fork(2): until it is
 // implemented the programs report kNoFork and the tests skip.
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -51,6 +52,17 @@ int run(const char* name, ostd::host::ScriptedMain body, unsigned cpus = 1) {
 TEST(ProcessSignals, DefaultActionsInWaitStatus) {
     EXPECT_PASSES(run("psig_dfl", [](ScriptedUser& u) {
         uint64_t st = u.stack_alloc(8);
+        // Init's RLIMIT_CORE is 0: no dump, so no core bit, as on Linux.
+        int64_t quit_pid = FORK_OR_SKIP(u, [](ScriptedUser& cu) {
+            cu.syscall(SYS_kill, cu.syscall(SYS_getpid), SIGQUIT);
+            return 1;
+        });
+        EXPECT_EQ(u.syscall(SYS_wait4, quit_pid, st, 0, 0), quit_pid);
+        EXPECT_EQ(static_cast<int>(u.read_u64(st) & 0xffffffff), SIGQUIT);
+        uint64_t lim = u.stack_alloc(16);
+        u.write_u64(lim, ~uint64_t{0});
+        u.write_u64(lim + 8, ~uint64_t{0});
+        EXPECT_EQ(u.syscall(SYS_setrlimit, RLIMIT_CORE, lim), 0);
         struct Case {
             int sig;
             int expect;

@@ -35,6 +35,10 @@ ostd::Result<void> send_signal(Process& process, int sig, const abi::SigInfo& in
 /// Like send_signal() but queued on one thread (tgkill, synchronous faults).
 ostd::Result<void> send_signal_to_thread(Thread& thread, int sig, const abi::SigInfo& info);
 
+/// True when `t` blocks `sig` or its process ignores it (SIG_IGN), as the tty's job control
+/// asks before sending SIGTTIN/SIGTTOU (Linux is_ignored()). Task context.
+bool is_ignored_or_blocked(Thread& t, int sig);
+
 /// clone(CLONE_THREAD) created `child` in parent's process: it inherits parent's signal mask.
 /// ENOMEM (the thread then starts with an empty mask, its state being created on first use).
 ostd::Result<void> on_thread_created(Thread& parent, Thread& child);

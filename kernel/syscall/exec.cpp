@@ -82,8 +82,16 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
     auto envp_v = TRY(views(envp));
 
     auto as = TRY(AddressSpace::create());
-    ostd::UserContext start = TRY(load_program(
-        proc, *as, {path.view(), {argv_v.data(), argv_v.size()}, {envp_v.data(), envp_v.size()}}));
+    ostd::String loaded;
+    ostd::UserContext start =
+        TRY(load_program(proc, *as,
+                         {path.view(), {argv_v.data(), argv_v.size()},
+                          {envp_v.data(), envp_v.size()}, &loaded}));
+    std::optional<fs::Path> exe;
+    if (!loaded.is_empty()) {
+        auto found = fs::lookup_exe(proc, loaded.view());
+        if (found.is_ok()) exe = found.release_value();  // Renamed meanwhile: no exe link.
+    }
 
     // Point of no return: from here the old image is gone even if something below fails.
     TRY(de_thread(self));
@@ -93,6 +101,7 @@ ostd::Result<int64_t> do_execve(SyscallContext& ctx, ostd::String path, uint64_t
     self.user_mode().context() = start;
     ProcessTable::note_exec(proc);
     fs::exec_files(proc);  // Close-on-exec descriptors.
+    fs::set_exe(proc, std::move(exe));
     vfork_release(self);
     signal::on_exec(self);  // Caught signals back to SIG_DFL.
     return 0;               // rax of the new image starts at 0.

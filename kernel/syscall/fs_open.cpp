@@ -12,10 +12,10 @@ namespace vfs = fs::vfs;
 
 namespace {
 Result<int64_t> do_open(SyscallContext& ctx, int dirfd, uint64_t upath, uint32_t flags,
-                        uint32_t mode) {
+                        uint32_t mode, uint64_t resolve = 0) {
     FsEnv env = TRY(fs_env(ctx));
     ostd::String path = TRY(path_arg(ctx, upath));
-    return TRY(vfs::open_at(env.caller(), dirfd, path.view(), flags, mode));
+    return TRY(vfs::open_at(env.caller(), dirfd, path.view(), flags, mode, resolve));
 }
 }  // namespace
 
@@ -36,15 +36,28 @@ Result<int64_t> sys_openat2(SyscallContext& ctx, const SyscallArgs& a) {
     struct OpenHow {
         uint64_t flags, mode, resolve;
     };
+    // copy_struct_from_user: at least version 0 (24 bytes), at most a page (E2BIG), and any
+    // bytes past the struct we know must be zero (E2BIG).
     uint64_t size = a.args[3];
-    if (size < sizeof(OpenHow) || size > 4096) return Error(EINVAL, "bad open_how size");
+    if (size < sizeof(OpenHow)) return Error(EINVAL, "open_how too small");
+    if (size > 4096) return Error(E2BIG, "open_how too large");
     OpenHow how = TRY(read_user<OpenHow>(ctx, a.args[2]));
+    for (uint64_t off = sizeof(OpenHow); off < size; off += 8) {
+        uint8_t tail[8] = {};
+        size_t n = size - off < 8 ? size_t(size - off) : 8;
+        TRY(copy_from_user(ctx, a.args[2] + off, tail, n));
+        for (size_t i = 0; i < n; ++i)
+            if (tail[i]) return Error(E2BIG, "unknown open_how fields set");
+    }
     constexpr uint64_t kValid = 037777777ull;
     if (how.flags & ~kValid) return Error(EINVAL, "unknown open flags");
     if (how.mode & ~uint64_t(07777)) return Error(EINVAL, "bad mode");
     if (how.mode && !(how.flags & (o::kCreat | o::kTmpfileBit))) return Error(EINVAL);
-    if (how.resolve) return Error(EINVAL, "RESOLVE_* flags not supported");
-    return do_open(ctx, a.as_int(0), a.args[1], uint32_t(how.flags), uint32_t(how.mode));
+    if ((how.flags & o::kPath) &&
+        (how.flags & ~uint64_t(o::kPath | o::kDirectory | o::kNofollow | o::kCloexec)))
+        return Error(EINVAL, "O_PATH with other flags");
+    return do_open(ctx, a.as_int(0), a.args[1], uint32_t(how.flags), uint32_t(how.mode),
+                   how.resolve);
 }
 
 Result<int64_t> sys_close(SyscallContext& ctx, const SyscallArgs& a) {

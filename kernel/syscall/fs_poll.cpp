@@ -1,8 +1,12 @@
 // Readiness syscalls: poll, ppoll, select, pselect6, epoll_create(1), epoll_ctl,
-// epoll_wait, epoll_pwait, eventfd, eventfd2. Signal masks of ppoll/pselect6/epoll_pwait are
-// not applied yet (the signal subsystem will swap them around the wait).
+// epoll_wait, epoll_pwait(2), eventfd, eventfd2. ppoll/pselect6/epoll_pwait(2) install their
+// signal mask for the wait; an interrupting signal is handled with it still in place.
+#include <optional>
+
 #include <kernel/abi/io.h>
+#include <kernel/abi/signal.h>
 #include <kernel/abi/time.h>
+#include <kernel/signal/ops.h>
 #include <kernel/syscall/fs_common.h>
 #include <kernel/syscall/handlers.h>
 #include <ostd/sync/wait_queue.h>
@@ -36,6 +40,27 @@ Error interrupted(Error e) {
     return e.code() == EINTR ? Error(ERESTARTNOHAND) : e;
 }
 
+/// The sigmask argument of ppoll/pselect6/epoll_pwait: none when null; EINVAL for a size
+/// other than 8, EFAULT.
+Result<std::optional<abi::SigSet>> read_sigmask(SyscallContext& ctx, uint64_t uset,
+                                                uint64_t size) {
+    if (!uset) return std::optional<abi::SigSet>();
+    if (size != abi::kSigSetSize) return Error(EINVAL, "bad sigsetsize");
+    return std::optional<abi::SigSet>(TRY(read_user<abi::SigSet>(ctx, uset)));
+}
+
+/// Runs `wait` with `mask` installed (when given); `interrupted` is the error that means a
+/// signal cut the wait short, so the mask stays until that signal is handled.
+template <typename Wait>
+Result<int64_t> with_mask(SyscallContext& ctx, std::optional<abi::SigSet> mask, int interrupted,
+                          Wait&& wait) {
+    if (!mask || !ctx.thread) return wait();
+    TRY(signal::begin_wait_mask(*ctx.thread, *mask));
+    Result<int64_t> r = wait();
+    signal::end_wait_mask(*ctx.thread, r.is_error() && r.error().code() == interrupted);
+    return r;
+}
+
 Result<int64_t> do_poll(SyscallContext& ctx, uint64_t ufds, uint64_t nfds, uint64_t timeout_ns) {
     FsEnv env = TRY(fs_env(ctx));
     auto c = env.caller();
@@ -59,7 +84,9 @@ Result<int64_t> sys_poll(SyscallContext& ctx, const SyscallArgs& a) {
 
 Result<int64_t> sys_ppoll(SyscallContext& ctx, const SyscallArgs& a) {
     uint64_t t = TRY(timeout_from_timespec(ctx, a.args[2]));
-    return do_poll(ctx, a.args[0], a.as_uint(1), t);
+    auto mask = TRY(read_sigmask(ctx, a.args[3], a.args[4]));
+    return with_mask(ctx, mask, ERESTARTNOHAND,
+                     [&] { return do_poll(ctx, a.args[0], a.as_uint(1), t); });
 }
 
 namespace {
@@ -132,7 +159,18 @@ Result<int64_t> sys_select(SyscallContext& ctx, const SyscallArgs& a) {
 
 Result<int64_t> sys_pselect6(SyscallContext& ctx, const SyscallArgs& a) {
     uint64_t t = TRY(timeout_from_timespec(ctx, a.args[4]));
-    return do_select(ctx, a.as_int(0), a.args[1], a.args[2], a.args[3], t);
+    std::optional<abi::SigSet> mask;
+    if (a.args[5]) {
+        // The sixth argument points at { const sigset_t* ss; size_t ss_len; }.
+        struct SigsetArg {
+            uint64_t ss, ss_len;
+        };
+        SigsetArg arg = TRY(read_user<SigsetArg>(ctx, a.args[5]));
+        mask = TRY(read_sigmask(ctx, arg.ss, arg.ss_len));
+    }
+    return with_mask(ctx, mask, ERESTARTNOHAND, [&] {
+        return do_select(ctx, a.as_int(0), a.args[1], a.args[2], a.args[3], t);
+    });
 }
 
 Result<int64_t> sys_epoll_create1(SyscallContext& ctx, const SyscallArgs& a) {
@@ -157,7 +195,9 @@ Result<int64_t> sys_epoll_ctl(SyscallContext& ctx, const SyscallArgs& a) {
     return 0;
 }
 
-Result<int64_t> sys_epoll_wait(SyscallContext& ctx, const SyscallArgs& a) {
+namespace {
+
+Result<int64_t> do_epoll_wait(SyscallContext& ctx, const SyscallArgs& a, uint64_t timeout_ns) {
     int max = a.as_int(2);
     if (max <= 0 || max > 65536) return Error(EINVAL, "bad maxevents");
     FsEnv env = TRY(fs_env(ctx));
@@ -165,14 +205,27 @@ Result<int64_t> sys_epoll_wait(SyscallContext& ctx, const SyscallArgs& a) {
     TRY(out.reserve(size_t(max)));
     for (int i = 0; i < max; ++i)
         MUST(out.push_back(abi::EpollEvent{}));
-    auto n = vfs::epoll_wait(env.caller(), a.as_int(0), out.span(), timeout_from_ms(a.as_int(3)));
+    auto n = vfs::epoll_wait(env.caller(), a.as_int(0), out.span(), timeout_ns);
     if (n.is_error()) return n.error();
     if (n.value())
         TRY(copy_to_user(ctx, a.args[1], out.data(), size_t(n.value()) * sizeof(abi::EpollEvent)));
     return n.value();
 }
+
+}  // namespace
+
+Result<int64_t> sys_epoll_wait(SyscallContext& ctx, const SyscallArgs& a) {
+    return do_epoll_wait(ctx, a, timeout_from_ms(a.as_int(3)));
+}
 Result<int64_t> sys_epoll_pwait(SyscallContext& ctx, const SyscallArgs& a) {
-    return sys_epoll_wait(ctx, a);
+    auto mask = TRY(read_sigmask(ctx, a.args[4], a.args[5]));
+    uint64_t t = timeout_from_ms(a.as_int(3));
+    return with_mask(ctx, mask, EINTR, [&] { return do_epoll_wait(ctx, a, t); });
+}
+Result<int64_t> sys_epoll_pwait2(SyscallContext& ctx, const SyscallArgs& a) {
+    uint64_t t = TRY(timeout_from_timespec(ctx, a.args[3]));  // null: wait forever
+    auto mask = TRY(read_sigmask(ctx, a.args[4], a.args[5]));
+    return with_mask(ctx, mask, EINTR, [&] { return do_epoll_wait(ctx, a, t); });
 }
 
 Result<int64_t> sys_eventfd2(SyscallContext& ctx, const SyscallArgs& a) {

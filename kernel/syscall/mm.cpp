@@ -46,19 +46,23 @@ ostd::Result<int64_t> sys_mmap(SyscallContext& ctx, const SyscallArgs& a) {
         if (flags & ~known) return ostd::Error(EOPNOTSUPP);
     }
     ostd::RefPtr<PageSource> source;
+    bool shared_file = false;
     if (!(flags & map::kAnonymous)) {
         // File mappings (man 2 mmap): the descriptor must be open for reading (EACCES), a shared
-        // writable mapping needs O_RDWR, only regular files map (ENODEV). Pages are private
-        // copies read on first touch, so a shared mapping is supported read-only.
+        // writable mapping needs O_RDWR, only regular files map (ENODEV). MAP_SHARED maps the
+        // file's own page-cache frames where the file system has them (tmpfs); elsewhere a
+        // read-only shared mapping gets private copies and a writable one is ENODEV.
         auto* files = TRY(fs::files_of(*ctx.process));
         ostd::Ref<fs::File> file = TRY(files->fds->get(a.as_int(4)));
         if (file->is_path_only() || !file->is_readable()) return ostd::Error(EACCES);
-        if (type != map::kPrivate && (prot & prot::kWrite)) {
-            if (!file->is_writable()) return ostd::Error(EACCES);
-            return ostd::Error(ENODEV, "writable shared file mappings are not supported yet");
-        }
         if (!file->inode() || file->inode()->type() != fs::FileType::kRegular)
             return ostd::Error(ENODEV);
+        if (type != map::kPrivate) {
+            if ((prot & prot::kWrite) && !file->is_writable()) return ostd::Error(EACCES);
+            shared_file = file->inode()->has_page_cache();
+            if (!shared_file && (prot & prot::kWrite))
+                return ostd::Error(ENODEV, "this file system cannot share its pages");
+        }
         source = TRY(fs::FilePageSource::create(std::move(file)));
     }
     if (flags & map::kHugetlb) return ostd::Error(EINVAL, "no huge pages");
@@ -72,11 +76,25 @@ ostd::Result<int64_t> sys_mmap(SyscallContext& ctx, const SyscallArgs& a) {
     req.grows_down = flags & map::kGrowsdown;
     req.populate = flags & map::kPopulate;
     if (source) {
-        req.shared = false;  // Private copies of the file's pages (see above).
+        req.shared = shared_file;
         req.source = std::move(source);
         req.source_off = off;
     }
     return static_cast<int64_t>(TRY(as->map_anonymous(req)));
+}
+
+ostd::Result<int64_t> sys_msync(SyscallContext& ctx, const SyscallArgs& a) {
+    constexpr uint32_t kAsync = 1, kInvalidate = 2, kSync = 4;
+    uint64_t addr = a.args[0];
+    uint32_t flags = a.as_uint(2);
+    if (addr & (kPage - 1)) return ostd::Error(EINVAL, "unaligned msync address");
+    if ((flags & ~(kAsync | kInvalidate | kSync)) || ((flags & kAsync) && (flags & kSync)))
+        return ostd::Error(EINVAL, "bad msync flags");
+    if (a.args[1] == 0) return 0;
+    // Shared file pages are the page cache itself (tmpfs has no backing store to write to):
+    // only the range check remains.
+    TRY(TRY(space(ctx))->check_mapped(addr, a.args[1]));
+    return 0;
 }
 
 ostd::Result<int64_t> sys_munmap(SyscallContext& ctx, const SyscallArgs& a) {

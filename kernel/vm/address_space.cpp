@@ -12,6 +12,9 @@ using ostd::Vaddr;
 constexpr uint64_t kUserLo = ostd::kUserStart.value();
 constexpr uint64_t kUserHi = ostd::kUserEnd.value();
 constexpr size_t kMaxVmas = 65530;  // vm.max_map_count
+// fault_locked's requests to handle_fault: fetch the page without the lock, then retry.
+constexpr int kNeedFilePage = -1;    // a private copy of a file page (PageSource::read_page)
+constexpr int kNeedSharedPage = -2;  // the file's own frame (PageSource::shared_page)
 
 bool is_aligned(uint64_t v) { return (v & (kPageSize - 1)) == 0; }
 
@@ -266,20 +269,31 @@ uint64_t AddressSpace::brk(uint64_t new_brk) {
 int AddressSpace::handle_fault(uint64_t va, const FaultAccess& access) {
     ostd::RefPtr<PageSource> source;
     uint64_t offset = 0;
+    bool shared = false;
     {
         ostd::MutexGuard g(lock_);
         int r = fault_locked(va, access, nullptr, &source, &offset);
-        if (r != -1) return r;
+        if (r != kNeedFilePage && r != kNeedSharedPage) return r;
+        shared = r == kNeedSharedPage;
     }
-    // File page: read it without the lock (reading may fault on other memory and take file
-    // locks, which must never nest inside lock_), then retry with the filled frame.
-    auto frame = ostd::Frame::alloc();
-    if (frame.is_error()) return static_cast<int>(FaultError::kOom);
-    if (source->read_page(offset, frame.value()).is_error()) return static_cast<int>(FaultError::kMapErr);
+    // File page: fetch it without the lock (reading may fault on other memory and take file
+    // locks, which must never nest inside lock_), then retry with the frame.
+    ostd::Result<ostd::Frame> frame = ostd::Error(ENOMEM);
+    if (shared) {
+        frame = source->shared_page(offset);
+        if (frame.is_error())
+            return static_cast<int>(frame.error().code() == ENOMEM ? FaultError::kOom
+                                                                    : FaultError::kBus);
+    } else {
+        frame = ostd::Frame::alloc();
+        if (frame.is_error()) return static_cast<int>(FaultError::kOom);
+        if (source->read_page(offset, frame.value()).is_error())
+            return static_cast<int>(FaultError::kMapErr);
+    }
     ostd::MutexGuard g(lock_);
     ostd::RefPtr<PageSource> again;
     int r = fault_locked(va, access, &frame.value(), &again, &offset);
-    return r == -1 ? static_cast<int>(FaultError::kMapErr) : r;
+    return r < 0 ? static_cast<int>(FaultError::kMapErr) : r;
 }
 
 int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
@@ -303,6 +317,19 @@ int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
     auto mapped = cursor.query();
 
     if (!mapped) {
+        if (v.shared && v.source) {
+            uint64_t off = v.source_off + (page - v.start);
+            if (!prefilled) {
+                *source = v.source;
+                *offset = off;
+                return kNeedSharedPage;
+            }
+            // Checked under lock_: a truncate that shrinks the file first unmaps with lock_
+            // held, so a page past the new end is never mapped after it.
+            if (off >= v.source->file_size()) return static_cast<int>(FaultError::kBus);
+            if (cursor.map(*prefilled, prop).is_error()) return kOom;
+            return 0;
+        }
         if (v.shared) {
             auto frame = v.shm->page(v.shm_pgoff + (page - v.start) / kPageSize);
             if (frame.is_error()) return kOom;
@@ -313,7 +340,7 @@ int AddressSpace::fault_locked(uint64_t va, const FaultAccess& access,
             if (!prefilled) {
                 *source = v.source;
                 *offset = v.source_off + (page - v.start);
-                return -1;
+                return kNeedFilePage;
             }
             // Our own copy of the file page: writable at once if the mapping allows it.
             if (cursor.map(*prefilled, prop).is_error()) return kOom;
@@ -354,6 +381,7 @@ ostd::Result<ostd::Ref<AddressSpace>> AddressSpace::fork() {
     ostd::MutexGuard cg(child->lock_);
     child->brk_base_ = brk_base_;
     child->brk_ = brk_;
+    child->layout_ = layout_;
     TRY(child->vmas_.reserve(vmas_.size()));
     for (const Vma& v : vmas_) {
         TRY(child->vmas_.push_back(v));
@@ -437,12 +465,54 @@ ostd::Result<uint64_t> AddressSpace::remap(uint64_t old_addr, uint64_t old_len, 
     return dest;
 }
 
+void AddressSpace::unmap_file_pages(const void* key, uint64_t from) {
+    uint64_t first = ostd::align_up(from, kPageSize);
+    ostd::MutexGuard g(lock_);
+    for (const Vma& v : vmas_) {
+        if (!v.shared || !v.source || v.source->file_key() != key) continue;
+        uint64_t end_off = v.source_off + v.size();
+        if (end_off <= first) continue;
+        uint64_t start = first <= v.source_off ? v.start.value()
+                                               : v.start.value() + (first - v.source_off);
+        unmap_pages(start, v.end.value());
+    }
+}
+
+ostd::Result<void> AddressSpace::check_mapped(uint64_t addr, uint64_t len) {
+    uint64_t end = addr + ostd::align_up(len, kPageSize);
+    ostd::MutexGuard g(lock_);
+    uint64_t at = addr;
+    for (size_t i = find_index_locked(addr); i < vmas_.size() && at < end; ++i) {
+        if (vmas_[i].start.value() > at) break;
+        at = vmas_[i].end.value();
+    }
+    if (at < end) return ostd::Error(ENOMEM, "range not fully mapped");
+    return ostd::ok();
+}
+
 ostd::Result<ostd::Vector<Vma>> AddressSpace::snapshot() {
     ostd::MutexGuard g(lock_);
     ostd::Vector<Vma> out;
     TRY(out.reserve(vmas_.size()));
     for (const Vma& v : vmas_) TRY(out.push_back(v));
     return out;
+}
+
+void AddressSpace::set_image_layout(const ImageLayout& layout) {
+    ostd::MutexGuard g(lock_);
+    layout_ = layout;
+}
+
+AddressSpace::ImageLayout AddressSpace::image_layout() {
+    ostd::MutexGuard g(lock_);
+    return layout_;
+}
+
+uint64_t AddressSpace::mapped_bytes() {
+    ostd::MutexGuard g(lock_);
+    uint64_t n = 0;
+    for (const Vma& v : vmas_) n += v.size();
+    return n;
 }
 
 uint64_t AddressSpace::resident_pages() {

@@ -23,7 +23,7 @@ struct FaultAccess {
 };
 
 /// si_code for a fault the kernel could not resolve (SEGV_MAPERR / SEGV_ACCERR).
-enum class FaultError : int { kMapErr = 1, kAccErr = 2, kOom = 100 };
+enum class FaultError : int { kMapErr = 1, kAccErr = 2, kOom = 100, kBus = 101 };
 
 class AddressSpace : public ostd::RefCounted<AddressSpace> {
 public:
@@ -73,6 +73,19 @@ public:
     /// Sets the heap start (after loading a program image).
     void set_brk_base(uint64_t base);
 
+    /// Where the image put its argument and environment strings and its stack (mm_struct's
+    /// arg_start..env_end, start_stack): /proc/pid/{cmdline,environ,stat} read them. Copied by
+    /// fork(); zero until a program is loaded.
+    struct ImageLayout {
+        uint64_t arg_start = 0, arg_end = 0;
+        uint64_t env_start = 0, env_end = 0;
+        uint64_t start_stack = 0;
+    };
+    void set_image_layout(const ImageLayout& layout);
+    ImageLayout image_layout();
+    /// Total size of the mappings in bytes (VmSize, statm's size).
+    uint64_t mapped_bytes();
+
     /// Resolves a fault at va: demand-zero, shared memory or copy-on-write. Returns 0 when the
     /// access may be retried, else a FaultError value (SEGV si_code, or kOom when memory ran out).
     int handle_fault(uint64_t va, const FaultAccess& access);
@@ -80,6 +93,13 @@ public:
     /// A copy-on-write duplicate for fork(2): private pages are shared read-only by both until
     /// written; shared mappings stay shared. ENOMEM.
     ostd::Result<ostd::Ref<AddressSpace>> fork();
+
+    /// Unmaps the pages of this space's MAP_SHARED mappings of file `key` (PageSource::file_key)
+    /// whose file offset is at or past `from` rounded up to a page: after a truncate, touching
+    /// them faults again and gets SIGBUS.
+    void unmap_file_pages(const void* key, uint64_t from);
+    /// msync(2)'s range check: ENOMEM when part of [addr, addr + len) is unmapped.
+    ostd::Result<void> check_mapped(uint64_t addr, uint64_t len);
 
     /// A copy of the VMA list (for /proc/pid/maps and tests). ENOMEM.
     ostd::Result<ostd::Vector<Vma>> snapshot();
@@ -98,8 +118,9 @@ private:
     ostd::Result<void> unmap_locked(uint64_t start, uint64_t end) ORRERY_REQUIRES(lock_);
     ostd::Result<void> insert_locked(Vma vma) ORRERY_REQUIRES(lock_);
     void unmap_pages(uint64_t start, uint64_t end);
-    /// Returns 0 / a FaultError, or -1 when the page must first be read from `*source` at
-    /// `*offset` (done by the caller without the lock, then the fault is retried).
+    /// Returns 0 / a FaultError, or -1 (-2) when the page must first be read (for a shared
+    /// mapping: fetched) from `*source` at `*offset` — done by the caller without the lock,
+    /// then the fault is retried with the frame.
     int fault_locked(uint64_t va, const FaultAccess& access, const ostd::Frame* prefilled,
                      ostd::RefPtr<PageSource>* source, uint64_t* offset) ORRERY_REQUIRES(lock_);
 
@@ -108,6 +129,7 @@ private:
     ostd::Vector<Vma> vmas_ ORRERY_GUARDED_BY(lock_);  // Sorted by start, non-overlapping.
     uint64_t brk_base_ ORRERY_GUARDED_BY(lock_) = 0;
     uint64_t brk_ ORRERY_GUARDED_BY(lock_) = 0;
+    ImageLayout layout_ ORRERY_GUARDED_BY(lock_);
 };
 
 /// PageProperty for a VMA's rights (W implies R on x86; private writable pages may be mapped

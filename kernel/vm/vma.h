@@ -7,6 +7,7 @@
 
 #include <ostd/common/ref.h>
 #include <ostd/common/types.h>
+#include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
 #include <ostd/mm/frame.h>
 #include <ostd/sync/mutex.h>
@@ -40,6 +41,26 @@ class PageSource : public ostd::RefCounted<PageSource> {
 public:
     virtual ~PageSource() = default;
     virtual ostd::Result<void> read_page(uint64_t offset, const ostd::Frame& frame) = 0;
+    /// How /proc/pid/maps names the mapped file: device, inode and path.
+    struct Identity {
+        uint32_t dev_major = 0, dev_minor = 0;
+        uint64_t ino = 0;
+        ostd::String path;
+    };
+    /// ENOMEM. Default: an unnamed source.
+    virtual ostd::Result<Identity> identity() { return Identity{}; }
+
+    /// MAP_SHARED: the file's own frame (its page cache) for the page at `offset`, mapped as
+    /// is so writes reach the file and every mapper. ENXIO past the end of the file (SIGBUS);
+    /// ENODEV when the file cannot share pages; ENOSPC, ENOMEM.
+    virtual ostd::Result<ostd::Frame> shared_page(uint64_t offset) {
+        (void)offset;
+        return ostd::Error(ENODEV);
+    }
+    /// The file's current size: shared pages from past it are not mapped (SIGBUS).
+    virtual uint64_t file_size() { return ~uint64_t{0}; }
+    /// Names the underlying file for unmap_shared_file_pages() (null: none).
+    virtual const void* file_key() const { return nullptr; }
 };
 
 struct Vma {
@@ -50,7 +71,7 @@ struct Vma {
     bool grows_down = false; // The stack.
     ostd::RefPtr<SharedMemory> shm;  // Backing for shared anonymous mappings.
     uint64_t shm_pgoff = 0;          // Page index in shm of `start`.
-    ostd::RefPtr<PageSource> source;  // File mappings: private copies of the file's pages.
+    ostd::RefPtr<PageSource> source;  // File mappings: the file's pages (copies unless shared).
     uint64_t source_off = 0;          // File offset of `start`.
     const char* name = nullptr;      // "[heap]", "[stack]" for /proc/pid/maps; static strings.
 

@@ -1,6 +1,7 @@
 // Host contexts: fibers on mmap'd stacks with a guard page, switched by a few lines of x86-64
 // assembly that save the callee-saved registers and the stack pointer (no sanitizer knows about
 // them, so every switch is annotated here for ASan and TSan).
+#include <cstddef>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -18,13 +19,19 @@
 #endif
 
 // orrery_ctx_switch(save_sp, new_sp, arg): pushes the callee-saved registers, stores the stack
-// pointer in *save_sp, loads new_sp and pops the registers saved there, and returns `arg` in the
-// context resumed (whose own orrery_ctx_switch call thus returns it). Unlike Boost.Context's
-// fcontext it stores the suspended stack pointer before jumping, so no value has to travel back
-// through memory after the switch (the resumed side's store and the next switcher's load of it
-// used to sit on the critical path), and it leaves the MXCSR and x87 control words alone: ostd
-// and the kernel never change them, so they are the same in every context.
-// A new context's stack holds a frame for that pop sequence whose return address is
+// pointer in *save_sp, loads new_sp, pops the registers saved there and the resume address, and
+// jumps to it with `arg` in rax (the resumed orrery_ctx_switch call thus returns it).
+// - It stores the suspended stack pointer before jumping, so no value has to travel back through
+//   memory after the switch, and it leaves the MXCSR and x87 control words alone: ostd and the
+//   kernel never change them, so they are the same in every context.
+// - It resumes by `jmp`, not `ret`: the return stack buffer holds the suspended side's callers,
+//   so a `ret` into the other context mispredicts whenever the two were called from different
+//   places, while the indirect-branch predictor learns the alternation. A caller that tail-calls
+//   the switch is thus resumed straight in its own caller without a mispredicted return.
+// orrery_ctx_switch_then(save_sp, new_sp, then, arg) is the same, except that on the new stack,
+// before popping, it calls then(arg) (the stack pointer is 8 mod 16 at every saved frame, so
+// one push aligns the call).
+// A new context's stack holds a frame for that pop sequence whose resume address is
 // orrery_ctx_start, with the Context in r12 and the entry in r13.
 __asm__(R"(
     .text
@@ -47,9 +54,37 @@ orrery_ctx_switch:
     popq %r15
     popq %rbx
     popq %rbp
+    popq %rcx
     movq %rdx, %rax
-    ret
+    jmpq *%rcx
     .size orrery_ctx_switch, .-orrery_ctx_switch
+
+    .globl orrery_ctx_switch_then
+    .hidden orrery_ctx_switch_then
+    .type orrery_ctx_switch_then, @function
+    .p2align 4
+orrery_ctx_switch_then:
+    pushq %rbp
+    pushq %rbx
+    pushq %r15
+    pushq %r14
+    pushq %r13
+    pushq %r12
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    pushq %rcx
+    movq %rcx, %rdi
+    callq *%rdx
+    popq %rax
+    popq %r12
+    popq %r13
+    popq %r14
+    popq %r15
+    popq %rbx
+    popq %rbp
+    popq %rcx
+    jmpq *%rcx
+    .size orrery_ctx_switch_then, .-orrery_ctx_switch_then
 
     .globl orrery_ctx_start
     .hidden orrery_ctx_start
@@ -67,8 +102,16 @@ orrery_ctx_start:
 extern "C" {
 __attribute__((visibility("hidden"))) void* orrery_ctx_switch(void** save_sp, void* new_sp,
                                                               void* arg);
+__attribute__((visibility("hidden"))) void* orrery_ctx_switch_then(void** save_sp, void* new_sp,
+                                                                   void (*then)(void*), void* arg);
 __attribute__((visibility("hidden"))) void orrery_ctx_start();
 }
+
+// Sanitizer builds annotate every switch in C++ around the bare switch (which then must not run
+// `then` before the annotation): the switcher leaves `then` in the resumed Context instead.
+#if defined(ORRERY_ASAN) || defined(ORRERY_TSAN)
+#define ORRERY_SWITCH_ANNOTATED 1
+#endif
 
 // Functions that switch TSan's current fiber must not be instrumented themselves: TSan's
 // function-entry push would land on the old fiber's shadow stack and the exit pop on the new
@@ -94,10 +137,13 @@ struct Context {
     void* fake_stack = nullptr;  // ASan's fake stack of this context while suspended.
     void* tsan_fiber = nullptr;
     bool owns_tsan_fiber = false;
+    SwitchThen then = nullptr;  // Annotated builds: run on resumption (context_switch_then).
+    void* then_arg = nullptr;
 };
 
 namespace {
 
+#ifdef ORRERY_SWITCH_ANNOTATED
 ORRERY_SWITCH_PATH inline void before_switch(Context* from, Context* to, bool from_finished) {
 #ifdef ORRERY_ASAN
     __sanitizer_start_switch_fiber(from_finished ? nullptr : &from->fake_stack, to->stack_bottom,
@@ -111,10 +157,18 @@ ORRERY_SWITCH_PATH inline void before_switch(Context* from, Context* to, bool fr
     (void)from_finished;
 }
 
+#endif
+
 // Runs first thing after a context resumes.
 ORRERY_SWITCH_PATH inline void after_switch(Context* self) {
 #ifdef ORRERY_ASAN
     __sanitizer_finish_switch_fiber(self->fake_stack, nullptr, nullptr);
+#endif
+#ifdef ORRERY_SWITCH_ANNOTATED
+    if (SwitchThen then = self->then) {
+        self->then = nullptr;
+        then(self->then_arg);
+    }
 #endif
     (void)self;
 }
@@ -123,7 +177,7 @@ ORRERY_SWITCH_PATH inline void after_switch(Context* self) {
 extern "C" [[noreturn]] void orrery_ctx_entry(Context* self, void* arg) {
     after_switch(self);
     self->entry(self->create_arg, arg);
-    __builtin_trap();  // ContextEntry must end with context_switch_final().
+    __builtin_trap();  // ContextEntry must end with context_switch_final_then().
 }
 
 // The frame orrery_ctx_switch pops (lowest address first), then its return address.
@@ -261,6 +315,8 @@ void context_destroy(Context* c) {
     delete c;
 }
 
+#ifdef ORRERY_SWITCH_ANNOTATED
+
 ORRERY_SWITCH_PATH void* context_switch(Context* from, Context* to, void* arg) {
     before_switch(from, to, false);
     // SAFETY: `from` is running (its sp slot is free), `to` is suspended with a saved sp.
@@ -269,12 +325,45 @@ ORRERY_SWITCH_PATH void* context_switch(Context* from, Context* to, void* arg) {
     return r;
 }
 
-ORRERY_SWITCH_PATH void context_switch_final(Context* from, Context* to, void* arg) {
+ORRERY_SWITCH_PATH void* context_switch_then(Context* from, Context* to, SwitchThen then,
+                                             void* arg) {
+    to->then = then;  // `to` is suspended: only this switch touches it now.
+    to->then_arg = arg;
+    return context_switch(from, to, arg);
+}
+
+ORRERY_SWITCH_PATH void context_switch_final_then(Context* from, Context* to, SwitchThen then,
+                                                  void* arg) {
+    to->then = then;
+    to->then_arg = arg;
     before_switch(from, to, true);
     void* discarded = nullptr;  // `from` is never resumed.
     // SAFETY: as in context_switch().
     orrery_ctx_switch(&discarded, to->sp, arg);
     __builtin_trap();  // A finished context is never resumed.
 }
+
+#else
+
+// Without annotations each of these is a single jump into the assembly, so a caller's tail call
+// reaches it with the caller's frame already gone (see orrery_ctx_switch).
+void* context_switch(Context* from, Context* to, void* arg) {
+    // SAFETY: `from` is running (its sp slot is free), `to` is suspended with a saved sp.
+    return orrery_ctx_switch(&from->sp, to->sp, arg);
+}
+
+void* context_switch_then(Context* from, Context* to, SwitchThen then, void* arg) {
+    // SAFETY: as in context_switch(); `then` runs on `to`'s stack below its saved frame.
+    return orrery_ctx_switch_then(&from->sp, to->sp, then, arg);
+}
+
+void context_switch_final_then(Context* from, Context* to, SwitchThen then, void* arg) {
+    void* discarded = nullptr;  // `from` is never resumed.
+    // SAFETY: as in context_switch_then().
+    orrery_ctx_switch_then(&discarded, to->sp, then, arg);
+    __builtin_trap();  // A finished context is never resumed.
+}
+
+#endif
 
 }  // namespace ostd::hal

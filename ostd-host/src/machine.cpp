@@ -16,6 +16,7 @@
 #include "hal/console.h"
 #include "hal/cpu.h"
 #include "hal/machine.h"
+#include "console_input.h"
 #include "cpu.h"
 #include "native_engine.h"
 #include "ram.h"
@@ -50,10 +51,14 @@ void print_backtrace() {
 #endif
 }
 
-void halt_on_panic() { abort(); }
+void halt_on_panic() {
+    host::console_restore_terminal();
+    abort();
+}
 
 void power_off(int status) {
     // Only reached outside a running machine (no vCPU to stop): leave the process.
+    host::console_restore_terminal();
     _exit(status);
 }
 
@@ -112,6 +117,7 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
             g_boot_info.random_seed = g_boot_info.boot_wall_ns;
     }
 
+    console_input_configure(config.console_input);
     if (config.native_user) native::machine_start();
     detail::init_early(g_boot_info);
     // The entry runs as the first task; the machine stops when it returns or on power_off().
@@ -135,6 +141,7 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
             cpus.emplace_back(run_cpu, i);
         for (auto& t : cpus) t.join();
     }
+    console_input_stop();
     native::machine_stop();
     int status = detail::Sched::finish();
     detail::shutdown_late();

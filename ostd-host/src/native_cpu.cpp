@@ -196,6 +196,16 @@ __attribute__((noinline)) VcpuHeader* current_vcpu() {
     return t_vcpu;
 }
 
+void load_user_gs(VcpuHeader& h, uint64_t gs) {
+    if (h.use_fsgsbase) {
+        // User code may have changed it behind our back (wrgsbase): always load.
+        asm volatile("wrgsbase %0" ::"r"(gs) : "memory");
+    } else if (gs != h.loaded_gs) {
+        syscall(SYS_arch_prctl, ARCH_SET_GS, gs);
+    }
+    h.loaded_gs = gs;
+}
+
 void vcpu_start() {
     if (!g_installed) return;
     // Map twice the size and keep an aligned kAltStackSize: the prologue masks rsp to find us.
@@ -214,9 +224,11 @@ void vcpu_start() {
     const char* fsgs = getenv("ORRERY_NATIVE_FSGSBASE");
     h->use_fsgsbase = (getauxval(AT_HWCAP2) & 2 /* HWCAP2_FSGSBASE */) ? 1 : 0;
     if (fsgs && strcmp(fsgs, "off") == 0) h->use_fsgsbase = 0;
-    unsigned long fs = 0;
+    unsigned long fs = 0, gs = 0;
     syscall(SYS_arch_prctl, ARCH_GET_FS, &fs);
+    syscall(SYS_arch_prctl, ARCH_GET_GS, &gs);
     h->host_fs = fs;
+    h->host_gs = h->loaded_gs = gs;
     h->tid = static_cast<int>(gettid());
     h->cs = static_cast<uint16_t>(orrery_native_read_cs());
     h->ss = static_cast<uint16_t>(orrery_native_read_ss());
@@ -266,6 +278,7 @@ void vcpu_stop() {
     }
     if (g_trap_mode == TrapMode::kUserDispatch)
         prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0);
+    load_user_gs(*h, h->host_gs);
     // Give the sanitizer runtime its own alternate stack back (it unmaps it at thread exit).
     sigaltstack(&h->previous_altstack, nullptr);
     t_vcpu = nullptr;

@@ -29,12 +29,10 @@ enum class ExitKind : int {
 /// Where the signal handler stores one exit from user mode. Owned by the running engine.
 struct ExitState {
     GeneralRegs* regs = nullptr;  // The UserContext's registers, filled on exit.
+    FpuState* fpu = nullptr;      // The UserContext's FPU state, filled on exit.
     CpuException exception;
-    std::byte* xsave = nullptr;  // 64-byte aligned buffer of kXsaveBytes for the FPU state.
-    bool fp_valid = false;       // xsave holds a kernel signal-frame fpstate to restore.
-    uint64_t host_rsp = 0;       // Host stack pointer saved by orrery_native_enter.
+    uint64_t host_rsp = 0;  // Host stack pointer saved by orrery_native_enter.
 };
-inline constexpr size_t kXsaveBytes = 16384;
 
 /// Lives at the bottom of the vCPU's alternate signal stack (aligned to kAltStackSize).
 /// Offsets of the first fields are used by native_entry.S: keep them in sync.
@@ -50,6 +48,10 @@ struct VcpuHeader {
     stack_t previous_altstack;
     uint64_t user_sigmask;  // Signal mask user code runs with (kernel sigset, 64 signals).
     uint16_t cs, ss;        // Host user code/stack selectors for the sigreturn frame.
+    // GS base loaded on this thread: the user's (host code does not use GS on x86-64), loaded
+    // on entry when it differs; read back on exit with FSGSBASE (user code may wrgsbase).
+    uint64_t loaded_gs;
+    uint64_t host_gs;  // Restored when the vCPU stops.
 };
 static_assert(sizeof(VcpuHeader) <= 4096);
 static_assert(offsetof(VcpuHeader, host_fs) == 0 && offsetof(VcpuHeader, user_fs) == 8 &&
@@ -67,6 +69,8 @@ void vcpu_start();
 void vcpu_stop();
 /// The calling vCPU's header, or null if it has none (not a vCPU, or setup failed).
 VcpuHeader* current_vcpu();
+/// Loads `gs` as this vCPU thread's GS base unless it is loaded already.
+void load_user_gs(VcpuHeader& h, uint64_t gs);
 
 /// How syscalls from the window are trapped.
 enum class TrapMode { kSeccomp, kUserDispatch };

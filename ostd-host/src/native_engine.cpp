@@ -27,14 +27,13 @@ bool native_engine_available() {
 }
 
 NativeEngine::NativeEngine(UserMode& mode) : mode_(mode) {
-    xsave_raw_ = static_cast<std::byte*>(aligned_alloc(64, host::native::kXsaveBytes));
-    exit_.xsave = xsave_raw_;
     exit_.regs = &mode_.context().regs();
+    exit_.fpu = &mode_.context().fpu();
 }
 
-NativeEngine::~NativeEngine() {
-    free(xsave_raw_);
-}
+NativeEngine::~NativeEngine() = default;
+
+void NativeEngine::discard_all() { mode_.context().fpu().clear(); }
 
 ReturnReason NativeEngine::fetch_fault() {
     mode_.context().set_exception({ExceptionKind::kPageFault,
@@ -68,14 +67,17 @@ void NativeEngine::build_frame(const VcpuHeader& h) {
     g[REG_RIP] = static_cast<greg_t>(r.rip);
     g[REG_EFL] = static_cast<greg_t>(r.rflags);
     g[REG_CSGSFS] = static_cast<greg_t>(uint64_t{h.cs} | (uint64_t{h.ss} << 48));
-    // No fpstate: the kernel starts the user from a clean FPU (a new thread or program).
+    // No fpstate: the kernel starts the user from a clean FPU (a new program). The state is
+    // restored from the UserContext in place (64-byte aligned, as XRSTOR needs).
+    FpuState& fpu = mode_.context().fpu();
     frame_.uc_mcontext.fpregs =
-        exit_.fp_valid ? reinterpret_cast<fpregset_t>(exit_.xsave) : nullptr;
+        fpu.is_empty() ? nullptr : reinterpret_cast<fpregset_t>(fpu.data());
     memcpy(&frame_.uc_sigmask, &h.user_sigmask, sizeof(h.user_sigmask));
 }
 
 ExitKind NativeEngine::run_once(VcpuHeader& h) {
     build_frame(h);
+    host::native::load_user_gs(h, mode_.context().regs().gs_base);
     h.exit = &exit_;
     h.entries.fetch_add(1, std::memory_order_release);
     h.in_user.store(1, std::memory_order_release);
@@ -91,6 +93,7 @@ ExitKind NativeEngine::run_once(VcpuHeader& h) {
 ReturnReason NativeEngine::execute(bool (*has_kernel_event)(void*), void* arg) {
     UserContext& ctx = mode_.context();
     exit_.regs = &ctx.regs();
+    exit_.fpu = &ctx.fpu();
     for (;;) {
         if (has_kernel_event && has_kernel_event(arg)) return ReturnReason::kKernelEvent;
         const uint64_t rip = ctx.regs().rip;

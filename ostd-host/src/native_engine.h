@@ -11,8 +11,8 @@
 
 namespace ostd::detail {
 
-/// One per UserMode. Limits: the FPU/SSE/AVX state lives here, not in UserContext, so a copied
-/// context (fork) starts with a clean FPU; gs_base is not loaded (x86-64 Linux leaves it 0).
+/// One per UserMode. The FPU/SSE/AVX state and the FS/GS bases live in the UserContext, so a
+/// copied context (fork, clone) carries them.
 class NativeEngine {
 public:
     explicit NativeEngine(UserMode& mode);
@@ -22,7 +22,7 @@ public:
 
     ReturnReason execute(bool (*has_kernel_event)(void*), void* arg);
     /// execve: the FPU state belongs to the old image.
-    void discard_all() { exit_.fp_valid = false; }
+    void discard_all();
 
 private:
     /// Runs user code once (residency held, preemption off); returns the ExitKind.
@@ -32,7 +32,6 @@ private:
 
     UserMode& mode_;
     host::native::ExitState exit_;
-    std::byte* xsave_raw_ = nullptr;
     alignas(64) ucontext_t frame_;
 };
 

@@ -38,18 +38,32 @@ ORRERY_SIGNAL_PATH void copy_bytes(std::byte* dst, const std::byte* src, size_t 
         dst[i] = src[i];
 }
 
-/// Keeps the interrupted FPU/SSE/AVX state (the kernel's signal-frame fpstate) for re-entry.
+/// Keeps the interrupted FPU/SSE/AVX state (the kernel's signal-frame fpstate) in the
+/// UserContext for re-entry (and for a fork child). A state larger than FpuState's capacity
+/// (AMX, when a program asked for it) is dropped: the next entry starts from a clean FPU.
 ORRERY_SIGNAL_PATH void save_fpstate(ExitState& e, const ucontext_t* uc) {
-    e.fp_valid = false;
+    if (!e.fpu) return;
+    e.fpu->clear();
     auto* fp = reinterpret_cast<const std::byte*>(uc->uc_mcontext.fpregs);
-    if (!fp || !e.xsave) return;
+    if (!fp) return;
     uint32_t magic1 = 0, extended = 0;
     copy_bytes(reinterpret_cast<std::byte*>(&magic1), fp + kSwReservedOffset, 4);
     copy_bytes(reinterpret_cast<std::byte*>(&extended), fp + kSwReservedOffset + 4, 4);
     size_t n = magic1 == kFpXstateMagic1 ? extended : kFxsaveBytes;
-    if (n < kFxsaveBytes || n > ostd::host::native::kXsaveBytes) return;
-    copy_bytes(e.xsave, fp, n);
-    e.fp_valid = true;
+    if (n < kFxsaveBytes || n > ostd::FpuState::kCapacity) return;
+    copy_bytes(e.fpu->data(), fp, n);
+    e.fpu->set_size(n);
+}
+
+/// The user's GS base at exit: with FSGSBASE user code may have changed it (wrgsbase); without,
+/// only arch_prctl can, and that is a trapped syscall, so the loaded value still holds.
+ORRERY_SIGNAL_PATH uint64_t user_gs_base(ostd::host::native::VcpuHeader& h) {
+    if (h.use_fsgsbase) {
+        uint64_t gs;
+        asm volatile("rdgsbase %0" : "=r"(gs));
+        h.loaded_gs = gs;
+    }
+    return h.loaded_gs;
 }
 
 ORRERY_SIGNAL_PATH CpuException classify(int sig, const siginfo_t* info, const greg_t* g) {
@@ -118,6 +132,7 @@ extern "C" ORRERY_SIGNAL_PATH void orrery_native_signal_user(int sig, siginfo_t*
     r.rip = static_cast<uint64_t>(g[REG_RIP]);
     r.rflags = static_cast<uint64_t>(g[REG_EFL]);
     r.fs_base = h->user_fs;
+    r.gs_base = user_gs_base(*h);
     save_fpstate(*e, uc);
     ExitKind kind;
     if (sig == SIGSYS) {

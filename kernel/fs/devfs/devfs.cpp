@@ -18,6 +18,7 @@ struct Node {
 constexpr Node kNodes[] = {
     {"null", 1, 3, 0666},    {"zero", 1, 5, 0666}, {"full", 1, 7, 0666},    {"random", 1, 8, 0666},
     {"urandom", 1, 9, 0666}, {"tty", 5, 0, 0666},  {"console", 5, 1, 0600},
+    {"ttyS0", 4, 64, 0620},
 };
 
 Result<Ref<SuperBlock>> mount_devtmpfs(std::string_view) {

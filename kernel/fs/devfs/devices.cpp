@@ -123,7 +123,9 @@ public:
     PollHub* poll_hub() override { return console().poll_hub(); }
 };
 
+template <uint32_t Major, uint32_t Minor>
 Result<Ref<File>> open_console(const Path& p, uint32_t flags, void*) {
+    TRY(console().open(Major, Minor, flags));
     return Ref<File>(TRY(ostd::try_make_ref<ConsoleFile>(p, flags)));
 }
 
@@ -164,8 +166,9 @@ Result<void> register_builtin_devices() {
     TRY(register_char_device(1, 7, &open_mem<K::kFull>, nullptr));
     TRY(register_char_device(1, 8, &open_mem<K::kRandom>, nullptr));
     TRY(register_char_device(1, 9, &open_mem<K::kRandom>, nullptr));
-    TRY(register_char_device(5, 0, &open_console, nullptr));
-    TRY(register_char_device(5, 1, &open_console, nullptr));
+    TRY(register_char_device(5, 0, &open_console<5, 0>, nullptr));
+    TRY(register_char_device(5, 1, &open_console<5, 1>, nullptr));
+    TRY(register_char_device(4, 64, &open_console<4, 64>, nullptr));
     return ostd::ok();
 }
 

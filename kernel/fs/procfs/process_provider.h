@@ -1,6 +1,5 @@
-// The ProcessProvider backed by the process table: /proc/self, /proc/<pid>/{stat,status,
-// cmdline,environ,maps,mounts,exe,cwd,root,fd/}. cmdline, environ and maps are empty and exe is
-// missing until the process core records argv/env ranges, mappings and the executable path.
+// The ProcessProvider backed by the process table: /proc/self, /proc/<pid>/{stat,status,statm,
+// cmdline,environ,maps,mounts,comm,exe,cwd,root,fd/,fdinfo/}.
 #pragma once
 
 namespace kernel::fs::procfs {

@@ -2,7 +2,9 @@
 // computed from the ProcessProvider.
 #include <atomic>
 #include <iterator>
+#include <span>
 
+#include <kernel/abi/fcntl.h>
 #include <kernel/fs/dentry.h>
 #include <kernel/fs/file.h>
 #include <kernel/fs/procfs/proc_files.h>
@@ -62,21 +64,61 @@ public:
     }
 };
 
-class PidFile final : public Inode {
+/// /proc/<pid>/comm: a snapshot to read, and writes that rename the process.
+class CommFile final : public File {
 public:
-    PidFile(SuperBlock* sb, int pid, std::string_view name, uint64_t slot)
-        : Inode(sb, NewInode{FileType::kRegular, 0444, 0, 0}, pid_ino(pid, slot)),
-          pid_(pid),
-          name_(name) {}
-    Result<Ref<File>> open(const Path& path, uint32_t flags) override {
-        ProcessProvider* p = provider();
-        if (!p) return Error(ENOENT);
-        return open_snapshot_file(path, flags, TRY(p->read_file(pid_, name_)));
+    CommFile(const Path& p, uint32_t flags, int pid, String text)
+        : File(&p, p.dentry->inode_ref(), flags), pid_(pid), text_(std::move(text)) {}
+    Result<size_t> read(ostd::VmWriter& out) override {
+        ostd::MutexGuard g(pos_lock_);
+        size_t n = TRY(pread(out, pos_));
+        pos_ += n;
+        return n;
     }
+    Result<size_t> pread(ostd::VmWriter& out, uint64_t off) override {
+        if (off >= text_.size()) return size_t(0);
+        std::string_view v = text_.view().substr(off);
+        return out.write(std::as_bytes(std::span<const char>(v.data(), v.size())));
+    }
+    Result<size_t> write(ostd::VmReader& in) override {
+        size_t count = in.remaining();
+        char buf[15];  // TASK_COMM_LEN - 1: the rest of a longer write is dropped.
+        size_t n = count < sizeof buf ? count : sizeof buf;
+        size_t got = TRY(in.read(std::as_writable_bytes(std::span<char>(buf, n))));
+        if (got != n) return Error(EFAULT);
+        ProcessProvider* p = provider();
+        if (!p) return Error(ESRCH);
+        TRY(p->write_file(pid_, "comm", std::string_view(buf, n)));
+        return count;
+    }
+    Result<size_t> pwrite(ostd::VmReader& in, uint64_t) override { return write(in); }
 
 private:
     int pid_;
-    std::string_view name_;  // static string from kPidFiles
+    String text_;
+};
+
+class PidFile final : public Inode {
+public:
+    PidFile(SuperBlock* sb, int pid, String name, uint64_t slot, uint32_t perm, uint32_t uid,
+            uint32_t gid)
+        : Inode(sb, NewInode{FileType::kRegular, perm, uid, gid}, pid_ino(pid, slot)),
+          pid_(pid),
+          name_(std::move(name)) {}
+    Result<Ref<File>> open(const Path& path, uint32_t flags) override {
+        ProcessProvider* p = provider();
+        if (!p) return Error(ENOENT);
+        String text = TRY(p->read_file(pid_, name_.view()));
+        if (name_ == "comm" && !(flags & abi::open::kPath))
+            return Ref<File>(TRY(ostd::try_make_ref<CommFile>(path, flags, pid_, std::move(text))));
+        return open_snapshot_file(path, flags, std::move(text));
+    }
+    // proc_setattr ignores size changes, so O_TRUNC opens (shell redirections) work.
+    Result<void> truncate(uint64_t) override { return ostd::ok(); }
+
+private:
+    int pid_;
+    String name_;
 };
 
 class PidLink final : public Inode {
@@ -90,13 +132,25 @@ public:
         if (!p) return Error(ENOENT);
         return p->read_link(pid_, name_.view());
     }
+    Result<bool> jump_link(Path* out) const override {
+        ProcessProvider* p = provider();
+        if (!p) return Error(ENOENT);
+        *out = TRY(p->link_path(pid_, name_.view()));
+        return true;
+    }
 
 private:
     int pid_;
     String name_;
 };
 
-constexpr std::string_view kPidFiles[] = {"stat", "status", "cmdline", "environ", "maps", "mounts"};
+struct PidFileSpec {
+    std::string_view name;
+    uint32_t perm;
+};
+constexpr PidFileSpec kPidFiles[] = {{"stat", 0444},    {"status", 0444}, {"cmdline", 0444},
+                                     {"environ", 0400}, {"maps", 0444},   {"mounts", 0444},
+                                     {"statm", 0444},   {"comm", 0644}};
 constexpr std::string_view kPidLinks[] = {"exe", "cwd", "root"};
 
 Result<int> parse_pid(std::string_view s) {
@@ -110,19 +164,32 @@ Result<int> parse_pid(std::string_view s) {
     return v;
 }
 
+/// /proc/<pid>/fd (symlinks to the open files) and /proc/<pid>/fdinfo (text files).
 class FdDir final : public Inode {
 public:
-    FdDir(SuperBlock* sb, int pid)
-        : Inode(sb, NewInode{FileType::kDirectory, 0500, 0, 0}, pid_ino(pid, 64)), pid_(pid) {}
+    enum class Kind { kLinks, kInfo };
+    FdDir(SuperBlock* sb, int pid, Kind kind, uint32_t uid, uint32_t gid)
+        : Inode(sb, NewInode{FileType::kDirectory, kind == Kind::kLinks ? 0500u : 0555u, uid, gid},
+                pid_ino(pid, kind == Kind::kLinks ? 64 : 65)),
+          pid_(pid),
+          kind_(kind),
+          uid_(uid),
+          gid_(gid) {}
     Result<RefPtr<Inode>> lookup(std::string_view name) override {
         ProcessProvider* p = provider();
         auto fd = parse_pid(name);
         if (!p || (fd.is_error() && name != "0")) return RefPtr<Inode>();
-        String link;
-        TRY(appendf(link, "fd/%.*s", int(name.size()), name.data()));
-        // Existence is checked when the link is read (the provider reports ENOENT).
-        return RefPtr<Inode>(TRY(ostd::try_make_ref<PidLink>(super_block(), pid_, std::move(link),
-                                                             128 + uint64_t(fd.value_or(0)))));
+        String entry;
+        TRY(appendf(entry, "%s/%.*s", kind_ == Kind::kLinks ? "fd" : "fdinfo", int(name.size()),
+                    name.data()));
+        uint64_t slot = slot_base() + uint64_t(fd.value_or(0));
+        // Existence is checked when the entry is read (the provider reports ENOENT).
+        if (kind_ == Kind::kInfo)
+            return RefPtr<Inode>(TRY(ostd::try_make_ref<PidFile>(super_block(), pid_,
+                                                                std::move(entry), slot, 0444,
+                                                                uid_, gid_)));
+        return RefPtr<Inode>(
+            TRY(ostd::try_make_ref<PidLink>(super_block(), pid_, std::move(entry), slot)));
     }
     Result<void> list_computed(DirVisit visit, void* ctx) override {
         ProcessProvider* p = provider();
@@ -131,8 +198,11 @@ public:
             DirVisit visit;
             void* ctx;
             int pid;
+            uint64_t base;
+            FileType type;
             Error err{0};
-        } c{visit, ctx, pid_};
+        } c{visit, ctx, pid_, slot_base(),
+            kind_ == Kind::kLinks ? FileType::kSymlink : FileType::kRegular};
         p->for_each_fd(
             pid_,
             [](void* raw, int fd) {
@@ -140,7 +210,7 @@ public:
                 char name[16];
                 size_t n = ostd::format(name, sizeof name, "%d", fd);
                 auto r = c->visit(c->ctx, std::string_view(name, n),
-                                  pid_ino(c->pid, 128 + uint64_t(fd)), FileType::kSymlink);
+                                  pid_ino(c->pid, c->base + uint64_t(fd)), c->type);
                 if (r.is_error()) c->err = r.error();
             },
             &c);
@@ -149,35 +219,49 @@ public:
     }
 
 private:
+    // Inode slots: fd links from 128, fdinfo files from 2048 (both below 4096 = pid_ino's room;
+    // larger fds share numbers, which only matters for st_ino).
+    uint64_t slot_base() const { return kind_ == Kind::kLinks ? 128 : 2048; }
     int pid_;
+    Kind kind_;
+    uint32_t uid_, gid_;
 };
 
 class PidDir final : public Inode {
 public:
-    PidDir(SuperBlock* sb, int pid)
-        : Inode(sb, NewInode{FileType::kDirectory, 0555, 0, 0}, pid_ino(pid, 0)), pid_(pid) {}
+    PidDir(SuperBlock* sb, int pid, uint32_t uid, uint32_t gid)
+        : Inode(sb, NewInode{FileType::kDirectory, 0555, uid, gid}, pid_ino(pid, 0)),
+          pid_(pid),
+          uid_(uid),
+          gid_(gid) {}
     Result<RefPtr<Inode>> lookup(std::string_view name) override {
         for (size_t i = 0; i < std::size(kPidFiles); ++i)
-            if (name == kPidFiles[i])
-                return RefPtr<Inode>(
-                    TRY(ostd::try_make_ref<PidFile>(super_block(), pid_, kPidFiles[i], 1 + i)));
+            if (name == kPidFiles[i].name)
+                return RefPtr<Inode>(TRY(ostd::try_make_ref<PidFile>(
+                    super_block(), pid_, TRY(String::from(name)), 1 + i, kPidFiles[i].perm, uid_,
+                    gid_)));
         for (size_t i = 0; i < std::size(kPidLinks); ++i)
             if (name == kPidLinks[i])
                 return RefPtr<Inode>(TRY(ostd::try_make_ref<PidLink>(
                     super_block(), pid_, TRY(String::from(kPidLinks[i])), 16 + i)));
-        if (name == "fd") return RefPtr<Inode>(TRY(ostd::try_make_ref<FdDir>(super_block(), pid_)));
+        if (name == "fd" || name == "fdinfo")
+            return RefPtr<Inode>(TRY(ostd::try_make_ref<FdDir>(
+                super_block(), pid_, name == "fd" ? FdDir::Kind::kLinks : FdDir::Kind::kInfo,
+                uid_, gid_)));
         return RefPtr<Inode>();
     }
     Result<void> list_computed(DirVisit visit, void* ctx) override {
         for (size_t i = 0; i < std::size(kPidFiles); ++i)
-            TRY(visit(ctx, kPidFiles[i], pid_ino(pid_, 1 + i), FileType::kRegular));
+            TRY(visit(ctx, kPidFiles[i].name, pid_ino(pid_, 1 + i), FileType::kRegular));
         for (size_t i = 0; i < std::size(kPidLinks); ++i)
             TRY(visit(ctx, kPidLinks[i], pid_ino(pid_, 16 + i), FileType::kSymlink));
-        return visit(ctx, "fd", pid_ino(pid_, 64), FileType::kDirectory);
+        TRY(visit(ctx, "fd", pid_ino(pid_, 64), FileType::kDirectory));
+        return visit(ctx, "fdinfo", pid_ino(pid_, 65), FileType::kDirectory);
     }
 
 private:
     int pid_;
+    uint32_t uid_, gid_;
 };
 
 class RootDir final : public Inode {
@@ -186,8 +270,10 @@ public:
     Result<RefPtr<Inode>> lookup(std::string_view name) override {
         ProcessProvider* p = provider();
         auto pid = parse_pid(name);
-        if (!p || pid.is_error() || !p->pid_exists(pid.value())) return RefPtr<Inode>();
-        return RefPtr<Inode>(TRY(ostd::try_make_ref<PidDir>(super_block(), pid.value())));
+        uint32_t uid = 0, gid = 0;
+        if (!p || pid.is_error() || !p->pid_owner(pid.value(), &uid, &gid))
+            return RefPtr<Inode>();
+        return RefPtr<Inode>(TRY(ostd::try_make_ref<PidDir>(super_block(), pid.value(), uid, gid)));
     }
     Result<void> list_computed(DirVisit visit, void* ctx) override {
         ProcessProvider* p = provider();

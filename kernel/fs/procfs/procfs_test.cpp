@@ -17,6 +17,13 @@ class FakeProvider final : public procfs::ProcessProvider {
 public:
     int current_pid() override { return 42; }
     bool pid_exists(int pid) override { return pid == 1 || pid == 42; }
+    bool pid_owner(int pid, uint32_t* uid, uint32_t* gid) override {
+        *uid = *gid = pid == 42 ? 1000 : 0;
+        return pid_exists(pid);
+    }
+    ostd::Result<void> write_file(int, std::string_view, std::string_view) override {
+        return ostd::Error(EINVAL);
+    }
     void for_each_pid(void (*visit)(void*, int), void* ctx) override {
         visit(ctx, 1);
         visit(ctx, 42);
@@ -32,6 +39,7 @@ public:
         if (name == "fd/0") return ostd::String::from("/dev/null");
         return ostd::Error(ENOENT);
     }
+    ostd::Result<Path> link_path(int, std::string_view) override { return ostd::Error(ENOENT); }
     void for_each_fd(int, void (*visit)(void*, int), void* ctx) override {
         visit(ctx, 0);
         visit(ctx, 2);
@@ -114,7 +122,10 @@ TEST(Procfs, PerProcessEntriesThroughProvider) {
         EXPECT_NE(std::find(names.begin(), names.end(), "1"), names.end());
         EXPECT_NE(std::find(names.begin(), names.end(), "42"), names.end());
         auto pid_names = list_dir(c, "/proc/42");
-        EXPECT_EQ(pid_names.size(), 2u + 6 + 3 + 1);
+        EXPECT_EQ(pid_names.size(), 2u + 8 + 3 + 2);
+        // /proc/<pid> belongs to the process's effective user.
+        EXPECT_EQ(MUST(vfs::stat_at(c, kCwd, "/proc/42", 0)).st_uid, 1000u);
+        EXPECT_EQ(MUST(vfs::stat_at(c, kCwd, "/proc/42/environ", 0)).st_mode & 0777, 0400u);
         auto fds = list_dir(c, "/proc/self/fd");
         EXPECT_EQ(fds, (std::vector<std::string>{".", "..", "0", "2"}));
         // ".." from a computed directory goes back up.

@@ -1,6 +1,7 @@
 // tmpfs inode data: sparse page array, truncate/fallocate, symlink text, user.* xattrs.
 #include <kernel/fs/superblock.h>
 #include <kernel/fs/tmpfs/tmpfs_inode.h>
+#include <kernel/fs/file_pages.h>
 #include <ostd/mm/heap.h>
 
 namespace kernel::fs::tmpfs {
@@ -26,25 +27,59 @@ Result<void> check_xattr_name(std::string_view name) {
 }
 }  // namespace
 
-Page& Page::operator=(Page&& o) {
-    if (this != &o) {
-        ostd::heap::free(data_);
-        data_ = std::exchange(o.data_, nullptr);
-    }
-    return *this;
-}
-
-Page::~Page() {
-    ostd::heap::free(data_);
-}
-
 Result<void> Page::allocate() {
-    void* p = ostd::heap::alloc(kPage, kPage);
-    if (!p) return Error(ENOMEM, "no memory for a tmpfs page");
-    __builtin_memset(p, 0, kPage);
-    data_ = static_cast<std::byte*>(p);
+    auto f = ostd::Frame::alloc();  // zeroed
+    if (f.is_error()) return Error(ENOMEM, "no memory for a tmpfs page");
+    frame_ = f.release_value();
     return ostd::ok();
 }
+
+namespace {
+
+constexpr size_t kBounce = 512;  // Frame bytes pass through a small stack buffer.
+
+/// Copies n bytes of `f` at `off` to `out`; *copied counts what reached `out`.
+Result<size_t> copy_out(const ostd::Frame& f, size_t off, size_t n, ostd::VmWriter& out,
+                        size_t* copied) {
+    std::byte buf[kBounce];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < kBounce ? n - done : kBounce;
+        f.copy_to(off + done, {buf, k});
+        size_t c = 0;
+        auto r = out.write({buf, k}, &c);
+        if (r.is_error()) {
+            *copied = done + c;
+            return r.release_error();
+        }
+        done += k;
+    }
+    *copied = done;
+    return done;
+}
+
+/// Copies n bytes from `in` into `f` at `off`; on a fault the bytes read before it land too.
+Result<size_t> copy_in(const ostd::Frame& f, size_t off, size_t n, ostd::VmReader& in,
+                       size_t* copied) {
+    std::byte buf[kBounce];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < kBounce ? n - done : kBounce;
+        size_t c = 0;
+        auto r = in.read({buf, k}, &c);
+        if (r.is_error()) {
+            f.copy_from(off + done, {buf, c});
+            *copied = done + c;
+            return r.release_error();
+        }
+        f.copy_from(off + done, {buf, k});
+        done += k;
+    }
+    *copied = done;
+    return done;
+}
+
+}  // namespace
 
 Result<Ref<Inode>> TmpfsInode::create(SuperBlock& sb, const NewInode& spec,
                                       std::string_view link_target) {
@@ -78,7 +113,7 @@ void TmpfsInode::publish_size_locked() {
 }
 
 Result<void> TmpfsInode::ensure_page_locked(size_t index) {
-    if (index < pages_.size() && pages_[index].data()) return ostd::ok();
+    if (index < pages_.size() && pages_[index].present()) return ostd::ok();
     TRY(super_block()->reserve_bytes(kPage));
     Page p;
     if (auto r = p.allocate(); r.is_error()) {
@@ -86,7 +121,10 @@ Result<void> TmpfsInode::ensure_page_locked(size_t index) {
         return r;
     }
     if (index >= pages_.size()) {
-        auto r = pages_.reserve(index + 1);
+        // Geometric growth: an exact reserve per page made writing a file quadratic.
+        size_t want = index + 1 > pages_.capacity() * 2 ? index + 1 : pages_.capacity() * 2;
+        auto r = pages_.reserve(want);
+        if (r.is_error()) r = pages_.reserve(index + 1);
         if (r.is_error()) {
             super_block()->release_bytes(kPage);
             return r;
@@ -113,8 +151,8 @@ Result<size_t> TmpfsInode::read_at(uint64_t offset, ostd::VmWriter& out) {
         size_t chunk = size_t(kPage - in_page);
         if (chunk > want - done) chunk = size_t(want - done);
         size_t copied = 0;
-        Result<size_t> r = (index < pages_.size() && pages_[index].data())
-                               ? out.write({pages_[index].data() + in_page, chunk}, &copied)
+        Result<size_t> r = (index < pages_.size() && pages_[index].present())
+                               ? copy_out(pages_[index].frame(), in_page, chunk, out, &copied)
                                : out.fill_zero(chunk, &copied);
         if (r.is_error()) {
             done += copied;
@@ -146,7 +184,7 @@ Result<size_t> TmpfsInode::write_at(uint64_t offset, ostd::VmReader& in) {
             break;
         }
         size_t copied = 0;
-        auto r = in.read({pages_[index].data() + in_page, chunk}, &copied);
+        auto r = copy_in(pages_[index].frame(), in_page, chunk, in, &copied);
         if (r.is_error()) {
             done += copied;
             failure = r.error();
@@ -166,7 +204,7 @@ Result<void> TmpfsInode::truncate_locked(uint64_t size) {
     if (size < size_) {
         size_t keep = size_t((size + kPage - 1) / kPage);
         for (size_t i = keep; i < pages_.size(); ++i) {
-            if (pages_[i].data()) {
+            if (pages_[i].present()) {
                 pages_[i] = Page{};
                 --allocated_pages_;
                 super_block()->release_bytes(kPage);
@@ -174,18 +212,37 @@ Result<void> TmpfsInode::truncate_locked(uint64_t size) {
         }
         pages_.truncate(keep);
         size_t tail = size_t(size % kPage);
-        if (tail && keep - 1 < pages_.size() && pages_[keep - 1].data())
-            __builtin_memset(pages_[keep - 1].data() + tail, 0, kPage - tail);
+        if (tail && keep - 1 < pages_.size() && pages_[keep - 1].present())
+            pages_[keep - 1].frame().fill_zero(tail, kPage - tail);
     }
     size_ = size;
     publish_size_locked();
     return ostd::ok();
 }
 
+Result<ostd::Frame> TmpfsInode::shared_page(uint64_t index) {
+    if (type() != FileType::kRegular) return Inode::shared_page(index);
+    // read/write of this file with a buffer in its own shared mapping fault here with
+    // data_lock_ held: the copy fails (EFAULT) instead of deadlocking.
+    if (data_lock_.is_held_by_current()) return Error(EFAULT, "file page faulted during I/O");
+    ostd::MutexGuard g(data_lock_);
+    if (index >= (size_ + kPage - 1) / kPage) return Error(ENXIO, "page past end of file");
+    TRY(ensure_page_locked(size_t(index)));
+    publish_size_locked();
+    shared_mapped_ = true;
+    return pages_[size_t(index)].frame();
+}
+
 Result<void> TmpfsInode::truncate(uint64_t size) {
     if (type() != FileType::kRegular) return Inode::truncate(size);
-    ostd::MutexGuard g(data_lock_);
-    TRY(truncate_locked(size));
+    bool unmap;
+    {
+        ostd::MutexGuard g(data_lock_);
+        unmap = shared_mapped_ && size < size_;
+        TRY(truncate_locked(size));
+    }
+    // Shared mappings lose the pages past the new end: touching them is SIGBUS now.
+    if (unmap) unmap_shared_pages_past(*this, size);
     touch(kMtime | kCtime);
     return ostd::ok();
 }

@@ -1,29 +1,30 @@
-// TmpfsInode: one tmpfs object. Regular files keep 4 KiB pages on the kernel heap (nullptr for
-// holes); symlinks keep their text; every inode may carry user.* xattrs.
+// TmpfsInode: one tmpfs object. Regular files keep their data in page frames (the page cache:
+// MAP_SHARED mappings map these very frames; none for holes); symlinks keep their text; every
+// inode may carry user.* xattrs.
 // Locking: data_lock_ (a Mutex: reads copy to user memory while holding it) guards pages and
-// xattrs; metadata is the base class's.
+// xattrs; metadata is the base class's. data_lock_ -> AddressSpace locks (truncate unmaps).
 #pragma once
 
+#include <optional>
+
 #include <kernel/fs/inode.h>
+#include <ostd/mm/frame.h>
 #include <ostd/ktl/string.h>
 #include <ostd/ktl/vector.h>
 #include <ostd/sync/mutex.h>
 
 namespace kernel::fs::tmpfs {
 
-/// An owned 4 KiB data page, or a hole.
+/// A 4 KiB data page (a counted frame, shared with the mappings that map it), or a hole.
 class Page {
 public:
-    Page() = default;
-    Page(Page&& o) : data_(std::exchange(o.data_, nullptr)) {}
-    Page& operator=(Page&& o);
-    ~Page();
-    std::byte* data() const { return data_; }
-    /// Allocates a zeroed page. ENOMEM.
+    bool present() const { return frame_.has_value(); }
+    const ostd::Frame& frame() const { return *frame_; }
+    /// Allocates a zeroed frame. ENOMEM.
     ostd::Result<void> allocate();
 
 private:
-    std::byte* data_ = nullptr;
+    std::optional<ostd::Frame> frame_;
 };
 
 struct Xattr {
@@ -49,6 +50,8 @@ public:
                                  int flags) override;
     ostd::Result<size_t> list_xattr(ostd::VmWriter* out) const override;
     ostd::Result<void> remove_xattr(std::string_view name) override;
+    bool has_page_cache() const override { return type() == FileType::kRegular; }
+    ostd::Result<ostd::Frame> shared_page(uint64_t index) override;
 
     /// Used for symlink creation by the VFS: sets the link text. ENOMEM.
     ostd::Result<void> set_link(std::string_view target);
@@ -66,6 +69,7 @@ private:
     ostd::Vector<Page> pages_ ORRERY_GUARDED_BY(data_lock_);
     uint64_t size_ ORRERY_GUARDED_BY(data_lock_) = 0;
     uint64_t allocated_pages_ ORRERY_GUARDED_BY(data_lock_) = 0;
+    bool shared_mapped_ ORRERY_GUARDED_BY(data_lock_) = false;  // truncate must unmap pages
     ostd::String link_;  // symlinks only; immutable after creation
     ostd::Vector<Xattr> xattrs_ ORRERY_GUARDED_BY(data_lock_);
 };

@@ -23,6 +23,9 @@ struct MachineConfig {
     /// Deterministic mode: stop with ostd::kMachineHungStatus once the virtual clock passes
     /// this (or every task sleeps with no timer armed). 0 = no limit (a deadlock panics).
     uint64_t virtual_time_limit_ns = 0;
+    /// The host's stdin is the console's input (raw mode when it is a terminal, restored at
+    /// exit). Off for tests and fuzzers, whose stdin is not the user's.
+    bool console_input = false;
     /// Support native (trapped) user code: reserves the user window, installs the signal
     /// handlers and a watchdog thread per machine and runs every vCPU on a thread of its own.
     /// Machines that only run scripted users (fuzzers) turn it off: their boot is cheaper and a

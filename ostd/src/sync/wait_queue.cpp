@@ -82,11 +82,11 @@ size_t WaitQueue::wake_one() {
         waiter_count_.fetch_sub(1, std::memory_order_relaxed);
         task = w->task_;
         // Pin the task: once woken_ is set the waiter may return and even exit.
-        task->add_ref();
+        task->ref();
         w->woken_.store(true, std::memory_order_release);
     }
     Sched::unpark(*task);
-    task->release_ref();
+    task->unref();
     return 1;
 }
 

@@ -167,7 +167,7 @@ void Sched::shutdown() {
     // pin them all, drop their entries (whose captures may drop references), then free them.
     Registry& reg = registry();
     for (Task* t = reg.front(); t; t = reg.next(*t))
-        t->add_ref();
+        t->ref();
     for (Task* t = reg.front(); t; t = reg.next(*t))
         t->entry_ = nullptr;
     while (Task* t = reg.pop_front()) {

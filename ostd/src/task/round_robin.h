@@ -54,6 +54,26 @@ class RunQueue {
         count_.store(count_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
         return e->task;
     }
+    /// pop_highest() then enqueue(task, kYield), fused for the yield fast path: when the task
+    /// picked is the only one queued and has the yielder's priority (two tasks taking turns),
+    /// the yielder simply takes its place. Precondition: has_at_least(task.priority()); `task`
+    /// is on no run queue.
+    Task* yield_to_head(Task& task) {
+        unsigned p = 31 - static_cast<unsigned>(__builtin_clz(nonempty_));
+        Level& level = levels_[p];
+        SchedEntity* head = level.head;
+        if (head->rq_next || nonempty_ != (1u << task.priority())) {
+            Task* next = pop_highest();
+            enqueue(task, EnqueueReason::kYield);
+            return next;
+        }
+        SchedEntity& e = task.sched_entity();
+        e.slice_left = kDefaultSliceTicks;
+        e.rq_next = nullptr;
+        level.head = &e;
+        level.tail = &e;
+        return head->task;
+    }
     /// Removes and returns the most important queued task allowed on some CPU of `cpus`.
     Task* pop_for(CpuMask cpus) {
         for (uint32_t mask = nonempty_; mask;) {

@@ -10,6 +10,7 @@
 #include <ostd/timer/timer.h>
 
 #include "kernel_env.h"
+#include "task/round_robin.h"
 
 namespace {
 
@@ -118,6 +119,57 @@ TEST(PerCpuScheduling, YieldIsFifoAndSkipsLessImportantTasks) {
             EXPECT_TRUE(low_ran.load());
             std::vector<int> expected = {0, 1, 2, 0, 1, 2, 0, 1, 2};
             EXPECT_EQ(order, expected);
+        },
+        small_machine(1));
+}
+
+// The fused pick-and-requeue of the yield fast path behaves exactly like pop_highest() followed
+// by enqueue(kYield), in its swap case (one peer of equal priority) and otherwise.
+TEST(RunQueue, YieldToHeadIsPopThenEnqueue) {
+    run_in_kernel(
+        [] {
+            auto finished = [](uint8_t prio) {
+                auto t = MUST(ostd::Task::spawn(ostd::TaskOptions([] { return 0; }).priority(prio)));
+                MUST(t->join());  // Its SchedEntity stays usable for a private queue.
+                return t;
+            };
+            auto a = finished(4), b = finished(4), c = finished(4), hi = finished(6);
+            ostd::detail::RunQueue rq;
+
+            // Swap: the only queued task has the yielder's priority.
+            rq.enqueue(*a, ostd::EnqueueReason::kWake);
+            EXPECT_EQ(rq.yield_to_head(*b), &*a);
+            EXPECT_EQ(rq.size(), 1u);
+            EXPECT_TRUE(rq.has_at_least(4));
+            EXPECT_FALSE(rq.has_at_least(5));
+            EXPECT_EQ(rq.yield_to_head(*a), &*b);  // And back: two tasks taking turns.
+            EXPECT_EQ(rq.pop_highest(), &*a);
+            EXPECT_EQ(rq.pop_highest(), nullptr);
+
+            // Two peers: FIFO, the yielder goes last.
+            rq.enqueue(*a, ostd::EnqueueReason::kWake);
+            rq.enqueue(*b, ostd::EnqueueReason::kWake);
+            EXPECT_EQ(rq.yield_to_head(*c), &*a);
+            EXPECT_EQ(rq.size(), 2u);
+            EXPECT_EQ(rq.pop_highest(), &*b);
+            EXPECT_EQ(rq.pop_highest(), &*c);
+            EXPECT_EQ(rq.pop_highest(), nullptr);
+
+            // A more important task alone on its level: picked, and the yielder queued on its own.
+            rq.enqueue(*hi, ostd::EnqueueReason::kWake);
+            EXPECT_EQ(rq.yield_to_head(*a), &*hi);
+            EXPECT_EQ(rq.size(), 1u);
+            EXPECT_FALSE(rq.has_at_least(5));
+            EXPECT_EQ(rq.pop_highest(), &*a);
+
+            // A more important task with an equal peer of the yielder queued too.
+            rq.enqueue(*b, ostd::EnqueueReason::kWake);
+            rq.enqueue(*hi, ostd::EnqueueReason::kWake);
+            EXPECT_EQ(rq.yield_to_head(*a), &*hi);
+            EXPECT_EQ(rq.pop_highest(), &*b);
+            EXPECT_EQ(rq.pop_highest(), &*a);
+            EXPECT_EQ(rq.size(), 0u);
+            EXPECT_FALSE(rq.has_at_least(0));
         },
         small_machine(1));
 }

@@ -60,17 +60,19 @@ void Sched::assert_may_sleep(const char* what) {
 
 // --- Context switching -------------------------------------------------------------------
 
-// Only a switch made under the scheduler lock can leave a blocked or exited task behind: a task
-// blocks (or exits) under the lock and stays on its CPU until the lock is dropped here, so under
-// the lock a kBlocked task is never still running anywhere.
-void Sched::finish_locked_switch(Task* prev) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+// Runs first in the task switched to by a switch made under the scheduler lock, on its stack.
+// Only such a switch can leave a blocked or exited task behind: a task blocks (or exits) under
+// the lock and stays on its CPU until the lock is dropped here, so under the lock a kBlocked
+// task is never still running anywhere.
+void Sched::finish_locked_switch(void* prev_arg) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
+    Task* prev = static_cast<Task*>(prev_arg);
     bool exited = prev->state_.load(std::memory_order_relaxed) == TaskState::kExited;
     g_sched.lock.unlock();
     if (exited) {
         // We are on another stack now, so the dead one can go.
         hal::context_destroy(prev->ctx_);
         prev->ctx_ = nullptr;
-        prev->release_ref();  // The scheduler's reference, taken at spawn.
+        prev->unref();  // The scheduler's reference, taken at spawn.
     }
 }
 
@@ -79,9 +81,7 @@ void Sched::charge_switch() {
 }
 
 [[noreturn]] void Sched::switch_final(Task* prev, Task* next) {
-    hal::context_switch_final(
-        prev->ctx_, next->ctx_,
-        reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(prev) | kSwitchLocked));
+    hal::context_switch_final_then(prev->ctx_, next->ctx_, &finish_locked_switch, prev);
 }
 
 void Sched::switch_within_task(hal::Context* to) {
@@ -124,6 +124,19 @@ void Sched::switch_away(PerCpu* cpu, Task* prev,
 }
 
 // --- Yield, park, unpark -----------------------------------------------------------------
+
+// yield_now() off its fast path.
+void Sched::yield_checked(PerCpu* cpu) {
+    Task* self = cpu->current;
+    if (cpu->preempt_count || cpu->irq_depth || cpu->in_irq || self->is_idle_)
+        assert_may_sleep("yield_now()");
+    if (g_deterministic) deterministic_step(cpu);
+    if (cpu->pending.load(std::memory_order_relaxed) & kPendingIrqMask) {
+        safe_point_slow(cpu);
+        cpu = this_cpu();  // It may have switched.
+    }
+    yield_on(cpu, EnqueueReason::kYield);
+}
 
 // The yield fast path's exceptions: power-off, a replacement policy, tasks posted to this CPU,
 // pending bits, idle CPUs to hand work to.
@@ -222,7 +235,9 @@ void Sched::deliver_irqs(PerCpu* cpu) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
 void Sched::safe_point_slow(PerCpu* cpu) {
     if (cpu->in_irq || cpu->irq_depth != 0) return;
     deliver_irqs(cpu);
-    if (cpu->preempt_count != 0 || cpu->current->is_idle_) return;
+    // No current task yet: cpu_main() allocating its idle task (on bare metal through the ostd
+    // heap, whose lock release is a safe point).
+    if (cpu->preempt_count != 0 || !cpu->current || cpu->current->is_idle_) return;
     uint32_t p = cpu->pending.load(std::memory_order_acquire);
     if (p & kPendingStop) abandon(cpu);
     if (p & kPendingResched) yield(EnqueueReason::kPreempt);
@@ -230,8 +245,8 @@ void Sched::safe_point_slow(PerCpu* cpu) {
 
 // --- Task lifecycle ----------------------------------------------------------------------
 
-void Sched::task_entry(void* create_arg, void* switch_arg) {
-    finish_switch(switch_arg);
+// Any unlocking of the switch that first ran it was done by finish_locked_switch().
+void Sched::task_entry(void* create_arg, void*) {
     Task* self = static_cast<Task*>(create_arg);
     int status = self->entry_();
     self->entry_ = nullptr;  // Destroy captures here, in the task's own context.
@@ -267,7 +282,7 @@ Result<TaskRef> Sched::spawn(TaskOptions& o) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     t->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
     make_runnable(*t, EnqueueReason::kSpawn);
     g_sched.lock.unlock();
-    return TaskRef::adopt(*t);
+    return TaskRef::adopt(t);
 }
 
 void Sched::exit_current(int status) ORRERY_NO_THREAD_SAFETY_ANALYSIS {

@@ -55,6 +55,9 @@ class Sched {
     /// Makes `task` runnable if it is parked, else makes its next park() return at once.
     /// Any context.
     static void unpark(Task& task);
+    /// ostd::yield_now(): the common case (built-in policy, nothing pending, no CPU idle) inline,
+    /// with the switch as its tail call; everything else in yield_checked().
+    static void yield_now();
     /// Puts the current task back on the run queue and runs the next one.
     static void yield(EnqueueReason reason) { yield_on(this_cpu(), reason); }
     /// yield() when the caller already looked up its CPU. Under the built-in policy, with nothing
@@ -95,13 +98,13 @@ class Sched {
     using Registry = IntrusiveList<Task, &Task::all_link_>;
     static Registry& registry();
     static void task_entry(void* create_arg, void* switch_arg);
-    static void finish_switch(void* switch_arg);
-    static void finish_locked_switch(Task* prev);
+    static void finish_locked_switch(void* prev);
     static void charge_switch();
     [[noreturn]] static void switch_final(Task* prev, Task* next);
     static void switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited, bool locked);
     static void switch_away(PerCpu* cpu, Task* prev, bool prev_exited);
     static void yield_local(PerCpu* cpu, Task* self, EnqueueReason reason);
+    static void yield_checked(PerCpu* cpu);
     static void yield_slow(PerCpu* cpu, Task* self, EnqueueReason reason);
     static void yield_custom(PerCpu* cpu, Task* self, Scheduler* s, EnqueueReason reason);
     static void make_runnable(Task& task, EnqueueReason reason);
@@ -119,18 +122,10 @@ class Sched {
     static void on_deadline_hw();
 };
 
-// The switch argument is the task switched away from, tagged in bit 0 when the switching code
-// holds the scheduler lock (which the task switched to then releases).
-inline constexpr uintptr_t kSwitchLocked = 1;
-
-// Runs first in the task switched to, on the CPU that switched.
-inline void Sched::finish_switch(void* switch_arg) {
-    auto bits = reinterpret_cast<uintptr_t>(switch_arg);
-    if (bits & kSwitchLocked) finish_locked_switch(reinterpret_cast<Task*>(bits & ~kSwitchLocked));
-}
-
-// Precondition: if `locked`, the scheduler lock is held (released on return, possibly by another
-// task). prev's state is already set. Inline: it is most of a yield.
+// Precondition: if `locked`, the scheduler lock is held (released, possibly by another task, by
+// finish_locked_switch() on next's stack). prev's state is already set. Inline: it is most of a
+// yield, and an unlocked switch is a tail call, so the task switched back to later resumes
+// straight in its caller (see hal::context_switch()).
 inline void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exited,
                              bool locked) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     next->state_.store(TaskState::kRunning, std::memory_order_relaxed);
@@ -138,17 +133,18 @@ inline void Sched::switch_to(PerCpu* cpu, Task* prev, Task* next, bool prev_exit
     cpu->cur_prio.store(next->priority_, std::memory_order_relaxed);
     if (g_deterministic) charge_switch();
     if (prev_exited) switch_final(prev, next);
-    void* arg =
-        reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(prev) | (locked ? kSwitchLocked : 0));
-    void* from = hal::context_switch(prev->ctx_, next->ctx_, arg);
+    if (locked)
+        hal::context_switch_then(prev->ctx_, next->ctx_, &finish_locked_switch, prev);
+    else
+        hal::context_switch(prev->ctx_, next->ctx_, nullptr);
     // Possibly on another CPU now: `cpu` is stale.
-    finish_switch(from);
 }
 
 // Built-in policy: switches to the next queued task of at least our priority, if any. Touches
 // only this CPU's state: no lock, no atomic read-modify-write. Precondition: `cpu` is this CPU,
 // `self` its current (non-idle) task, the built-in policy is installed.
-inline void Sched::yield_local(PerCpu* cpu, Task* self, EnqueueReason reason) {
+[[gnu::always_inline]] inline void Sched::yield_local(PerCpu* cpu, Task* self,
+                                                     EnqueueReason reason) {
     RunQueue& rq = cpu->rq;
     // As if we were queued (at the front of our level when preempted mid-slice) and then the
     // head of the queue picked.
@@ -157,9 +153,14 @@ inline void Sched::yield_local(PerCpu* cpu, Task* self, EnqueueReason reason) {
         if (!to_front) self->sched_.slice_left = kDefaultSliceTicks;
         return;
     }
-    Task* next = rq.pop_highest();
+    Task* next;
+    if (reason == EnqueueReason::kPreempt) {
+        next = rq.pop_highest();
+        rq.enqueue(*self, reason);
+    } else {
+        next = rq.yield_to_head(*self);
+    }
     self->state_.store(TaskState::kRunnable, std::memory_order_relaxed);
-    rq.enqueue(*self, reason);
     switch_to(cpu, self, next, false, false);
 }
 
@@ -174,6 +175,30 @@ inline void Sched::yield_on(PerCpu* cpu, EnqueueReason reason) {
         return;
     }
     yield_local(cpu, self, reason);
+}
+
+inline void Sched::yield_now() {
+    PerCpu* cpu = this_cpu();
+    if (!cpu) [[unlikely]] {
+        assert_may_sleep("yield_now()");  // Panics: no machine.
+        return;
+    }
+    Task* self = cpu->current;
+    // Every reason to leave the fast path, or-ed so that the common case takes one branch:
+    // may-sleep violations (yield_checked() panics on them), deterministic accounting, pending
+    // interrupts or stop, tasks posted to this CPU, a replacement policy, power-off, idle CPUs.
+    uintptr_t slow = static_cast<uintptr_t>(cpu->preempt_count | cpu->irq_depth) |
+                     cpu->in_irq | self->is_idle_ | g_deterministic |
+                     cpu->pending.load(std::memory_order_relaxed) |
+                     reinterpret_cast<uintptr_t>(cpu->inbox.load(std::memory_order_relaxed)) |
+                     reinterpret_cast<uintptr_t>(custom_scheduler()) |
+                     g_sched.stopping.load(std::memory_order_relaxed) |
+                     g_sched.idle_mask.load(std::memory_order_relaxed);
+    if (slow) [[unlikely]] {
+        yield_checked(cpu);
+        return;
+    }
+    yield_local(cpu, self, EnqueueReason::kYield);
 }
 
 /// Deterministic mode: counts a safe point; every so many advance the virtual clock one tick.

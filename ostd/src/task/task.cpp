@@ -12,8 +12,10 @@ using detail::Sched;
 
 Task::~Task() = default;
 
-void Task::release_ref() {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) Sched::destroy(this);
+void Task::unref() const {
+    uint32_t old = refs_.fetch_sub(1, std::memory_order_acq_rel);
+    if (old == 0) panic("refcount underflow on task %lu", static_cast<unsigned long>(id_));
+    if (old == 1) Sched::destroy(const_cast<Task*>(this));
 }
 
 Result<TaskRef> Task::spawn(TaskOptions options) {
@@ -52,16 +54,7 @@ void Task::interrupt() {
 }
 
 void yield_now() {
-    detail::PerCpu* cpu = detail::this_cpu();
-    // One CPU lookup for the common case; the checks below are assert_may_sleep()'s.
-    if (!cpu || cpu->preempt_count || cpu->irq_depth || cpu->in_irq || cpu->current->is_idle())
-        Sched::assert_may_sleep("yield_now()");
-    if (detail::g_deterministic) detail::deterministic_step(cpu);
-    if (cpu->pending.load(std::memory_order_relaxed) & detail::kPendingIrqMask) {
-        Sched::safe_point_slow(cpu);
-        cpu = detail::this_cpu();  // It may have switched.
-    }
-    Sched::yield_on(cpu, EnqueueReason::kYield);
+    Sched::yield_now();
 }
 
 void sleep_for(uint64_t ns) {

@@ -22,6 +22,9 @@ class RefPtr;
 /// Intrusive, atomic reference count. T derives from RefCounted<T> and is created only through
 /// try_make_ref<T>() (or a static create() calling it): objects are deleted on the kernel heap
 /// when the count drops to zero. Counting a stack or member object is a bug.
+/// If T declares `void on_last_unref() const`, it runs when the count has reached zero, just
+/// before deletion, with the object still whole (taking a new reference then panics): the place
+/// to detach it from structures that point at it without counting (weak registrations).
 template <typename T>
 class RefCounted : public HeapObject {
 public:
@@ -35,7 +38,11 @@ public:
     void unref() const {
         uint32_t old = refs_.fetch_sub(1, std::memory_order_acq_rel);
         if (old == 0) panic("refcount underflow on object %p", static_cast<const void*>(this));
-        if (old == 1) delete static_cast<const T*>(this);
+        if (old == 1) {
+            if constexpr (requires(const T& t) { t.on_last_unref(); })
+                static_cast<const T*>(this)->on_last_unref();
+            delete static_cast<const T*>(this);
+        }
     }
     uint32_t ref_count() const { return refs_.load(std::memory_order_relaxed); }
 
@@ -48,7 +55,8 @@ private:
 };
 
 /// A non-null counted reference. Copy = ref++, destruction = ref--. After a move the source is
-/// empty and may only be destroyed or assigned.
+/// empty and may only be destroyed or assigned. T is a RefCounted<T>, or provides ref()/unref()
+/// itself when its last reference needs more than a delete (ostd's Task).
 template <typename T>
 class Ref {
 public:

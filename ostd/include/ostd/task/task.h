@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 
+#include <ostd/common/ref.h>
 #include <ostd/common/result.h>
 #include <ostd/sync/intrusive_list.h>
 #include <ostd/sync/wait_queue.h>
@@ -88,7 +89,9 @@ class TaskOptions {
     size_t stack_size_ = kDefaultStackSize;
 };
 
-class TaskRef;
+class Task;
+/// A counted, non-null reference to a Task: the kernel's usual Ref<T> handle.
+using TaskRef = Ref<Task>;
 enum class EnqueueReason : uint8_t;
 
 class Task {
@@ -135,15 +138,17 @@ class Task {
     /// For Scheduler implementations only, under the scheduler lock.
     SchedEntity& sched_entity() { return sched_; }
 
-    void add_ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
-    void release_ref();
+    /// Reference counting for Ref<Task> (TaskRef). The scheduler holds one reference from spawn
+    /// until the task has exited and left its stack, so a running task is never freed.
+    void ref() const { refs_.fetch_add(1, std::memory_order_relaxed); }
+    void unref() const;
 
   private:
     friend class detail::Sched;
     Task() = default;
     ~Task();
 
-    std::atomic<uint32_t> refs_{1};
+    mutable std::atomic<uint32_t> refs_{1};
     uint64_t id_ = 0;
     const char* name_ = "task";
     uint8_t priority_ = kDefaultPriority;
@@ -163,32 +168,6 @@ class Task {
     WaitQueue join_waiters_;
     ListNode all_link_;  // On the registry of every task of the machine.
     SchedEntity sched_;
-};
-
-/// A counted, non-null reference to a Task.
-class TaskRef {
-  public:
-    /// Adopts one reference already counted for `t`.
-    static TaskRef adopt(Task& t) { return TaskRef(&t); }
-    explicit TaskRef(Task& t) : t_(&t) { t_->add_ref(); }
-    TaskRef(const TaskRef& o) : t_(o.t_) { t_->add_ref(); }
-    TaskRef(TaskRef&& o) : t_(o.t_) { o.t_ = nullptr; }
-    TaskRef& operator=(TaskRef o) {
-        Task* tmp = t_;
-        t_ = o.t_;
-        o.t_ = tmp;
-        return *this;
-    }
-    ~TaskRef() {
-        if (t_) t_->release_ref();
-    }
-    Task& operator*() const { return *t_; }
-    Task* operator->() const { return t_; }
-    Task& get() const { return *t_; }
-
-  private:
-    explicit TaskRef(Task* t) : t_(t) {}
-    Task* t_;
 };
 
 /// Convenience: Task::spawn(TaskOptions(fn).name(name)).

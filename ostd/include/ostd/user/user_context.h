@@ -1,8 +1,11 @@
-// UserContext: the saved user-mode CPU state of one thread (x86-64 registers, FS base, and the
-// exception that stopped it). The kernel reads syscall arguments from it and writes results to it.
+// UserContext: the saved user-mode CPU state of one thread (x86-64 registers, FS/GS base, the
+// FPU/SSE/AVX state, and the exception that stopped it). The kernel reads syscall arguments from
+// it and writes results to it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include <ostd/common/types.h>
 
@@ -42,6 +45,39 @@ struct CpuException {
     bool is_protection() const { return (error_code & kPfPresent) != 0; }
 };
 
+/// The FPU/SSE/AVX registers of a user context, in the XSAVE layout of a Linux signal frame's
+/// fpstate (what rt_sigreturn restores). Opaque to the kernel: it travels with the context
+/// (fork and clone copy it, as Linux copies the FPU) and exec starts from an empty one, which
+/// means a clean FPU. Backends that do not run native code leave it empty.
+class FpuState {
+public:
+    /// Room for x87, SSE, AVX, AVX-512 and PKRU (2.7 KiB) with the frame's magic words.
+    static constexpr size_t kCapacity = 4096;
+
+    FpuState() = default;
+    FpuState(const FpuState& o) : size_(o.size_) { memcpy(data_, o.data_, size_); }
+    FpuState& operator=(const FpuState& o) {
+        if (this != &o) {
+            size_ = o.size_;
+            memcpy(data_, o.data_, size_);
+        }
+        return *this;
+    }
+
+    bool is_empty() const { return size_ == 0; }
+    size_t size() const { return size_; }
+    void clear() { size_ = 0; }
+    /// For the backend: 64-byte aligned storage of kCapacity bytes, and its used length.
+    std::byte* data() { return data_; }
+    const std::byte* data() const { return data_; }
+    /// Precondition: n <= kCapacity (checked by the backend, which may run in a signal handler).
+    void set_size(size_t n) { size_ = static_cast<uint32_t>(n); }
+
+private:
+    alignas(64) std::byte data_[kCapacity];
+    uint32_t size_ = 0;
+};
+
 class UserContext {
 public:
     GeneralRegs& regs() { return regs_; }
@@ -71,9 +107,13 @@ public:
     uint64_t tls_pointer() const { return regs_.fs_base; }
     void set_tls_pointer(uint64_t v) { regs_.fs_base = v; }
 
+    FpuState& fpu() { return fpu_; }
+    const FpuState& fpu() const { return fpu_; }
+
 private:
     GeneralRegs regs_;
     CpuException exception_;
+    FpuState fpu_;
 };
 
 }  // namespace ostd

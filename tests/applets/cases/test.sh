@@ -1,0 +1,12 @@
+# test / [: strings, integers, files, logic, exit status for true and false.
+[ abc = abc ] && echo "str eq"
+[ abc != abd ] && echo "str ne"
+[ -z "" ] && [ -n x ] && echo "zero nonzero"
+[ 5 -gt 3 ] && [ 3 -le 3 ] && [ 2 -ne 3 ] && echo "ints"
+[ -d /tmp ] && [ -f /bin/busybox ] && [ ! -e /nosuch ] && echo "files"
+[ -x /bin/busybox ] && [ -r /etc/passwd ] && echo "perms"
+[ 1 -eq 1 -a 2 -eq 2 ] && [ 1 -eq 2 -o 2 -eq 2 ] && echo "logic"
+test 1 -eq 2; echo "false status $?"
+busybox test 3 -lt 4; echo "busybox test status $?"
+[ -L /bin/sh ] && echo "symlink"
+[ x -gt 1 ] 2>/dev/null; echo "bad int status $?"
