@@ -24,7 +24,31 @@ std::vector<std::pair<uint8_t*, uint8_t*>> g_counters;
 extern "C" void __sanitizer_cov_8bit_counters_init(uint8_t* start, uint8_t* end) {
     if (start != end) g_counters.emplace_back(start, end);
 }
-extern "C" void __sanitizer_cov_pcs_init(const uintptr_t*, const uintptr_t*) {}
+// The PC table parallel to the counters (pairs of pc, flags), to name differing edges.
+std::vector<std::pair<const uintptr_t*, const uintptr_t*>> g_pcs;
+extern "C" void __sanitizer_cov_pcs_init(const uintptr_t* begin, const uintptr_t* end) {
+    if (begin != end) g_pcs.emplace_back(begin, end);
+}
+extern "C" void __sanitizer_symbolize_pc(void* pc, const char* fmt, char* out, size_t size)
+    __attribute__((weak));
+
+namespace {
+std::string edge_name(size_t index) {
+    for (auto [b, e] : g_pcs) {
+        size_t n = static_cast<size_t>(e - b) / 2;
+        if (index >= n) {
+            index -= n;
+            continue;
+        }
+        char buf[512] = "?";
+        if (__sanitizer_symbolize_pc)
+            __sanitizer_symbolize_pc(reinterpret_cast<void*>(b[2 * index]), "%F %L", buf,
+                                     sizeof buf);
+        return buf;
+    }
+    return "?";
+}
+}  // namespace
 
 namespace orrery::fuzz {
 namespace {
@@ -63,9 +87,14 @@ void expect_same(const Observed& a, const Observed& b) {
     EXPECT_EQ(a.result.program.digest, b.result.program.digest);
     ASSERT_EQ(a.cover.size(), b.cover.size());
     size_t diff = 0;
-    for (size_t i = 0; i < a.cover.size(); ++i)
-        diff += a.cover[i] != b.cover[i];
-    EXPECT_EQ(diff, 0u) << "coverage differs in " << diff << " counters";
+    std::string where;
+    for (size_t i = 0; i < a.cover.size(); ++i) {
+        if (a.cover[i] == b.cover[i]) continue;
+        ++diff;
+        if (diff <= 8) where += "\n  " + std::string(a.cover[i] ? "only first: " : "only second: ") +
+                                edge_name(i);
+    }
+    EXPECT_EQ(diff, 0u) << "coverage differs in " << diff << " counters:" << where;
 }
 
 std::vector<uint8_t> random_input(std::mt19937_64& rng, size_t max) {

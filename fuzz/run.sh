@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fuzzing front end used by the Makefile (one fuzzing process at a time; the machine is shared).
+# Fuzzing front end used by the Makefile (one fuzzing process at a time except the smoke run,
+# which runs $JOBS targets side by side).
 #   fuzz/run.sh fuzz    [TARGET] [SECONDS]   libFuzzer on the seed corpus (default syscalls, 120 s)
-#   fuzz/run.sh smoke   [SECONDS]            every target for SECONDS (60); fails on any crash
+#   fuzz/run.sh smoke   [SECONDS]            every target for SECONDS (60), $JOBS (2) at a time;
+#                                            fails on any crash
 #   fuzz/run.sh bench   [SECONDS] [COVER_SECONDS]  execs/s (60 s), edges after COVER_SECONDS (600)
 #   fuzz/run.sh planted [SECONDS]            planted-bug build: time until the fuzzer finds it
 #   fuzz/run.sh afl     [TARGET] [SECONDS]   AFL++ (afl preset, persistent mode, libAFLDriver)
@@ -31,7 +33,7 @@ corpus() {  # corpus TARGET DIR: a working corpus seeded from corpora/TARGET
 }
 
 dict_args() {
-    if [ "$1" = syscalls ]; then echo "-dict=$ROOT/fuzz/syscalls.dict"; fi
+    echo "-dict=$ROOT/fuzz/$1.dict"
 }
 
 libfuzzer() {  # libfuzzer BUILD_DIR TARGET SECONDS [extra libFuzzer flags]
@@ -52,29 +54,48 @@ fuzz)
     libfuzzer build/fuzz "$t" "${3:-120}"
     ;;
 smoke)
+    # Every target for SECONDS, $JOBS of them at a time (one per core), each on its own corpus.
     secs=${2:-60}
     build fuzz
+    pids=() names=() failed=0
+    wait_one() {  # waits for the oldest running target, prints its tail, records a failure
+        local pid=${pids[0]} t=${names[0]}
+        pids=("${pids[@]:1}") names=("${names[@]:1}")
+        if wait "$pid"; then
+            echo "== smoke: $t ran ${secs}s"; tail -n 4 "build/fuzz/smoke-$t.log"
+        else
+            echo "== smoke: $t FAILED"; tail -n 40 "build/fuzz/smoke-$t.log"; failed=1
+        fi
+    }
     for t in "${TARGETS[@]}"; do
-        echo "== smoke: $t for ${secs}s"
-        libfuzzer build/fuzz "$t" "$secs" 2>&1 | tail -n 12
-        [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "smoke: $t FAILED (crash above)"; exit 1; }
+        [ "${#pids[@]}" -lt "$JOBS" ] || wait_one
+        libfuzzer build/fuzz "$t" "$secs" >"build/fuzz/smoke-$t.log" 2>&1 &
+        pids+=($!) names+=("$t")
     done
+    while [ "${#pids[@]}" -gt 0 ]; do wait_one; done
+    [ "$failed" = 0 ] || { echo "smoke: a target crashed (artifacts in build/fuzz/work/*/artifacts)"; exit 1; }
     echo "smoke: all targets ran ${secs}s without a crash"
     ;;
 bench)
     secs=${2:-60}
     cover=${3:-600}
     build fuzz
+    # Per core = per second of CPU the fuzzer got (the machine may be shared); wall for scale.
+    TIMEFORMAT='%U %S'
     rm -rf build/fuzz/work/syscalls
     log=build/fuzz/bench-exec.log
-    libfuzzer build/fuzz syscalls "$secs" >"$log" 2>&1 || true
+    { time libfuzzer build/fuzz syscalls "$secs" >"$log" 2>&1; } 2>"$log.cpu" || true
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
-    echo "execs/s per core (syscalls, ASan+UBSan+coverage, reset per input): $((execs / secs))"
+    cpu=$(awk '{printf "%.2f", $1 + $2}' "$log.cpu")
+    echo "execs/s per core (syscalls, ASan+UBSan+coverage, reset per input):" \
+        "$(awk -v e="$execs" -v c="$cpu" 'BEGIN { printf "%d", e / c }')" \
+        "($execs execs in ${cpu}s of CPU; $((execs / secs))/s wall over ${secs}s)"
     rm -rf build/fuzz/work/syscalls
     log=build/fuzz/bench-cover.log
-    libfuzzer build/fuzz syscalls "$cover" >"$log" 2>&1 || true
+    { time libfuzzer build/fuzz syscalls "$cover" >"$log" 2>&1; } 2>"$log.cpu" || true
     edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
-    echo "edges covered after ${cover}s (syscalls): $edges"
+    echo "edges covered after ${cover}s (syscalls, boot edges not counted): $edges" \
+        "($(awk '{printf "%.0f", $1 + $2}' "$log.cpu")s of CPU)"
     ;;
 planted)
     secs=${2:-300}
@@ -100,7 +121,7 @@ afl)
     AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
         timeout --preserve-status "$((secs + 15))" \
         afl-fuzz -i "$work/in" -o "$work/out" -V "$secs" -t 10000 \
-        $( [ "$t" = syscalls ] && echo "-x $ROOT/fuzz/syscalls.dict" ) -- "build/afl/fuzz/${t}_fuzzer"
+        -x "$ROOT/fuzz/$t.dict" -- "build/afl/fuzz/${t}_fuzzer"
     ;;
 *)
     sed -n '2,8p' "$0"

@@ -17,10 +17,14 @@ namespace ep = abi::epoll;
 namespace {
 
 /// Linux's epmutex: guards every File's watch list and the membership of items in instances,
-/// so a file's release and an instance's ctl/release never race on an item.
+/// so a file's release and an instance's ctl/release never race on an item. A namespace-scope
+/// object, not a function-local static: that one was constructed by whichever machine first
+/// used epoll, so the first such input of a process ran (and covered) code later ones did not
+/// (found by FuzzReset.LongSequenceReplaysInAnyOrder).
+ostd::Mutex g_registry_mutex;
+
 ostd::Mutex& registry_mutex() {
-    static ostd::Mutex m;
-    return m;
+    return g_registry_mutex;
 }
 
 struct Item {

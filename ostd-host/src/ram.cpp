@@ -23,7 +23,7 @@ int g_fd = -1;
 std::byte* g_base = nullptr;
 uint64_t g_size = 0;
 
-// The RAM of the last machine, emptied (all zero, no host pages) and kept mapped so the next
+// The RAM of the last machine, emptied (all zero) and kept mapped so the next
 // machine of the same size skips memfd_create/ftruncate/mmap/munmap: fuzzers boot thousands of
 // machines a second.
 struct Retained {
