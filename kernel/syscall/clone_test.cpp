@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "run_program.h"
+#include "scripted_memory.h"
 #include <kernel/signal/signal_test_util.inc>
 
 namespace {
@@ -23,22 +24,13 @@ namespace {
 using ostd::host::ScriptedUser;
 using orrery::testing::kernel_machine;
 using orrery::testing::run_program;
+using orrery::testing::map_rw;
+using orrery::testing::read_u32;
+using orrery::testing::write_u32;
 
 using sigtest::kBadPtr;
 constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
                                   CLONE_THREAD | CLONE_SYSVSEM;
-
-int64_t map_rw(ScriptedUser& u, uint64_t len, int flags = MAP_PRIVATE | MAP_ANONYMOUS) {
-    return u.syscall(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, flags, -1, 0);
-}
-
-uint32_t read_u32(ScriptedUser& u, uint64_t va) {
-    uint32_t v = 0;
-    u.read(va, &v, sizeof v);
-    return v;
-}
-
-void write_u32(ScriptedUser& u, uint64_t va, uint32_t v) { u.write(va, &v, sizeof v); }
 
 // pthread_join: sleep on the CLONE_CHILD_CLEARTID word until the kernel zeroes it.
 void join(ScriptedUser& u, uint64_t ctid) {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "run_program.h"
+#include "scripted_memory.h"
 #include <kernel/signal/signal_test_util.inc>
 
 namespace {
@@ -19,6 +20,9 @@ namespace {
 using ostd::host::ScriptedUser;
 using orrery::testing::kernel_machine;
 using orrery::testing::run_program;
+using orrery::testing::map_rw;
+using orrery::testing::read_u32;
+using orrery::testing::write_u32;
 
 constexpr uint64_t kBadPtr = 0x8;
 constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
@@ -26,16 +30,6 @@ constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGH
                                   CLONE_CHILD_SETTID;
 constexpr int kWaitP = FUTEX_WAIT | FUTEX_PRIVATE_FLAG;
 constexpr int kWakeP = FUTEX_WAKE | FUTEX_PRIVATE_FLAG;
-
-int64_t map_rw(ScriptedUser& u, uint64_t len, int flags = MAP_PRIVATE | MAP_ANONYMOUS) {
-    return u.syscall(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, flags, -1, 0);
-}
-uint32_t read_u32(ScriptedUser& u, uint64_t va) {
-    uint32_t v = 0;
-    u.read(va, &v, sizeof v);
-    return v;
-}
-void write_u32(ScriptedUser& u, uint64_t va, uint32_t v) { u.write(va, &v, sizeof v); }
 
 uint64_t push_timespec(ScriptedUser& u, int64_t sec, int64_t nsec) {
     int64_t ts[2] = {sec, nsec};

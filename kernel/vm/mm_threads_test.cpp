@@ -12,21 +12,18 @@
 #include <gtest/gtest.h>
 
 #include "run_program.h"
+#include "scripted_memory.h"
 
 namespace {
 
 using ostd::host::ScriptedUser;
 using orrery::testing::kernel_machine;
 using orrery::testing::run_program;
+using orrery::testing::map_rw;
 
 constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
                                   CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID |
                                   CLONE_CHILD_SETTID;
-
-int64_t map_rw(ScriptedUser& u, uint64_t len) {
-    return u.syscall(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-                     0);
-}
 
 // Maps, fills, checks and unmaps a few pages `rounds` times; returns the number of mismatches.
 int churn(ScriptedUser& u, uint64_t tag, int rounds) {
