@@ -4,6 +4,16 @@ find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
   set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
   set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  # The fuzz preset's flags name fuzz/coverage-ignorelist.txt, which ccache would not look at:
+  # hash it into every key, and have ninja rebuild everything when it changes.
+  if(CMAKE_CXX_FLAGS MATCHES "sanitize-coverage-ignorelist")
+    set(_orrery_ignorelist ${CMAKE_SOURCE_DIR}/fuzz/coverage-ignorelist.txt)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_orrery_ignorelist})
+    file(MD5 ${_orrery_ignorelist} _orrery_ignorelist_md5)
+    add_compile_definitions(ORRERY_COVERAGE_IGNORELIST_MD5=${_orrery_ignorelist_md5})
+    set(CMAKE_C_COMPILER_LAUNCHER env CCACHE_EXTRAFILES=${_orrery_ignorelist} ${CCACHE_PROGRAM})
+    set(CMAKE_CXX_COMPILER_LAUNCHER env CCACHE_EXTRAFILES=${_orrery_ignorelist} ${CCACHE_PROGRAM})
+  endif()
 endif()
 
 set(ORRERY_IS_CLANG OFF)

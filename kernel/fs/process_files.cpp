@@ -42,11 +42,12 @@ void drop(ProcessFiles* f) {
 Result<void> open_console_fds(ProcessFiles& files) {
     Credentials root = Credentials::root();
     vfs::Caller c{*files.fs, root, *files.fds, 1024};
-    for (int fd = 0; fd < 3; ++fd) {
-        auto f = vfs::open_file(c, abi::at::kFdcwd, "/dev/console", o::kRdwr | o::kNoctty, 0);
-        if (f.is_error()) return ostd::ok();  // no /dev/console: start without fds
-        TRY(files.fds->install(f.release_value(), CloseOnExec::kNo, 1024, fd));
-    }
+    // As Linux's kernel_init: one open of the console, dup'ed to 1 and 2 (one description).
+    auto f = vfs::open_file(c, abi::at::kFdcwd, "/dev/console", o::kRdwr | o::kNoctty, 0);
+    if (f.is_error()) return ostd::ok();  // no /dev/console: start without fds
+    Ref<File> console = f.release_value();
+    for (int fd = 0; fd < 3; ++fd)
+        TRY(files.fds->install(console, CloseOnExec::kNo, 1024, fd));
     return ostd::ok();
 }
 

@@ -388,13 +388,18 @@ ostd::Result<ostd::Ref<AddressSpace>> AddressSpace::fork() {
         if (v.shared) continue;  // The child faults shared pages in from the same memory.
         auto src = TRY(space_->cursor_mut({v.start, v.end}));
         auto dst = TRY(child->space_->cursor_mut({v.start, v.end}));
-        for (Vaddr va = v.start; va < v.end; va += kPageSize) {
-            src.jump(va);
+        while (auto at = src.find_next(v.end - src.virt_addr())) {
+            Vaddr va = *at;
             auto mapped = src.query();
-            if (!mapped) continue;
+            if (!mapped) {
+                src.jump(va + kPageSize);
+                continue;
+            }
             ostd::PageProperty ro = without_write(mapped->prop);
             if (ostd::has_flags(mapped->prop.flags, ostd::PageFlags::kW))
-                (void)src.protect(kPageSize, ro);
+                (void)src.protect(kPageSize, ro);  // advances past va
+            else
+                src.jump(va + kPageSize);
             dst.jump(va);
             TRY(dst.map(mapped->frame, ro));
         }
@@ -453,9 +458,10 @@ ostd::Result<uint64_t> AddressSpace::remap(uint64_t old_addr, uint64_t old_len, 
     auto src = TRY(space_->cursor_mut({Vaddr(old_addr), Vaddr(old_addr + old_len)}));
     auto dst = TRY(space_->cursor_mut({Vaddr(dest), Vaddr(dest + new_len)}));
     uint64_t copy_len = old_len < new_len ? old_len : new_len;
-    for (uint64_t off = 0; off < copy_len; off += kPageSize) {
-        src.jump(Vaddr(old_addr + off));
+    while (auto at = src.find_next(old_addr + copy_len - src.virt_addr().value())) {
+        uint64_t off = at->value() - old_addr;
         auto mapped = src.query();
+        src.jump(*at + kPageSize);
         if (!mapped) continue;
         dst.jump(Vaddr(dest + off));
         TRY(dst.map(mapped->frame, mapped->prop));
@@ -521,9 +527,9 @@ uint64_t AddressSpace::resident_pages() {
     for (const Vma& v : vmas_) {
         auto c = space_->cursor({v.start, v.end});
         if (c.is_error()) continue;
-        for (Vaddr va = v.start; va < v.end; va += kPageSize) {
-            c.value().jump(va);
+        while (auto at = c.value().find_next(v.end - c.value().virt_addr())) {
             if (c.value().query()) ++n;
+            c.value().jump(*at + kPageSize);
         }
     }
     return n;

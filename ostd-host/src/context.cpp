@@ -10,9 +10,14 @@
 
 #include "hal/context.h"
 
+#include <cstring>
+
 #ifdef ORRERY_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#define ORRERY_UNPOISON_STACK(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define ORRERY_UNPOISON_STACK(p, n) ((void)(p), (void)(n))
 #endif
 #ifdef ORRERY_TSAN
 #include <sanitizer/tsan_interface.h>
@@ -192,8 +197,8 @@ struct InitialFrame {
 };
 
 // Released task stacks kept for reuse (machines boot and power off thousands of times a second
-// under the fuzzers). A cached stack has had its pages dropped, so it reads as zeros again, just
-// like a fresh mapping: nothing left on it by one task can be seen by the next.
+// under the fuzzers). A cached stack reads as zeros again, just like a fresh mapping: nothing
+// left on it by one task can be seen by the next.
 struct StackCache {
     static constexpr size_t kMax = 64;
     std::mutex mu;
@@ -216,11 +221,44 @@ std::byte* take_cached_stack(size_t total) {
     return nullptr;
 }
 
+// Makes [lo, lo + len) of a stack read as zeros. A task touches a few pages at the top of its
+// stack: those (resident, per mincore) are cleared in place, which is cheaper than dropping
+// them and taking a page fault on each again at the next task's first touch. The rest are
+// still untouched zero pages. Falls back to MADV_DONTNEED. False if neither worked.
+bool zero_stack(std::byte* lo, size_t len, size_t page) {
+    constexpr size_t kMaxPages = 1024;
+    size_t n = len / page;
+    unsigned char resident[kMaxPages];
+    if (n <= kMaxPages && mincore(lo, len, resident) == 0) {
+        for (size_t i = 0; i < n;) {
+            if (!(resident[i] & 1)) {
+                ++i;
+                continue;
+            }
+            size_t j = i;
+            while (j < n && (resident[j] & 1)) ++j;
+            std::byte* p = lo + i * page;
+            // The frames of a task that ended (or was abandoned at power-off) may still be
+            // poisoned in ASan's shadow: a fresh stack is not.
+            ORRERY_UNPOISON_STACK(p, (j - i) * page);
+            memset(p, 0, (j - i) * page);
+            i = j;
+        }
+        return true;
+    }
+    // MADV_DONTNEED on private anonymous memory: the next touch maps a zero page.
+    return madvise(lo, len, MADV_DONTNEED) == 0;
+}
+
 // Caches [base, base + total) (guard page first) or unmaps it when the cache is full.
 void release_stack(std::byte* base, size_t total, size_t page) {
 #ifndef ORRERY_TSAN  // TSan resets its access history of an address only on munmap: no reuse.
-    // MADV_DONTNEED on private anonymous memory: the next touch maps a zero page.
-    if (madvise(base + page, total - page, MADV_DONTNEED) == 0) {
+    bool cached = false;
+    {
+        std::lock_guard<std::mutex> lk(g_stack_cache.mu);
+        cached = g_stack_cache.count < StackCache::kMax;
+    }
+    if (cached && zero_stack(base + page, total - page, page)) {
         std::lock_guard<std::mutex> lk(g_stack_cache.mu);
         if (g_stack_cache.count < StackCache::kMax) {
             g_stack_cache.entries[g_stack_cache.count++] = {base, total};

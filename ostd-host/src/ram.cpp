@@ -36,10 +36,17 @@ Retained g_retained;
 // Frames the machine may have written (hal::note_frames_written): one bit per frame.
 std::vector<uint64_t> g_written;
 
+// Whether the current RAM came from g_retained, which is entirely poisoned (hal::ram_arrives_
+// poisoned): retained RAM is poisoned everywhere (see empty_ram), fresh RAM nowhere.
+bool g_arrives_poisoned = false;
+
 // Empties the RAM for the next machine. Under ASan a frame the allocator never handed out is
 // poisoned whenever it is free, so no instrumented write (nor a checked libc or host call) can
 // have reached it: zeroing the written frames restores an all-zero RAM while its host pages
-// stay mapped (no page faults on the next boot). Elsewhere the whole file is punched out.
+// stay mapped (no page faults on the next boot). The written frames are poisoned again after
+// zeroing, so the emptied RAM is poisoned throughout and the next machine's memory bring-up
+// need not poison its free frames (one shadow write per frame written instead of per frame of
+// RAM). Elsewhere the whole file is punched out.
 bool empty_ram() {
 #ifdef ORRERY_ASAN
     const uint64_t pages = g_size / kPageSize;
@@ -56,10 +63,11 @@ bool empty_ram() {
         uint64_t run = p;
         while (run < pages && ((g_written[run / 64] >> (run % 64)) & 1))
             ++run;
-        // Poison the machine left on these frames (heap redzones) goes with their contents;
-        // every other frame is poisoned again by the next init_mm() anyway.
-        __asan_unpoison_memory_region(g_base + p * kPageSize, (run - p) * kPageSize);
-        memset(g_base + p * kPageSize, 0, (run - p) * kPageSize);
+        std::byte* at = g_base + p * kPageSize;
+        size_t len = (run - p) * kPageSize;
+        __asan_unpoison_memory_region(at, len);
+        memset(at, 0, len);
+        __asan_poison_memory_region(at, len);
         p = run;
     }
     std::fill(g_written.begin(), g_written.end(), 0);
@@ -100,8 +108,12 @@ Result<void> ram_create(uint64_t bytes) {
         g_size = g_retained.size;
         g_retained = {};
         g_written.assign(bytes / kPageSize / 64 + 1, 0);
+#ifdef ORRERY_ASAN
+        g_arrives_poisoned = true;
+#endif
         return ok();
     }
+    g_arrives_poisoned = false;
     unmap_retained();
     int fd = memfd_create("orrery-ram", MFD_CLOEXEC);
     if (fd < 0) return Error(errno, "memfd_create");
@@ -189,6 +201,8 @@ Paddr virt_to_phys(const void* p) {
 }
 
 uint64_t ram_size() { return host::g_size; }
+
+bool ram_arrives_poisoned() { return host::g_arrives_poisoned; }
 
 void note_frames_written(uint64_t pfn, uint64_t count) {
     ORRERY_DEBUG_ASSERT(pfn + count <= host::g_size / kPageSize, "frames beyond RAM");

@@ -19,10 +19,8 @@ constexpr size_t kBounce = 512;
 
 Result<Ref<RamDisk>> RamDisk::create(uint64_t bytes) {
     uint64_t size = (bytes + kPage - 1) / kPage * kPage;
-    Ref<RamDisk> d = TRY(ostd::try_make_ref<RamDisk>(size));
-    ostd::MutexGuard g(d->lock_);
-    TRY(d->pages_.resize(size_t(size / kPage)));
-    return d;
+    // The page slots grow on first write: every boot creates /dev/ram0, few inputs write to it.
+    return ostd::try_make_ref<RamDisk>(size);
 }
 
 Result<size_t> RamDisk::read_at(uint64_t offset, ostd::VmWriter& out) {
@@ -37,9 +35,11 @@ Result<size_t> RamDisk::read_at(uint64_t offset, ostd::VmWriter& out) {
         size_t in_page = size_t(pos % kPage);
         size_t chunk = size_t(kPage - in_page) < kBounce ? size_t(kPage - in_page) : kBounce;
         if (chunk > want - done) chunk = size_t(want - done);
-        const auto& page = pages_[size_t(pos / kPage)];
+        size_t index = size_t(pos / kPage);
+        const std::optional<ostd::Frame>* page = index < pages_.size() ? &pages_[index] : nullptr;
+        if (page && !*page) page = nullptr;
         size_t copied = 0;
-        if (page) page->copy_to(in_page, {buf, chunk});
+        if (page) (*page)->copy_to(in_page, {buf, chunk});
         Result<size_t> r = page ? out.write({buf, chunk}, &copied) : out.fill_zero(chunk, &copied);
         if (r.is_error()) {
             if (done + copied) return done + copied;
@@ -63,7 +63,18 @@ Result<size_t> RamDisk::write_at(uint64_t offset, ostd::VmReader& in) {
         size_t in_page = size_t(pos % kPage);
         size_t chunk = size_t(kPage - in_page) < kBounce ? size_t(kPage - in_page) : kBounce;
         if (chunk > want - done) chunk = size_t(want - done);
-        auto& page = pages_[size_t(pos / kPage)];
+        size_t index = size_t(pos / kPage);
+        if (index >= pages_.size()) {
+            // Doubling keeps a sequential fill linear (resize reserves exactly what it is asked).
+            size_t want = pages_.size() * 2 > index + 1 ? pages_.size() * 2 : index + 1;
+            size_t total = size_t(size_ / kPage);
+            if (want > total) want = total;
+            if (pages_.resize(want).is_error()) {
+                if (done) return done;
+                return Error(ENOMEM, "no memory for a ram disk page slot");
+            }
+        }
+        auto& page = pages_[index];
         if (!page) {
             auto f = ostd::Frame::alloc();  // zeroed
             if (f.is_error()) {

@@ -28,4 +28,8 @@ void note_frames_written(uint64_t, uint64_t) {
     // Real RAM is never reset between boots: nothing to track.
 }
 
+bool ram_arrives_poisoned() {
+    return false;  // no ASan on bare metal
+}
+
 }  // namespace ostd::hal

@@ -23,4 +23,9 @@ uint64_t ram_size();
 /// Called with the frame allocator's lock held (or before any task runs); must not allocate.
 void note_frames_written(uint64_t pfn, uint64_t count);
 
+/// True when the machine starts with all of RAM already poisoned for ASan (the host backend
+/// re-poisons the RAM it hands from one machine to the next): memory bring-up then unpoisons its
+/// bookkeeping and skips poisoning the free frames. False where there is no ASan.
+bool ram_arrives_poisoned();
+
 }  // namespace ostd::hal

@@ -117,6 +117,23 @@ void buddy_free_range(uint64_t pfn, uint64_t count) {
     }
 }
 
+void buddy_add_boot_range(uint64_t pfn, uint64_t count, bool poisoned) {
+    BuddyState& b = *g_buddy;
+    SpinLockGuard g(b.lock);
+    if (!poisoned) ORRERY_POISON(hal::phys_to_virt(Pfn(pfn).paddr()), count * kPageSize);
+    b.free_frames += count;
+    while (count > 0) {
+        unsigned order = static_cast<unsigned>(std::countr_zero(pfn | (uint64_t{1} << kMaxOrder)));
+        unsigned fit = static_cast<unsigned>(63 - std::countl_zero(count));
+        if (fit < order) order = fit;
+        // Ranges arrive in ascending order and separated by frames that are not free, so the
+        // buddy of a block carved here is never a free block already (no merge to try).
+        push_locked(b, pfn, order);
+        pfn += uint64_t{1} << order;
+        count -= uint64_t{1} << order;
+    }
+}
+
 uint64_t buddy_free_frames() {
     SpinLockGuard g(g_buddy->lock);
     return g_buddy->free_frames;

@@ -35,6 +35,12 @@ uint64_t buddy_alloc(unsigned order, FrameKind kind);
 /// Panics ("double free of frame ...") if any frame in the range is already free.
 void buddy_free_range(uint64_t pfn, uint64_t count);
 
+/// Boot-time bulk insert: [pfn, pfn + count) has never been handed out and its metadata already
+/// says kFree (not a free-list head). Poisons the range once (unless `poisoned` says the hal did)
+/// and links it as the largest aligned blocks, without buddy_free_range's per-frame double-free
+/// checks or merge attempts.
+void buddy_add_boot_range(uint64_t pfn, uint64_t count, bool poisoned);
+
 uint64_t buddy_free_frames();
 uint64_t buddy_total_frames();
 

@@ -189,33 +189,34 @@ std::optional<PageTable::Leaf> PageTable::query(uint64_t va) const {
     return Leaf{pfn_of(*e), decode_pte(*e), *e};
 }
 
-uint64_t PageTable::next_populated(uint64_t va, uint64_t end) const {
-    while (va < end) {
-        uint64_t table = root_;
-        unsigned level = kPtLevels;
-        for (; level > 1; --level) {
-            uint64_t e = entries(table)[index_of(va, level)];
-            if (!(e & kPteP)) break;
-            table = pfn_of(e);
-        }
+namespace {
+
+// The first va in [va, end) whose level-1 entry under `table` (a level-`level` table covering
+// va) is used, or `end`. Scans each table once from va's slot on and descends only into
+// present entries: a sparse range costs the tables that exist, not one walk per 2 MiB or 1 GiB.
+uint64_t first_used(uint64_t table, unsigned level, uint64_t va, uint64_t end) {
+    const uint64_t* t = entries(table);
+    const uint64_t span = uint64_t{1} << shift_of(level);
+    for (unsigned i = index_of(va, level); i < kPtEntries && va < end; ++i) {
+        uint64_t e = t[i];
         if (level == 1) {
-            // A PT: look for a used slot in the rest of it (exit teardown of a sparse mapping
-            // used to visit all 512 slots with two full walks each).
-            const uint64_t* pte = entries(table);
-            for (unsigned i = index_of(va, 1); i < kPtEntries; ++i, va += kPageSize) {
-                if (va >= end) return end;
-                if (pte_used(pte[i])) return va;
-            }
-            if (va == 0) return end;  // wrapped past the top of the address space
-            continue;
+            if (pte_used(e)) return va;
+        } else if (e & kPteP) {
+            uint64_t found = first_used(pfn_of(e), level - 1, va, end);
+            if (found < end) return found;
         }
-        // No table at `level`: skip the whole region that entry would cover.
-        uint64_t span = uint64_t{1} << shift_of(level);
         uint64_t next = (va & ~(span - 1)) + span;
-        if (next <= va) return end;
+        if (next <= va) return end;  // wrapped past the top of the address space
         va = next;
     }
     return end;
+}
+
+}  // namespace
+
+uint64_t PageTable::next_populated(uint64_t va, uint64_t end) const {
+    if (va >= end) return end;
+    return first_used(root_, kPtLevels, va, end);
 }
 
 }  // namespace ostd::detail

@@ -105,6 +105,32 @@ void CursorMut::jump(Vaddr va) {
     va_ = va;
 }
 
+namespace {
+// The shared body of Cursor/CursorMut::find_next; va advances to the page found or to the end.
+std::optional<Vaddr> find_next_in(SpinLock& lock, const detail::PageTable* pt, VaRange range,
+                                  Vaddr& va, size_t len) {
+    ORRERY_ASSERT(len % kPageSize == 0 && len <= range.end - va,
+                  "cursor length %#zx unaligned or past the end of its range", len);
+    uint64_t end = va.value() + len;
+    uint64_t found;
+    {
+        SpinLockGuard g(lock);
+        found = pt->next_populated(va.value(), end);
+    }
+    va = Vaddr(found);
+    if (found >= end) return std::nullopt;
+    return va;
+}
+}  // namespace
+
+std::optional<Vaddr> Cursor::find_next(size_t len) {
+    return find_next_in(space_->lock_, space_->pt_, range_, va_, len);
+}
+
+std::optional<Vaddr> CursorMut::find_next(size_t len) {
+    return find_next_in(space_->lock_, space_->pt_, range_, va_, len);
+}
+
 Result<void> CursorMut::map(Frame frame, const PageProperty& prop) {
     ORRERY_ASSERT(va_ < range_.end, "CursorMut::map at %#lx, past the end of its range",
                   static_cast<unsigned long>(va_.value()));

@@ -119,6 +119,8 @@ public:
     std::optional<MappedPage> query() const;
     /// Moves to va. Panics unless va is page aligned and inside the cursor's range.
     void jump(Vaddr va);
+    /// As CursorMut::find_next: the first mapped page in [va, va + len), or nullopt.
+    std::optional<Vaddr> find_next(size_t len);
 
 private:
     friend class VmSpace;
@@ -138,6 +140,10 @@ public:
     std::optional<MappedPage> query() const;
     /// Moves to va. Panics unless va is page aligned and inside the cursor's range.
     void jump(Vaddr va);
+    /// Moves to the first mapped page (PROT_NONE pages included) in [va, va + len) and returns
+    /// its address; with none, moves to va + len and returns nullopt. Skips unpopulated
+    /// page-table subtrees without visiting each page (len page aligned, within the range).
+    std::optional<Vaddr> find_next(size_t len);
 
     /// Maps `frame` at the current page with `prop` and advances one page. The mapping holds a
     /// reference to the frame. ENOMEM if a page-table page cannot be allocated (cursor unmoved).
