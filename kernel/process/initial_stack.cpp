@@ -8,27 +8,39 @@
 namespace kernel {
 namespace {
 
+/// Lays the stack image out downwards from `top` in a kernel buffer; flush() copies the used
+/// part to user memory in one go (one page walk and fault per page instead of per word).
 class StackWriter {
 public:
-    StackWriter(ostd::VmSpace& space, uint64_t top) : space_(space), sp_(top) {}
-    ostd::Result<uint64_t> push_bytes(const void* data, size_t n) {
+    StackWriter(uint64_t top, std::byte* buf, size_t cap) : top_(top), sp_(top), buf_(buf), cap_(cap) {}
+    uint64_t push_bytes(const void* data, size_t n) {
+        ORRERY_ASSERT(top_ - sp_ + n <= cap_, "initial stack image larger than its bound");
         sp_ -= n;
-        auto w = ostd::VmWriter::from_user(space_, ostd::Vaddr(sp_), n);
-        size_t put = TRY(w.write({static_cast<const std::byte*>(data), n}));
-        if (put != n) return ostd::Error(EFAULT);
+        __builtin_memcpy(at(sp_), data, n);
         return sp_;
     }
-    ostd::Result<uint64_t> push_string(std::string_view s) {
+    uint64_t push_string(std::string_view s) {
         char nul = '\0';
-        TRY(push_bytes(&nul, 1));
-        return TRY(push_bytes(s.data(), s.size()));
+        push_bytes(&nul, 1);
+        return push_bytes(s.data(), s.size());
     }
+    // The buffer starts zeroed, so the bytes skipped here read as zero.
     void align(uint64_t a) { sp_ &= ~(a - 1); }
     uint64_t sp() const { return sp_; }
+    ostd::Result<void> flush(ostd::VmSpace& space) {
+        size_t n = size_t(top_ - sp_);
+        auto w = ostd::VmWriter::from_user(space, ostd::Vaddr(sp_), n);
+        size_t put = TRY(w.write({at(sp_), n}));
+        if (put != n) return ostd::Error(EFAULT);
+        return ostd::ok();
+    }
 
 private:
-    ostd::VmSpace& space_;
+    std::byte* at(uint64_t va) { return buf_ + cap_ - (top_ - va); }
+    const uint64_t top_;
     uint64_t sp_;
+    std::byte* buf_;
+    const size_t cap_;
 };
 
 }  // namespace
@@ -48,23 +60,33 @@ ostd::Result<uint64_t> build_initial_stack(AddressSpace& as, const StackArgs& ar
     req.name = "[stack]";
     TRY(as.map_anonymous(req));
 
-    StackWriter w(as.vm_space(), AddressSpace::kStackTop);
-    uint64_t execfn = TRY(w.push_string(args.execfn));
+    // Bound of the image: strings and argv/envp pointers (total), execfn, "x86_64", two
+    // alignments, AT_RANDOM's bytes, argc, both NULLs, the auxv pairs and one pad word.
+    constexpr char kPlatform[] = "x86_64";
+    constexpr size_t kOwnAux = 6;
+    size_t words_bound = 3 + 2 * (args.auxv.size() + kOwnAux) + 1;
+    size_t cap = size_t(total) + args.execfn.size() + 1 + sizeof kPlatform + 2 * 16 + 16 +
+                 words_bound * sizeof(uint64_t);
+    ostd::Vector<std::byte> image;
+    TRY(image.resize(cap));
+    StackWriter w(AddressSpace::kStackTop, image.data(), cap);
+    uint64_t execfn = w.push_string(args.execfn);
     ostd::Vector<uint64_t> envp, argv;
     TRY(envp.reserve(args.envp.size()));
     TRY(argv.reserve(args.argv.size()));
     AddressSpace::ImageLayout layout;
     layout.env_end = w.sp();
-    for (size_t i = args.envp.size(); i-- > 0;) TRY(envp.push_back(TRY(w.push_string(args.envp[i]))));
+    for (size_t i = args.envp.size(); i-- > 0;) TRY(envp.push_back(w.push_string(args.envp[i])));
     layout.env_start = layout.arg_end = w.sp();
-    for (size_t i = args.argv.size(); i-- > 0;) TRY(argv.push_back(TRY(w.push_string(args.argv[i]))));
+    for (size_t i = args.argv.size(); i-- > 0;) TRY(argv.push_back(w.push_string(args.argv[i])));
     layout.arg_start = w.sp();
-    uint64_t platform = TRY(w.push_string("x86_64"));
+    uint64_t platform = w.push_string(kPlatform);
     uint8_t zeros[16] = {};
     w.align(16);
-    uint64_t random = TRY(w.push_bytes(args.random16 ? args.random16 : zeros, 16));
+    uint64_t random = w.push_bytes(args.random16 ? args.random16 : zeros, 16);
 
     ostd::Vector<uint64_t> words;  // From argc upwards.
+    TRY(words.reserve(args.argv.size() + args.envp.size() + words_bound));
     TRY(words.push_back(args.argv.size()));
     for (size_t i = argv.size(); i-- > 0;) TRY(words.push_back(argv[i]));
     TRY(words.push_back(0));
@@ -85,9 +107,10 @@ ostd::Result<uint64_t> build_initial_stack(AddressSpace& as, const StackArgs& ar
     w.align(16);
     if (words.size() % 2) {  // Keep rsp (at argc) 16-byte aligned.
         uint64_t pad = 0;
-        TRY(w.push_bytes(&pad, sizeof pad));
+        w.push_bytes(&pad, sizeof pad);
     }
-    for (size_t i = words.size(); i-- > 0;) TRY(w.push_bytes(&words[i], sizeof(uint64_t)));
+    for (size_t i = words.size(); i-- > 0;) w.push_bytes(&words[i], sizeof(uint64_t));
+    TRY(w.flush(as.vm_space()));
     layout.start_stack = w.sp();
     as.set_image_layout(layout);
     return w.sp();

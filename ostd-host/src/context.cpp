@@ -221,6 +221,7 @@ std::byte* take_cached_stack(size_t total) {
     return nullptr;
 }
 
+#ifndef ORRERY_TSAN
 // Makes [lo, lo + len) of a stack read as zeros. A task touches a few pages at the top of its
 // stack: those (resident, per mincore) are cleared in place, which is cheaper than dropping
 // them and taking a page fault on each again at the next task's first touch. The rest are
@@ -249,6 +250,7 @@ bool zero_stack(std::byte* lo, size_t len, size_t page) {
     // MADV_DONTNEED on private anonymous memory: the next touch maps a zero page.
     return madvise(lo, len, MADV_DONTNEED) == 0;
 }
+#endif
 
 // Caches [base, base + total) (guard page first) or unmaps it when the cache is full.
 void release_stack(std::byte* base, size_t total, size_t page) {

@@ -2,6 +2,8 @@
 #include <ostd-host/machine.h>
 
 #include <execinfo.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,6 +119,15 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
             g_boot_info.random_seed = g_boot_info.boot_wall_ns;
     }
 
+    // Host signals that end or resize the session (SIGTERM, ^C from a host shell, SIGWINCH) are
+    // blocked in every thread the machine starts (vCPUs, timer, watchdog, console input), so the
+    // host delivers them to the caller's thread, which waits in join. A vCPU sleeps in a raw
+    // futex, where TSan defers a signal's handler until the thread wakes: an idle machine then
+    // never saw SIGTERM.
+    sigset_t host_signals, saved_mask;
+    sigemptyset(&host_signals);
+    for (int sig : {SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGWINCH}) sigaddset(&host_signals, sig);
+    pthread_sigmask(SIG_BLOCK, &host_signals, &saved_mask);
     console_input_configure(config.console_input);
     if (config.native_user) native::machine_start();
     detail::init_early(g_boot_info);
@@ -133,12 +144,14 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
         // No per-thread syscall trap to install: the caller's thread is the only vCPU, which
         // spares a host thread (and the sanitizers' per-thread set-up) per boot.
         ORRERY_ASSERT(hal::current_cpu() < 0, "run_machine() called from inside a machine");
+        pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
         run_cpu(0);
     } else {
         std::vector<std::thread> cpus;
         cpus.reserve(g_boot_info.num_cpus);
         for (unsigned i = 0; i < g_boot_info.num_cpus; ++i)
             cpus.emplace_back(run_cpu, i);
+        pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
         for (auto& t : cpus) t.join();
     }
     console_input_stop();

@@ -63,12 +63,14 @@ void IrqTable::reset() {
     for (unsigned i = 0; i < kNumIrqLines; ++i) {
         IrqTable::lines()[i].number_ = i;
         LineState& s = g_state[i];
-        s.allocated.store(false);
-        s.enabled.store(false);
-        s.pending.store(false);
-        s.target.store(0);
-        s.num_handlers.store(0);
-        s.delivered.store(0);
+        // Relaxed: reset runs at boot and power-off, before or after every CPU runs (six
+        // sequentially consistent stores per line were a measurable part of a fuzzer's boot).
+        s.allocated.store(false, std::memory_order_relaxed);
+        s.enabled.store(false, std::memory_order_relaxed);
+        s.pending.store(false, std::memory_order_relaxed);
+        s.target.store(0, std::memory_order_relaxed);
+        s.num_handlers.store(0, std::memory_order_relaxed);
+        s.delivered.store(0, std::memory_order_relaxed);
     }
 }
 

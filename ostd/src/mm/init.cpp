@@ -33,11 +33,50 @@ uint64_t pages(uint64_t bytes) {
     return (bytes + kPageSize - 1) / kPageSize;
 }
 
-// Constructs n empty records. Not ASan-instrumented: value-initialising each 64-byte record
-// would otherwise be a checked __asan_memset call per frame (the region was just unpoisoned).
-__attribute__((no_sanitize("address"))) void construct_meta(FrameMeta* meta, uint64_t n) {
-    for (uint64_t i = 0; i < n; ++i)
+// The per-frame loops of memory bring-up run at every boot (the fuzzers boot a machine per
+// input) over thousands of records, and are not ASan-instrumented: the records were just
+// unpoisoned and are indexed within [0, limit) by construction.
+
+// Constructs `limit` empty records, then marks the frames of usable regions reserved (the
+// bookkeeping at [place, place + need) and frame 0) or free. Returns the usable frame count
+// and sets *reserved.
+__attribute__((no_sanitize("address"))) uint64_t init_meta(FrameMeta* meta, uint64_t limit,
+                                                           std::span<const MemoryRegion> map,
+                                                           uint64_t place, uint64_t need,
+                                                           uint64_t* reserved) {
+    for (uint64_t i = 0; i < limit; ++i)
         new (&meta[i]) FrameMeta();
+    uint64_t usable = 0;
+    *reserved = 0;
+    for (const MemoryRegion& r : map) {
+        if (r.kind != MemoryRegionKind::kUsable) continue;
+        uint64_t end = (r.base.value() + r.size) / kPageSize;
+        for (uint64_t p = pages(r.base.value()); p < end; ++p) {
+            FrameMeta& m = meta[p];
+            if (m.kind != FrameKind::kAbsent) continue;  // overlapping regions count once
+            bool bookkeeping = p == 0 || (p >= place && p < place + need);
+            m.next = m.prev = kNoPfn;
+            m.kind = bookkeeping ? FrameKind::kReserved : FrameKind::kFree;
+            *reserved += bookkeeping;
+            ++usable;
+        }
+    }
+    return usable;
+}
+
+// Hands every run of free frames to the buddy allocator.
+__attribute__((no_sanitize("address"))) void free_boot_runs(const FrameMeta* meta,
+                                                            uint64_t limit, bool poisoned) {
+    uint64_t run_start = 0, run = 0;
+    for (uint64_t p = 0; p <= limit; ++p) {
+        if (p < limit && meta[p].kind == FrameKind::kFree) {
+            if (!run) run_start = p;
+            ++run;
+        } else if (run) {
+            buddy_add_boot_range(run_start, run, poisoned);
+            run = 0;
+        }
+    }
 }
 
 }  // namespace
@@ -83,38 +122,12 @@ void init_mm(const BootInfo& boot) {
     // One pass over the metadata (boot cost matters: the fuzzers boot a machine per input):
     // every record is constructed absent, then usable frames become reserved (bookkeeping) or
     // free (everything else), and each run of free frames goes to the buddy allocator at once.
-    construct_meta(g_frame_meta, limit);
-    auto is_bookkeeping = [&](uint64_t p) { return p == 0 || (p >= place && p < place + need); };
-    uint64_t usable = 0;
-    g_reserved = 0;
-    for (const MemoryRegion& r : boot.memory_map) {
-        if (r.kind != MemoryRegionKind::kUsable) continue;
-        uint64_t end = (r.base.value() + r.size) / kPageSize;
-        for (uint64_t p = pages(r.base.value()); p < end; ++p) {
-            FrameMeta& m = g_frame_meta[p];
-            if (m.kind != FrameKind::kAbsent) continue;  // overlapping regions count once
-            m.next = m.prev = kNoPfn;
-            m.kind = is_bookkeeping(p) ? FrameKind::kReserved : FrameKind::kFree;
-            g_reserved += m.kind == FrameKind::kReserved;
-            ++usable;
-        }
-    }
+    uint64_t usable = init_meta(g_frame_meta, limit, boot.memory_map, place, need, &g_reserved);
     buddy_init(&state->buddy, usable);
     g_buddy = &state->buddy;
     heap_init(&state->heap);
     g_heap = &state->heap;
-
-    const bool poisoned = hal::ram_arrives_poisoned();
-    uint64_t run_start = 0, run = 0;
-    for (uint64_t p = 0; p <= limit; ++p) {
-        if (p < limit && g_frame_meta[p].kind == FrameKind::kFree) {
-            if (!run) run_start = p;
-            ++run;
-        } else if (run) {
-            buddy_add_boot_range(run_start, run, poisoned);
-            run = 0;
-        }
-    }
+    free_boot_runs(g_frame_meta, limit, hal::ram_arrives_poisoned());
 }
 
 void teardown_mm() {

@@ -48,7 +48,7 @@ public:
 
     Result<void> append(std::string_view s) {
         TRY(reserve(size_ + s.size()));
-        for (size_t i = 0; i < s.size(); ++i) data_[size_ + i] = s[i];
+        if (!s.empty()) __builtin_memcpy(data_ + size_, s.data(), s.size());
         size_ += s.size();
         data_[size_] = '\0';
         return ok();
@@ -70,7 +70,7 @@ public:
         while (cap <= n) cap *= 2;
         char* fresh = static_cast<char*>(heap::alloc(cap, 1));
         if (!fresh) return Error(ENOMEM, "kernel heap exhausted");
-        for (size_t i = 0; i < size_; ++i) fresh[i] = data_[i];
+        if (size_) __builtin_memcpy(fresh, data_, size_);
         fresh[size_] = '\0';
         heap::free(data_);
         data_ = fresh;
