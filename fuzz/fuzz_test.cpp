@@ -239,6 +239,35 @@ TEST(FuzzHang, PauseEndsByVirtualTimeBudget) {
     EXPECT_EQ(r2.program.calls, 2);
 }
 
+size_t host_mapping_count() {
+    FILE* f = fopen("/proc/self/maps", "r");
+    if (!f) return 0;
+    size_t n = 0;
+    for (int c; (c = fgetc(f)) != EOF;) n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+// Power-off of a hung input froze its tasks; their fibers (task stacks and the scripted user
+// program's fiber, owned by objects on those stacks) must still go at machine end. Each hung
+// input used to leak two host mappings, and a long fuzzing run died of the map-count limit.
+TEST(FuzzHang, HungInputsLeaveNoHostMappings) {
+    fuzz_init_logging();
+    // A parent and a forked child both pause: two user threads frozen mid-syscall.
+    auto in = ProgramBuilder().call("fork", {0, 0}).call("pause").call("getpid").bytes();
+    RunResult first = run_syscall_input(in.data(), in.size());
+    ASSERT_EQ(first.outcome, Outcome::kHung);
+    size_t before = host_mapping_count();
+    ASSERT_GT(before, 0u);
+    for (int i = 0; i < 50; ++i) {
+        RunResult r = run_syscall_input(in.data(), in.size());
+        ASSERT_EQ(r.outcome, Outcome::kHung);
+    }
+    // A leak is two mappings per input (100 here); the sanitizer runtimes add a few of their own
+    // as they go (TSan: +6).
+    EXPECT_LE(host_mapping_count(), before + 20) << "host mappings grew over 50 hung inputs";
+}
+
 TEST(FuzzProgram, ExitCodeAndSyscallBudget) {
     fuzz_init_logging();
     // Int argument: byte 1 (not the random form), then kInts[4] = 3.

@@ -8,6 +8,7 @@
 
 #include <mutex>
 
+#include "context_host.h"
 #include "hal/context.h"
 
 #include <cstring>
@@ -144,6 +145,10 @@ struct Context {
     bool owns_tsan_fiber = false;
     SwitchThen then = nullptr;  // Annotated builds: run on resumption (context_switch_then).
     void* then_arg = nullptr;
+    // Contexts created while a machine runs are on the live list (context_host.h).
+    Context* live_prev = nullptr;
+    Context* live_next = nullptr;
+    bool live = false;
 };
 
 namespace {
@@ -273,6 +278,32 @@ void release_stack(std::byte* base, size_t total, size_t page) {
     munmap(base, total);
 }
 
+// The live list of the running machine's contexts (context_host.h).
+struct LiveContexts {
+    std::mutex mu;
+    bool in_machine = false;
+    Context* head = nullptr;
+};
+LiveContexts g_live;
+
+void track(Context* c) {
+    std::lock_guard<std::mutex> lk(g_live.mu);
+    if (!g_live.in_machine) return;
+    c->live = true;
+    c->live_next = g_live.head;
+    if (g_live.head) g_live.head->live_prev = c;
+    g_live.head = c;
+}
+
+void untrack(Context* c) {
+    if (!c->live) return;
+    std::lock_guard<std::mutex> lk(g_live.mu);
+    (c->live_prev ? c->live_prev->live_next : g_live.head) = c->live_next;
+    if (c->live_next) c->live_next->live_prev = c->live_prev;
+    c->live = false;
+    c->live_prev = c->live_next = nullptr;
+}
+
 }  // namespace
 
 Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t stack_size) {
@@ -291,6 +322,7 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
         }
     }
     auto* c = new Context;
+    track(c);
     c->map_base = static_cast<std::byte*>(m);
     c->map_size = total;
     c->stack_bottom = c->map_base + page;
@@ -315,6 +347,7 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
 
 Context* context_for_current_thread() {
     auto* c = new Context;
+    track(c);
     // Looked up once per thread: for the main thread glibc parses /proc/self/maps, and the
     // single-vCPU machines of the fuzzers run on the main thread at every boot.
     thread_local const void* t_stack_bottom = nullptr;
@@ -341,6 +374,7 @@ Context* context_for_current_thread() {
 
 void context_destroy(Context* c) {
     if (!c) return;
+    untrack(c);
 #ifdef ORRERY_TSAN
     if (c->owns_tsan_fiber) __tsan_destroy_fiber(c->tsan_fiber);
 #endif
@@ -407,3 +441,30 @@ void context_switch_final_then(Context* from, Context* to, SwitchThen then, void
 #endif
 
 }  // namespace ostd::hal
+
+namespace ostd::host {
+
+void contexts_machine_begin() {
+    std::lock_guard<std::mutex> lk(hal::g_live.mu);
+    ORRERY_ASSERT(!hal::g_live.head, "contexts of an earlier machine are still tracked");
+    hal::g_live.in_machine = true;
+}
+
+size_t contexts_reap_machine() {
+    hal::Context* list;
+    {
+        std::lock_guard<std::mutex> lk(hal::g_live.mu);
+        hal::g_live.in_machine = false;
+        list = hal::g_live.head;
+    }
+    size_t n = 0;
+    while (list) {
+        hal::Context* next = list->live_next;
+        hal::context_destroy(list);  // unlinks it
+        list = next;
+        ++n;
+    }
+    return n;
+}
+
+}  // namespace ostd::host

@@ -19,6 +19,7 @@
 #include "hal/cpu.h"
 #include "hal/machine.h"
 #include "console_input.h"
+#include "context_host.h"
 #include "cpu.h"
 #include "native_engine.h"
 #include "ram.h"
@@ -130,6 +131,7 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     pthread_sigmask(SIG_BLOCK, &host_signals, &saved_mask);
     console_input_configure(config.console_input);
     if (config.native_user) native::machine_start();
+    contexts_machine_begin();
     detail::init_early(g_boot_info);
     // The entry runs as the first task; the machine stops when it returns or on power_off().
     detail::Sched::start(entry, g_boot_info);
@@ -158,6 +160,8 @@ int run_machine(const MachineConfig& config, KernelMain entry) {
     native::machine_stop();
     int status = detail::Sched::finish();
     detail::shutdown_late();
+    if (size_t n = contexts_reap_machine())
+        ORRERY_LOG_DEBUG("machine: %zu contexts left by frozen tasks reclaimed", n);
 
     g_boot_info = BootInfo{};
     ram_destroy();

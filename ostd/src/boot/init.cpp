@@ -13,8 +13,10 @@ void init_early(const BootInfo& boot) {
 }
 
 void shutdown_late() {
+    // A machine stopped as hung froze tasks that still hold memory: not a leak.
+    bool hung = Sched::exit_status() == kMachineHungStatus;
     Sched::shutdown();
-    teardown_mm();
+    teardown_mm(hung);
 }
 
 }  // namespace ostd::detail

@@ -130,15 +130,17 @@ void init_mm(const BootInfo& boot) {
     free_boot_runs(g_frame_meta, limit, hal::ram_arrives_poisoned());
 }
 
-void teardown_mm() {
+void teardown_mm(bool tasks_were_frozen) {
     if (!g_frame_meta) return;
     uint64_t heap_live = heap_teardown();
     uint64_t leaked = buddy_total_frames() - buddy_free_frames() - g_reserved;
     g_last_report = MmLeakReport{leaked, heap_live};
 #ifdef ORRERY_DEBUG
     if (leaked || heap_live) {
-        ORRERY_LOG_WARN("mm: %lu frames and %lu heap objects leaked at shutdown",
-                        static_cast<unsigned long>(leaked), static_cast<unsigned long>(heap_live));
+        ostd::log(tasks_were_frozen ? LogLevel::kDebug : LogLevel::kWarn,
+                  "mm: %lu frames and %lu heap objects %s at shutdown",
+                  static_cast<unsigned long>(leaked), static_cast<unsigned long>(heap_live),
+                  tasks_were_frozen ? "held by frozen tasks" : "leaked");
         unsigned shown = 0;
         for (uint64_t p = 0; p < g_meta_pfn_limit && shown < 8; ++p) {
             FrameKind k = g_frame_meta[p].kind;

@@ -13,7 +13,9 @@ void init_mm(const BootInfo& boot);
 
 /// Frees cached heap slabs, reports leaked frames and heap objects (logged in debug builds),
 /// unpoisons RAM and forgets the machine. After it, init_mm() may run again.
-void teardown_mm();
+/// `tasks_were_frozen`: the machine stopped as hung, its tasks frozen mid-flight, so what they
+/// held is expected to be left: the report is logged at debug level, not as a warning.
+void teardown_mm(bool tasks_were_frozen = false);
 
 /// What the last teardown_mm() found still allocated (tests check leak detection with it).
 struct MmLeakReport {

@@ -32,7 +32,13 @@ void Sched::init(unsigned num_cpus, bool deterministic) {
     ORRERY_ASSERT(num_cpus >= 1 && num_cpus <= kMaxCpus, "bad CPU count %u", num_cpus);
     g_num_cpus = num_cpus;
     g_deterministic = deterministic;
-    for (unsigned i = 0; i < kMaxCpus; ++i) {
+    // Only the per-CPU records a machine can have used need resetting: all of them before the
+    // first machine, then those of the previous machine and of this one (a fuzzer boots a
+    // one-CPU machine per input; the 64 records' run queues were a measurable part of it).
+    static unsigned cpus_touched = kMaxCpus;
+    unsigned reset = num_cpus > cpus_touched ? num_cpus : cpus_touched;
+    cpus_touched = num_cpus;
+    for (unsigned i = 0; i < reset; ++i) {
         PerCpu& c = g_cpus[i];
         c.id = i;
         c.current = c.idle = nullptr;
@@ -60,8 +66,8 @@ void Sched::init(unsigned num_cpus, bool deterministic) {
 void Sched::start(KernelMain entry, const BootInfo& boot) {
     const BootInfo* b = &boot;
     g_virtual_time_limit_ns = boot.deterministic ? boot.virtual_time_limit_ns : 0;
-    auto main_task =
-        spawn(TaskOptions([entry, b]() -> int { power_off(entry(*b)); }).name("kernel-main"));
+    TaskOptions options([entry, b]() -> int { power_off(entry(*b)); });
+    auto main_task = spawn(options.name("kernel-main"));
     if (main_task.is_error())
         panic("cannot spawn the kernel entry: errno %d", main_task.error().code());
     if (!g_deterministic) hal::timer_start(time::kTickNs, {&on_tick_hw, &on_deadline_hw});
@@ -156,6 +162,10 @@ void Sched::request_stop(int status) {
         raise_pending(g_cpus[c], kPendingStop);
 }
 
+int Sched::exit_status() {
+    return g_sched.exit_status.load();
+}
+
 int Sched::finish() {
     if (!g_deterministic) hal::timer_stop();
     return g_sched.exit_status.load();
@@ -169,7 +179,7 @@ void Sched::shutdown() {
     for (Task* t = reg.front(); t; t = reg.next(*t))
         t->ref();
     for (Task* t = reg.front(); t; t = reg.next(*t))
-        t->entry_ = nullptr;
+        t->entry_.reset();
     while (Task* t = reg.pop_front()) {
         hal::context_destroy(t->ctx_);
         t->ctx_ = nullptr;

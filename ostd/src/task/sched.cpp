@@ -249,12 +249,13 @@ void Sched::safe_point_slow(PerCpu* cpu) {
 void Sched::task_entry(void* create_arg, void*) {
     Task* self = static_cast<Task*>(create_arg);
     int status = self->entry_();
-    self->entry_ = nullptr;  // Destroy captures here, in the task's own context.
+    self->entry_.reset();  // Destroy captures here, in the task's own context.
     exit_current(status);
 }
 
 Result<TaskRef> Sched::spawn(TaskOptions& o) ORRERY_NO_THREAD_SAFETY_ANALYSIS {
     if (!is_running()) return Error(EINVAL, "spawn outside a running machine");
+    if (o.entry_.out_of_memory()) return Error(ENOMEM, "no kernel memory for the task's entry");
     if (!o.entry_) return Error(EINVAL, "task without entry");
     if (o.priority_ >= kPriorityLevels) return Error(EINVAL, "priority out of range");
     if ((o.affinity_ & online_mask()) == 0) return Error(EINVAL, "affinity names no online CPU");

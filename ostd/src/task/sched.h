@@ -87,6 +87,8 @@ class Sched {
     static void start(KernelMain entry, const BootInfo& boot);
     static void cpu_main(unsigned cpu);
     static int finish();
+    /// The status the machine stopped with (valid once it stopped).
+    static int exit_status();
     static void shutdown();
     [[noreturn]] static void power_off(int status);
     /// Asks every CPU to stop with `status` (first status wins) without leaving the caller:

@@ -22,7 +22,7 @@ Result<TaskRef> Task::spawn(TaskOptions options) {
     return Sched::spawn(options);
 }
 
-Result<TaskRef> spawn(std::function<int()> entry, const char* name) {
+Result<TaskRef> spawn(TaskEntry entry, const char* name) {
     return Task::spawn(TaskOptions(std::move(entry)).name(name));
 }
 

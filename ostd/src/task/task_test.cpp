@@ -53,7 +53,7 @@ TEST(Task, SpawnRejectsBadOptions) {
             auto bad_cpu = ostd::Task::spawn(ostd::TaskOptions([] { return 0; }).affinity(1u << 5));
             ASSERT_TRUE(bad_cpu.is_error());
             EXPECT_EQ(bad_cpu.error().code(), EINVAL);
-            auto no_entry = ostd::Task::spawn(ostd::TaskOptions(nullptr));
+            auto no_entry = ostd::Task::spawn(ostd::TaskOptions(ostd::TaskEntry{}));
             ASSERT_TRUE(no_entry.is_error());
             EXPECT_EQ(no_entry.error().code(), EINVAL);
         },

@@ -3,10 +3,14 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
-#include <functional>
+#include <new>
+#include <type_traits>
+#include <utility>
 
 #include <ostd/common/ref.h>
+#include <ostd/mm/heap.h>
 #include <ostd/common/result.h>
 #include <ostd/sync/intrusive_list.h>
 #include <ostd/sync/wait_queue.h>
@@ -46,42 +50,146 @@ struct SchedEntity {
     uint64_t user[2] = {};    // Free for other policies (vruntime, deadline, ...).
 };
 
+/// A task's body: any callable returning int. Small callables (up to kInline bytes, the usual
+/// lambda capturing a few pointers) are stored in place; larger ones (a user thread's whole
+/// register file) on the kernel heap. Not std::function: that puts captures larger than two
+/// pointers on the global operator new, which is the host's allocator on the host backend
+/// (outside the machine's RAM; under ASan a quarantined allocation with a recorded stack trace
+/// per task) and a panicking allocation on bare metal. Here running out of kernel memory
+/// leaves the entry empty and Task::spawn fails with ENOMEM.
+class TaskEntry {
+  public:
+    static constexpr size_t kInline = 48;
+
+    TaskEntry() = default;
+    template <typename F>
+        requires(!std::is_same_v<std::decay_t<F>, TaskEntry> && std::is_invocable_r_v<int, F&>)
+    TaskEntry(F&& f) {  // NOLINT: implicit, so TaskOptions(lambda) reads naturally
+        using T = std::decay_t<F>;
+        if constexpr (sizeof(T) <= kInline && alignof(T) <= alignof(std::max_align_t) &&
+                      std::is_nothrow_move_constructible_v<T>) {
+            obj_ = new (buf_) T(std::forward<F>(f));
+            relocate_ = [](void* to, void* from) {
+                new (to) T(std::move(*static_cast<T*>(from)));
+                static_cast<T*>(from)->~T();
+            };
+        } else {
+            void* mem = heap::alloc(sizeof(T), alignof(T));
+            if (!mem) {
+                out_of_memory_ = true;
+                return;
+            }
+            obj_ = new (mem) T(std::forward<F>(f));
+        }
+        call_ = [](void* o) -> int { return (*static_cast<T*>(o))(); };
+        destroy_ = [](void* o) { static_cast<T*>(o)->~T(); };
+    }
+    TaskEntry(TaskEntry&& o) noexcept { take(o); }
+    TaskEntry& operator=(TaskEntry&& o) noexcept {
+        if (this != &o) {
+            reset();
+            take(o);
+        }
+        return *this;
+    }
+    TaskEntry(const TaskEntry&) = delete;
+    TaskEntry& operator=(const TaskEntry&) = delete;
+    ~TaskEntry() { reset(); }
+
+    explicit operator bool() const { return obj_ != nullptr; }
+    /// Empty because the kernel heap could not hold the callable.
+    bool out_of_memory() const { return out_of_memory_; }
+    int operator()() { return call_(obj_); }
+    /// Destroys the callable (and what it captured) now.
+    void reset() {
+        void* o = std::exchange(obj_, nullptr);
+        if (!o) return;
+        destroy_(o);
+        if (o != static_cast<void*>(buf_)) heap::free(o);
+    }
+
+  private:
+    void take(TaskEntry& o) {
+        call_ = o.call_;
+        destroy_ = o.destroy_;
+        relocate_ = o.relocate_;
+        out_of_memory_ = o.out_of_memory_;
+        void* from = std::exchange(o.obj_, nullptr);
+        if (from == static_cast<void*>(o.buf_)) {
+            relocate_(buf_, from);
+            obj_ = buf_;
+        } else {
+            obj_ = from;
+        }
+    }
+
+    alignas(std::max_align_t) unsigned char buf_[kInline];
+    void* obj_ = nullptr;  // buf_ or a kernel-heap block
+    int (*call_)(void*) = nullptr;
+    void (*destroy_)(void*) = nullptr;
+    void (*relocate_)(void* to, void* from) = nullptr;  // in-place callables only
+    bool out_of_memory_ = false;
+};
+
 /// How to spawn a task. Builder style: TaskOptions(fn).name("x").priority(6).
 class TaskOptions {
   public:
-    /// The task body; its return value is the exit status.
-    explicit TaskOptions(std::function<int()> entry) : entry_(std::move(entry)) {}
+    /// The task body; its return value is the exit status. ENOMEM at spawn if it could not be
+    /// stored.
+    explicit TaskOptions(TaskEntry entry) : entry_(std::move(entry)) {}
     /// Convenience for bodies without a status (exit status 0).
-    static TaskOptions from_void(std::function<void()> body) {
-        return TaskOptions([b = std::move(body)]() {
+    template <typename F>
+        requires std::is_invocable_v<F&>
+    static TaskOptions from_void(F&& body) {
+        return TaskOptions(TaskEntry([b = std::forward<F>(body)]() mutable {
             b();
             return 0;
-        });
+        }));
     }
-    TaskOptions& name(const char* n) {
+    TaskOptions& name(const char* n) & {
         name_ = n;
         return *this;
     }
-    TaskOptions& priority(uint8_t p) {
+    TaskOptions&& name(const char* n) && {
+        name_ = n;
+        return std::move(*this);
+    }
+    TaskOptions& priority(uint8_t p) & {
         priority_ = p;
         return *this;
     }
-    TaskOptions& affinity(CpuMask m) {
+    TaskOptions&& priority(uint8_t p) && {
+        priority_ = p;
+        return std::move(*this);
+    }
+    TaskOptions& affinity(CpuMask m) & {
         affinity_ = m;
         return *this;
     }
-    TaskOptions& data(void* d) {
+    TaskOptions&& affinity(CpuMask m) && {
+        affinity_ = m;
+        return std::move(*this);
+    }
+    TaskOptions& data(void* d) & {
         data_ = d;
         return *this;
     }
-    TaskOptions& stack_size(size_t s) {
+    TaskOptions&& data(void* d) && {
+        data_ = d;
+        return std::move(*this);
+    }
+    TaskOptions& stack_size(size_t s) & {
         stack_size_ = s;
         return *this;
+    }
+    TaskOptions&& stack_size(size_t s) && {
+        stack_size_ = s;
+        return std::move(*this);
     }
 
   private:
     friend class detail::Sched;
-    std::function<int()> entry_;
+    TaskEntry entry_;
     const char* name_ = "task";
     uint8_t priority_ = kDefaultPriority;
     CpuMask affinity_ = kAllCpus;
@@ -155,7 +263,7 @@ class Task {
     bool is_idle_ = false;
     CpuMask affinity_ = kAllCpus;
     void* data_ = nullptr;
-    std::function<int()> entry_;
+    TaskEntry entry_;
     hal::Context* ctx_ = nullptr;  // Owned; freed when the task has exited and switched out.
     std::atomic<TaskState> state_{TaskState::kRunnable};
     bool wake_token_ = false;  // Guarded by the scheduler lock: an unpark() arrived early.
@@ -171,7 +279,7 @@ class Task {
 };
 
 /// Convenience: Task::spawn(TaskOptions(fn).name(name)).
-Result<TaskRef> spawn(std::function<int()> entry, const char* name = "task");
+Result<TaskRef> spawn(TaskEntry entry, const char* name = "task");
 
 /// Gives up the CPU to another runnable task of the same or higher priority, if any.
 /// Precondition: preemption enabled (no SpinLock held).
