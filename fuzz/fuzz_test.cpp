@@ -330,6 +330,21 @@ std::vector<uint8_t> slurp(const std::string& path) {
 
 // Every seed and regression input of every target runs without a crash (a crash aborts the
 // test binary with the sanitizer report or panic message naming the input).
+// Found by fuzz/syscalls (a libFuzzer timeout in a 600 s run): a thread of a process in a group
+// stop (tkill SIGTTOU) sat in pause(); settle_interrupt() re-interrupts a stopped thread so it
+// can take the stop on its way to user mode, but wait_for_signal() only returned for a
+// deliverable signal, so it woke and slept again forever without a safe point the virtual
+// clock could pass. The wait now returns on a group stop; the stopped process is then an
+// ordinary hung input.
+TEST(FuzzRegression, StoppedThreadInPauseDoesNotSpin) {
+    fuzz_init_logging();
+    auto in =
+        slurp(ORRERY_SOURCE_DIR "/corpora/regressions/syscalls/stopped-thread-pause-spin.bin");
+    ASSERT_FALSE(in.empty());
+    RunResult r = run_syscall_input(in.data(), in.size());
+    EXPECT_EQ(r.outcome, Outcome::kHung);
+}
+
 TEST(FuzzCorpora, SeedsAndRegressionsRunClean) {
     fuzz_init_logging();
     const std::string root = ORRERY_SOURCE_DIR "/corpora/";

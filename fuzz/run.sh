@@ -86,26 +86,42 @@ bench)
     # that was 7 % of the CPU measured (ext4 inode allocation), which is not the fuzzer's speed.
     if [ -d /dev/shm ] && [ -w /dev/shm ]; then
         export FUZZ_WORK=$(mktemp -d /dev/shm/orrery-fuzz-bench.XXXXXX)
-        trap 'rm -rf "$FUZZ_WORK"' EXIT
+        # Crashes and timeouts are kept (build/fuzz/bench-artifacts), the corpus is not.
+        trap 'mkdir -p build/fuzz/bench-artifacts; cp -r "$FUZZ_WORK"/*/artifacts/. build/fuzz/bench-artifacts/ 2>/dev/null; rm -rf "$FUZZ_WORK"' EXIT
     else
         export FUZZ_WORK=build/fuzz/work
     fi
     echo "bench: working corpus in $FUZZ_WORK"
     TIMEFORMAT='%U %S'
-    rm -rf "$FUZZ_WORK/syscalls"
-    log=build/fuzz/bench-exec.log
-    { time libfuzzer build/fuzz syscalls "$secs" >"$log" 2>&1; } 2>"$log.cpu" || true
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
-    cpu=$(awk '{printf "%.2f", $1 + $2}' "$log.cpu")
-    echo "execs/s per core (syscalls, ASan+UBSan+coverage, reset per input):" \
-        "$(awk -v e="$execs" -v c="$cpu" 'BEGIN { printf "%d", e / c }')" \
-        "($execs execs in ${cpu}s of CPU; $((execs / secs))/s wall over ${secs}s)"
+    # The rate depends on where a run's corpus drifts (runs from the same seeds differ by
+    # +-15 %): ${BENCH_RUNS:-3} runs of $secs s, each from the seeds, and their median.
+    rates=()
+    for run in $(seq "${BENCH_RUNS:-3}"); do
+        rm -rf "$FUZZ_WORK/syscalls"
+        log=build/fuzz/bench-exec-$run.log
+        { time libfuzzer build/fuzz syscalls "$secs" >"$log" 2>&1; } 2>"$log.cpu" || true
+        execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+        cpu=$(awk '{printf "%.2f", $1 + $2}' "$log.cpu")
+        rate=$(awk -v e="$execs" -v c="$cpu" 'BEGIN { printf "%d", e / c }')
+        rates+=("$rate")
+        echo "run $run: $rate execs/s per core ($execs execs in ${cpu}s of CPU;" \
+            "$((execs / secs))/s wall over ${secs}s)"
+    done
+    median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{v[NR] = $1} END { print v[int((NR + 1) / 2)] }')
+    echo "execs/s per core (syscalls, ASan+UBSan+coverage, reset per input): $median" \
+        "(median of ${#rates[@]} runs of ${secs}s: ${rates[*]})"
     rm -rf "$FUZZ_WORK/syscalls"
     log=build/fuzz/bench-cover.log
     { time libfuzzer build/fuzz syscalls "$cover" >"$log" 2>&1; } 2>"$log.cpu" || true
     edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
     echo "edges covered after ${cover}s (syscalls, boot edges not counted): $edges" \
         "($(awk '{printf "%.0f", $1 + $2}' "$log.cpu")s of CPU)"
+    if grep -q '^SUMMARY: \|ERROR: libFuzzer' build/fuzz/bench-exec-*.log "$log"; then
+        echo "bench: a run stopped on a crash or timeout (build/fuzz/bench-*.log;" \
+            "inputs in build/fuzz/bench-artifacts):"
+        grep -h '^SUMMARY: ' build/fuzz/bench-exec-*.log "$log" || true
+        exit 1
+    fi
     ;;
 planted)
     secs=${2:-300}

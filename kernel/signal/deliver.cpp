@@ -228,8 +228,13 @@ void force_signal(Thread& t, int sig, int si_code, uint64_t addr) {
 ostd::Result<void> wait_for_signal(Thread& t, uint64_t timeout_ns) {
     uint64_t deadline =
         timeout_ns == ostd::kNoTimeout ? ostd::kNoTimeout : ostd::time::now() + timeout_ns;
+    ProcessSignals* ps = process_state(t.process());
     auto ready = [&] {
         if (t.exit_requested()) return true;
+        // A group stop is taken on the way back to user mode (before_user), after which the
+        // caller's call restarts or fails with EINTR as on Linux. Waiting on here instead spun:
+        // settle_interrupt() re-interrupts a stopped thread, which woke this loop at once.
+        if (ps && ps->stopped.load()) return true;
         ostd::SpinLockGuard g(g_lock);
         return deliverable_locked(t) != 0;
     };
