@@ -33,6 +33,14 @@ void remove_locked(BuddyState& b, uint64_t pfn, unsigned order) ORRERY_REQUIRES(
     m.next = m.prev = kNoPfn;
 }
 
+// The order of the largest block that starts at pfn (aligned to its size, at most kMaxOrder)
+// and fits in count frames: how a run of frames is cut into buddy blocks.
+unsigned largest_block_order(uint64_t pfn, uint64_t count) {
+    unsigned order = static_cast<unsigned>(std::countr_zero(pfn | (uint64_t{1} << kMaxOrder)));
+    unsigned fit = static_cast<unsigned>(63 - std::countl_zero(count));
+    return fit < order ? fit : order;
+}
+
 void free_block_locked(BuddyState& b, uint64_t pfn, unsigned order) ORRERY_REQUIRES(b.lock) {
     uint64_t n = uint64_t{1} << order;
     for (uint64_t i = 0; i < n; ++i) {
@@ -108,9 +116,7 @@ void buddy_free_range(uint64_t pfn, uint64_t count) {
                       static_cast<unsigned long>(pfn + i));
     }
     while (count > 0) {
-        unsigned order = static_cast<unsigned>(std::countr_zero(pfn | (uint64_t{1} << kMaxOrder)));
-        unsigned fit = static_cast<unsigned>(63 - std::countl_zero(count));
-        if (fit < order) order = fit;
+        unsigned order = largest_block_order(pfn, count);
         free_block_locked(b, pfn, order);
         pfn += uint64_t{1} << order;
         count -= uint64_t{1} << order;
@@ -123,9 +129,7 @@ void buddy_add_boot_range(uint64_t pfn, uint64_t count, bool poisoned) {
     if (!poisoned) ORRERY_POISON(hal::phys_to_virt(Pfn(pfn).paddr()), count * kPageSize);
     b.free_frames += count;
     while (count > 0) {
-        unsigned order = static_cast<unsigned>(std::countr_zero(pfn | (uint64_t{1} << kMaxOrder)));
-        unsigned fit = static_cast<unsigned>(63 - std::countl_zero(count));
-        if (fit < order) order = fit;
+        unsigned order = largest_block_order(pfn, count);
         // Ranges arrive in ascending order and separated by frames that are not free, so the
         // buddy of a block carved here is never a free block already (no merge to try).
         push_locked(b, pfn, order);
