@@ -15,6 +15,20 @@ namespace {
 constexpr uint64_t kPage = 4096;
 constexpr size_t kBounce = 512;
 
+/// The next piece of a transfer at device offset `pos` with `left` bytes to go: it stays inside
+/// one page and fits the bounce buffer.
+struct Chunk {
+    size_t index;    // page
+    size_t in_page;  // offset inside it
+    size_t len;
+};
+Chunk chunk_at(uint64_t pos, uint64_t left) {
+    size_t in_page = size_t(pos % kPage);
+    size_t len = size_t(kPage - in_page) < kBounce ? size_t(kPage - in_page) : kBounce;
+    if (len > left) len = size_t(left);
+    return {size_t(pos / kPage), in_page, len};
+}
+
 }  // namespace
 
 Result<Ref<RamDisk>> RamDisk::create(uint64_t bytes) {
@@ -31,15 +45,12 @@ Result<size_t> RamDisk::read_at(uint64_t offset, ostd::VmWriter& out) {
     std::byte buf[kBounce];
     size_t done = 0;
     while (done < want) {
-        uint64_t pos = offset + done;
-        size_t in_page = size_t(pos % kPage);
-        size_t chunk = size_t(kPage - in_page) < kBounce ? size_t(kPage - in_page) : kBounce;
-        if (chunk > want - done) chunk = size_t(want - done);
-        size_t index = size_t(pos / kPage);
-        const std::optional<ostd::Frame>* page = index < pages_.size() ? &pages_[index] : nullptr;
-        if (page && !*page) page = nullptr;
+        auto [index, in_page, chunk] = chunk_at(offset + done, want - done);
+        // Pages never written (no slot yet, or an empty one) read as zeros.
+        const ostd::Frame* page =
+            index < pages_.size() && pages_[index] ? &*pages_[index] : nullptr;
         size_t copied = 0;
-        if (page) (*page)->copy_to(in_page, {buf, chunk});
+        if (page) page->copy_to(in_page, {buf, chunk});
         Result<size_t> r = page ? out.write({buf, chunk}, &copied) : out.fill_zero(chunk, &copied);
         if (r.is_error()) {
             if (done + copied) return done + copied;
@@ -59,17 +70,13 @@ Result<size_t> RamDisk::write_at(uint64_t offset, ostd::VmReader& in) {
     std::byte buf[kBounce];
     size_t done = 0;
     while (done < want) {
-        uint64_t pos = offset + done;
-        size_t in_page = size_t(pos % kPage);
-        size_t chunk = size_t(kPage - in_page) < kBounce ? size_t(kPage - in_page) : kBounce;
-        if (chunk > want - done) chunk = size_t(want - done);
-        size_t index = size_t(pos / kPage);
+        auto [index, in_page, chunk] = chunk_at(offset + done, want - done);
         if (index >= pages_.size()) {
             // Doubling keeps a sequential fill linear (resize reserves exactly what it is asked).
-            size_t want = pages_.size() * 2 > index + 1 ? pages_.size() * 2 : index + 1;
+            size_t slots = pages_.size() * 2 > index + 1 ? pages_.size() * 2 : index + 1;
             size_t total = size_t(size_ / kPage);
-            if (want > total) want = total;
-            if (pages_.resize(want).is_error()) {
+            if (slots > total) slots = total;
+            if (pages_.resize(slots).is_error()) {
                 if (done) return done;
                 return Error(ENOMEM, "no memory for a ram disk page slot");
             }
