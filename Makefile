@@ -13,16 +13,17 @@
 #   make bench   build host-release and print the benchmark tables (then native programs
 #                on Orrery vs the host: bench/native_programs.sh)
 #   make gcc     build everything with GCC (host-gcc) and run its tests
-#   make fuzz    libFuzzer on FUZZ_TARGET (syscalls) for FUZZ_TIME seconds (fuzz preset)
+#   make fuzz    libFuzzer on FUZZ_TARGET (syscalls) for FUZZ_TIME seconds (fuzz preset: ASan)
+#   make fuzz-ubsan   the same on the UBSan build (fuzz-ubsan preset)
 #   make afl     AFL++ on FUZZ_TARGET for FUZZ_TIME seconds (afl preset)
-#   make fuzz-smoke   every fuzz target for 60 s, failing on any crash (CI)
+#   make fuzz-smoke   every fuzz target for 60 s on both builds, failing on any crash (CI)
 #   make fuzz-bench   execs/s over 60 s and edges after 10 min; make fuzz-planted: the proof run
 JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 CMAKE_BUILD = cmake --build --preset
 
 .PHONY: deps test-baremetal qemu qemu-gdb run-scripted mount build-% run shell test test-asan test-tsan bench gcc format clean fuzz afl \
-	fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
+	fuzz-ubsan fuzz-smoke fuzz-bench fuzz-planted fuzz-seeds
 
 deps:
 	@bash scripts/install-deps
@@ -82,6 +83,9 @@ FUZZ_TIME ?= 120
 
 fuzz: deps
 	bash fuzz/run.sh fuzz $(FUZZ_TARGET) $(FUZZ_TIME)
+
+fuzz-ubsan: deps
+	bash fuzz/run.sh fuzz-ubsan $(FUZZ_TARGET) $(FUZZ_TIME)
 
 afl: deps
 	bash fuzz/run.sh afl $(FUZZ_TARGET) $(FUZZ_TIME)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzing front end used by the Makefile (one fuzzing process at a time except the smoke run,
 # which runs $JOBS targets side by side).
-#   fuzz/run.sh fuzz    [TARGET] [SECONDS]   libFuzzer on the seed corpus (default syscalls, 120 s)
-#   fuzz/run.sh smoke   [SECONDS]            every target for SECONDS (60), $JOBS (2) at a time;
-#                                            fails on any crash
+#   fuzz/run.sh fuzz    [TARGET] [SECONDS]   libFuzzer on the seed corpus (default syscalls, 120 s),
+#                                            ASan build (fuzz preset)
+#   fuzz/run.sh fuzz-ubsan [TARGET] [SECONDS]  the same on the UBSan build (fuzz-ubsan preset)
+#   fuzz/run.sh smoke   [SECONDS]            every target for SECONDS (60) on both builds, $JOBS (2)
+#                                            at a time; fails on any crash
 #   fuzz/run.sh bench   [SECONDS] [COVER_SECONDS]  execs/s (60 s), edges after COVER_SECONDS (600)
 #   fuzz/run.sh planted [SECONDS]            planted-bug build: time until the fuzzer finds it
 #   fuzz/run.sh afl     [TARGET] [SECONDS]   AFL++ (afl preset, persistent mode, libAFLDriver)
@@ -19,7 +21,9 @@ JOBS=${JOBS:-2}
 build() {  # build PRESET [BUILD_DIR] [EXTRA_CMAKE_ARGS...]
     local preset=$1 dir=${2:-build/$1}
     shift 2 || shift $#
-    if [ ! -f "$dir/build.ninja" ]; then cmake --preset "$preset" -B "$dir" "$@" >/dev/null; fi
+    # Configured every time (quick when nothing changed), so a tree configured before a preset
+    # changed gets its new cache variables.
+    cmake --preset "$preset" -B "$dir" "$@" >/dev/null
     cmake --build "$dir" -j "$JOBS" --target $(printf '%s_fuzzer ' "${TARGETS[@]}") fuzz_seedgen
 }
 
@@ -48,33 +52,37 @@ libfuzzer() {  # libfuzzer BUILD_DIR TARGET SECONDS [extra libFuzzer flags]
 }
 
 case $MODE in
-fuzz)
+fuzz|fuzz-ubsan)
     t=${2:-syscalls}
-    build fuzz
-    libfuzzer build/fuzz "$t" "${3:-120}"
+    build "$MODE"
+    libfuzzer "build/$MODE" "$t" "${3:-120}"
     ;;
 smoke)
-    # Every target for SECONDS, $JOBS of them at a time (one per core), each on its own corpus.
+    # Every target for SECONDS on the ASan build and on the UBSan build (OSS-Fuzz builds one
+    # per sanitizer), $JOBS runs at a time (one per core), each on its own corpus.
     secs=${2:-60}
     build fuzz
+    build fuzz-ubsan
     pids=() names=() failed=0
-    wait_one() {  # waits for the oldest running target, prints its tail, records a failure
-        local pid=${pids[0]} t=${names[0]}
+    wait_one() {  # waits for the oldest running job, prints its tail, records a failure
+        local pid=${pids[0]} job=${names[0]}
         pids=("${pids[@]:1}") names=("${names[@]:1}")
         if wait "$pid"; then
-            echo "== smoke: $t ran ${secs}s"; tail -n 4 "build/fuzz/smoke-$t.log"
+            echo "== smoke: $job ran ${secs}s"; tail -n 4 "build/$job.smoke.log"
         else
-            echo "== smoke: $t FAILED"; tail -n 40 "build/fuzz/smoke-$t.log"; failed=1
+            echo "== smoke: $job FAILED"; tail -n 40 "build/$job.smoke.log"; failed=1
         fi
     }
-    for t in "${TARGETS[@]}"; do
-        [ "${#pids[@]}" -lt "$JOBS" ] || wait_one
-        libfuzzer build/fuzz "$t" "$secs" >"build/fuzz/smoke-$t.log" 2>&1 &
-        pids+=($!) names+=("$t")
+    for preset in fuzz fuzz-ubsan; do
+        for t in "${TARGETS[@]}"; do
+            [ "${#pids[@]}" -lt "$JOBS" ] || wait_one
+            libfuzzer "build/$preset" "$t" "$secs" >"build/$preset/$t.smoke.log" 2>&1 &
+            pids+=($!) names+=("$preset/$t")
+        done
     done
     while [ "${#pids[@]}" -gt 0 ]; do wait_one; done
-    [ "$failed" = 0 ] || { echo "smoke: a target crashed (artifacts in build/fuzz/work/*/artifacts)"; exit 1; }
-    echo "smoke: all targets ran ${secs}s without a crash"
+    [ "$failed" = 0 ] || { echo "smoke: a target crashed (artifacts in build/fuzz*/work/*/artifacts)"; exit 1; }
+    echo "smoke: all targets ran ${secs}s on the ASan and the UBSan build without a crash"
     ;;
 bench)
     secs=${2:-60}
@@ -108,7 +116,7 @@ bench)
             "$((execs / secs))/s wall over ${secs}s)"
     done
     median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{v[NR] = $1} END { print v[int((NR + 1) / 2)] }')
-    echo "execs/s per core (syscalls, ASan+UBSan+coverage, reset per input): $median" \
+    echo "execs/s per core (syscalls, ASan+coverage, reset per input): $median" \
         "(median of ${#rates[@]} runs of ${secs}s: ${rates[*]})"
     rm -rf "$FUZZ_WORK/syscalls"
     log=build/fuzz/bench-cover.log

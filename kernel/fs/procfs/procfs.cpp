@@ -36,7 +36,9 @@ constexpr uint64_t pid_ino(int pid, uint64_t slot) {
 class GenFile final : public Inode {
 public:
     GenFile(SuperBlock* sb, Generator gen, uint64_t ino = 0)
-        : Inode(sb, NewInode{FileType::kRegular, 0444, 0, 0}, ino), gen_(gen) {}
+        : Inode(sb, NewInode{FileType::kRegular, 0444, 0, 0}, ino), gen_(gen) {
+        set_nlink(1);
+    }
     Result<Ref<File>> open(const Path& path, uint32_t flags) override {
         return open_snapshot_file(path, flags, TRY(gen_(path)));
     }
@@ -45,15 +47,12 @@ private:
     Generator gen_;
 };
 
-class PlainDir final : public Inode {
-public:
-    explicit PlainDir(SuperBlock* sb, uint32_t perm = 0555)
-        : Inode(sb, NewInode{FileType::kDirectory, perm, 0, 0}) {}
-};
-
 class SelfLink final : public Inode {
 public:
-    explicit SelfLink(SuperBlock* sb) : Inode(sb, NewInode{FileType::kSymlink, 0777, 0, 0}) {}
+    SelfLink(SuperBlock* sb, uint64_t ino)
+        : Inode(sb, NewInode{FileType::kSymlink, 0777, 0, 0}, ino) {
+        set_nlink(1);
+    }
     Result<String> read_link() const override {
         ProcessProvider* p = provider();
         int pid = p ? p->current_pid() : -1;
@@ -263,19 +262,61 @@ private:
     uint32_t uid_, gid_;
 };
 
-class RootDir final : public Inode {
+/// The system-wide entries: a fixed tree whose inodes are made on lookup, like the per-process
+/// ones, so a mount costs one inode. Inode numbers are fixed (the root is 1).
+enum class StaticKind : uint8_t { kGen, kSelf, kDir };
+struct StaticEntry {
+    std::string_view name;
+    StaticKind kind;
+    uint64_t ino;
+    Generator gen;
+    std::span<const StaticEntry> children;
+};
+constexpr StaticEntry kSysKernel[] = {{"ostype", StaticKind::kGen, 12, gen_ostype, {}},
+                                      {"osrelease", StaticKind::kGen, 13, gen_osrelease, {}},
+                                      {"hostname", StaticKind::kGen, 14, gen_hostname, {}}};
+constexpr StaticEntry kSys[] = {{"kernel", StaticKind::kDir, 11, nullptr, kSysKernel}};
+constexpr StaticEntry kTop[] = {{"meminfo", StaticKind::kGen, 2, gen_meminfo, {}},
+                                {"cpuinfo", StaticKind::kGen, 3, gen_cpuinfo, {}},
+                                {"uptime", StaticKind::kGen, 4, gen_uptime, {}},
+                                {"stat", StaticKind::kGen, 5, gen_stat, {}},
+                                {"loadavg", StaticKind::kGen, 6, gen_loadavg, {}},
+                                {"filesystems", StaticKind::kGen, 7, gen_filesystems, {}},
+                                {"mounts", StaticKind::kGen, 8, gen_mounts, {}},
+                                {"self", StaticKind::kSelf, 9, nullptr, {}},
+                                {"sys", StaticKind::kDir, 10, nullptr, kSys}};
+constexpr uint64_t kRootIno = 1;
+
+FileType static_type(StaticKind k) {
+    if (k == StaticKind::kGen) return FileType::kRegular;
+    return k == StaticKind::kSelf ? FileType::kSymlink : FileType::kDirectory;
+}
+
+/// A directory of the static tree; the root also holds the per-process directories.
+class StaticDir final : public Inode {
 public:
-    explicit RootDir(SuperBlock* sb) : Inode(sb, NewInode{FileType::kDirectory, 0555, 0, 0}) {}
+    StaticDir(SuperBlock* sb, std::span<const StaticEntry> entries, uint64_t ino, bool pids)
+        : Inode(sb, NewInode{FileType::kDirectory, 0555, 0, 0}, ino),
+          entries_(entries),
+          pids_(pids) {
+        uint32_t nlink = 2;
+        for (const StaticEntry& e : entries) nlink += e.kind == StaticKind::kDir;
+        set_nlink(nlink);
+    }
     Result<RefPtr<Inode>> lookup(std::string_view name) override {
+        for (const StaticEntry& e : entries_)
+            if (e.name == name) return RefPtr<Inode>(TRY(make(e)));
         ProcessProvider* p = provider();
         auto pid = parse_pid(name);
         uint32_t uid = 0, gid = 0;
-        if (!p || pid.is_error() || !p->pid_owner(pid.value(), &uid, &gid)) return RefPtr<Inode>();
+        if (!pids_ || !p || pid.is_error() || !p->pid_owner(pid.value(), &uid, &gid))
+            return RefPtr<Inode>();
         return RefPtr<Inode>(TRY(ostd::try_make_ref<PidDir>(super_block(), pid.value(), uid, gid)));
     }
     Result<void> list_computed(DirVisit visit, void* ctx) override {
+        for (const StaticEntry& e : entries_) TRY(visit(ctx, e.name, e.ino, static_type(e.kind)));
         ProcessProvider* p = provider();
-        if (!p) return ostd::ok();
+        if (!pids_ || !p) return ostd::ok();
         struct C {
             DirVisit visit;
             void* ctx;
@@ -294,16 +335,24 @@ public:
         if (c.err.code()) return c.err;
         return ostd::ok();
     }
-};
 
-/// Adds `inode` as `name` under `dir`. Requires tree_lock().
-Result<Ref<Dentry>> add(const Ref<Dentry>& dir, std::string_view name, Ref<Inode> inode) {
-    inode->set_nlink(inode->is_dir() ? 2 : 1);
-    Ref<Dentry> d = TRY(Dentry::create(name, dir, std::move(inode)));
-    TRY(dir->add_child(d));
-    if (d->inode().is_dir()) dir->inode().inc_nlink();
-    return d;
-}
+private:
+    Result<Ref<Inode>> make(const StaticEntry& e) {
+        SuperBlock* s = super_block();
+        switch (e.kind) {
+            case StaticKind::kGen:
+                return Ref<Inode>(TRY(ostd::try_make_ref<GenFile>(s, e.gen, e.ino)));
+            case StaticKind::kSelf:
+                return Ref<Inode>(TRY(ostd::try_make_ref<SelfLink>(s, e.ino)));
+            case StaticKind::kDir:
+                break;
+        }
+        return Ref<Inode>(TRY(ostd::try_make_ref<StaticDir>(s, e.children, e.ino, false)));
+    }
+
+    std::span<const StaticEntry> entries_;
+    bool pids_;
+};
 
 Result<Ref<SuperBlock>> mount_proc(std::string_view) {
     return create();
@@ -321,29 +370,9 @@ void set_process_provider(ProcessProvider* p) {
 
 Result<Ref<SuperBlock>> create() {
     Ref<SuperBlock> sb = TRY(SuperBlock::create("proc", kProcMagic));
-    SuperBlock* s = sb.ptr();
-    Ref<Inode> root_inode = Ref<Inode>(TRY(ostd::try_make_ref<RootDir>(s)));
-    root_inode->set_nlink(2);
-    Ref<Dentry> root = TRY(Dentry::create("/", nullptr, root_inode));
-    sb->set_root(root);
-    ostd::MutexGuard g(tree_lock());
-    struct Entry {
-        const char* name;
-        Generator gen;
-    };
-    const Entry files[] = {{"meminfo", gen_meminfo}, {"cpuinfo", gen_cpuinfo},
-                           {"uptime", gen_uptime},   {"stat", gen_stat},
-                           {"loadavg", gen_loadavg}, {"filesystems", gen_filesystems},
-                           {"mounts", gen_mounts}};
-    for (const Entry& e : files)
-        TRY(add(root, e.name, Ref<Inode>(TRY(ostd::try_make_ref<GenFile>(s, e.gen)))));
-    TRY(add(root, "self", Ref<Inode>(TRY(ostd::try_make_ref<SelfLink>(s)))));
-    Ref<Dentry> sys = TRY(add(root, "sys", Ref<Inode>(TRY(ostd::try_make_ref<PlainDir>(s)))));
-    Ref<Dentry> kern = TRY(add(sys, "kernel", Ref<Inode>(TRY(ostd::try_make_ref<PlainDir>(s)))));
-    const Entry kfiles[] = {
-        {"ostype", gen_ostype}, {"osrelease", gen_osrelease}, {"hostname", gen_hostname}};
-    for (const Entry& e : kfiles)
-        TRY(add(kern, e.name, Ref<Inode>(TRY(ostd::try_make_ref<GenFile>(s, e.gen)))));
+    Ref<Inode> root_inode =
+        Ref<Inode>(TRY(ostd::try_make_ref<StaticDir>(sb.ptr(), kTop, kRootIno, true)));
+    sb->set_root(TRY(Dentry::create("/", nullptr, std::move(root_inode))));
     return sb;
 }
 

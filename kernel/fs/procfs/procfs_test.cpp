@@ -101,6 +101,44 @@ TEST(Procfs, SystemFiles) {
     });
 }
 
+// The system-wide tree is made on lookup (a mount creates only the root): its inodes keep
+// fixed numbers, the same in getdents and stat and from one lookup to the next.
+TEST(Procfs, StaticEntriesKeepTheirInodeNumbers) {
+    in_kernel([] {
+        procfs::set_process_provider(nullptr);
+        World w = World::make();
+        auto c = w.caller();
+        MUST(vfs::mkdir_at(c, kCwd, "/proc", 0555));
+        MUST(vfs::mount(c, "proc", "/proc", "proc", 0, ""));
+        int fd = MUST(vfs::open_at(c, kCwd, "/proc", o::kRdonly | o::kDirectory, 0));
+        std::byte buf[1024];
+        auto wr = ostd::VmWriter::from_kernel(buf);
+        size_t n = MUST(vfs::getdents(c, fd, wr));
+        MUST(vfs::close(c, fd));
+        size_t seen = 0;
+        for (size_t off = 0; off < n;) {
+            abi::LinuxDirent64 h;
+            memcpy(&h, buf + off, sizeof h);
+            std::string name(reinterpret_cast<const char*>(buf + off + abi::kDirentNameOffset));
+            off += h.d_reclen;
+            if (name == "." || name == ".." || name == "self") continue;  // self: no provider
+            std::string path = "/proc/" + name;
+            auto st = MUST(vfs::stat_at(c, kCwd, path, 0));
+            EXPECT_EQ(st.st_ino, h.d_ino) << path;
+            EXPECT_EQ(MUST(vfs::stat_at(c, kCwd, path, 0)).st_ino, st.st_ino) << path;
+            ++seen;
+        }
+        EXPECT_EQ(seen, 8u);  // meminfo cpuinfo uptime stat loadavg filesystems mounts sys
+        auto sys = MUST(vfs::stat_at(c, kCwd, "/proc/sys", 0));
+        EXPECT_EQ(sys.st_nlink, 3u);  // ".", its entry in /proc, kernel/..
+        EXPECT_EQ(MUST(vfs::stat_at(c, kCwd, "/proc/sys/kernel/..", 0)).st_ino, sys.st_ino);
+        EXPECT_NE(MUST(vfs::stat_at(c, kCwd, "/proc/sys/kernel/ostype", 0)).st_ino,
+                  MUST(vfs::stat_at(c, kCwd, "/proc/sys/kernel/hostname", 0)).st_ino);
+        EXPECT_EQ(MUST(vfs::stat_at(c, kCwd, "/proc/meminfo", 0)).st_nlink, 1u);
+        EXPECT_EQ(err(vfs::stat_at(c, kCwd, "/proc/sys/nonesuch", 0)), ENOENT);
+    });
+}
+
 TEST(Procfs, PerProcessEntriesThroughProvider) {
     in_kernel([] {
         World w = World::make();
