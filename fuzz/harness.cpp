@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <string>
+#include <vector>
 
 #include <ostd/boot/boot_info.h>
 #include <ostd/common/log.h>
@@ -23,17 +25,23 @@ struct Current {
     size_t size = 0;
     ProgramResult* result = nullptr;
     void (*body)(const uint8_t*, size_t) = nullptr;
-    bool boot_coverage = false;
+    bool machine_coverage = false;
+    bool program_finished = false;  // and its coverage saved
 };
 Current g_current;
 
 int fuzz_init(ostd::host::ScriptedUser& u) {
-    if (!g_current.boot_coverage) clear_coverage_counters();  // the machine is up
-    return run_syscall_program(u, g_current.data, g_current.size, g_current.result);
+    if (!g_current.machine_coverage) clear_coverage_counters();  // the machine is up
+    int status = run_syscall_program(u, g_current.data, g_current.size, g_current.result);
+    if (!g_current.machine_coverage) {
+        save_coverage_counters();  // what follows is init's exit and the power-off
+        g_current.program_finished = true;
+    }
+    return status;
 }
 
 int body_entry(const ostd::BootInfo&) {
-    if (!g_current.boot_coverage) clear_coverage_counters();
+    if (!g_current.machine_coverage) clear_coverage_counters();
     g_current.body(g_current.data, g_current.size);
     return 0;
 }
@@ -61,10 +69,30 @@ extern uint8_t __start___sancov_cntrs __attribute__((weak, visibility("hidden"))
 extern uint8_t __stop___sancov_cntrs __attribute__((weak, visibility("hidden")));
 }
 
-void clear_coverage_counters() {
+namespace {
+std::span<uint8_t> coverage_counters() {
     uint8_t* begin = &__start___sancov_cntrs;
     uint8_t* end = &__stop___sancov_cntrs;
-    if (begin && end > begin) memset(begin, 0, static_cast<size_t>(end - begin));
+    if (!begin || end <= begin) return {};
+    return {begin, static_cast<size_t>(end - begin)};
+}
+std::vector<uint8_t> g_saved_counters;
+}  // namespace
+
+void clear_coverage_counters() {
+    std::span<uint8_t> c = coverage_counters();
+    if (!c.empty()) memset(c.data(), 0, c.size());
+}
+
+void save_coverage_counters() {
+    std::span<uint8_t> c = coverage_counters();
+    g_saved_counters.assign(c.begin(), c.end());
+}
+
+void restore_coverage_counters() {
+    std::span<uint8_t> c = coverage_counters();
+    if (!c.empty() && g_saved_counters.size() == c.size())
+        memcpy(c.data(), g_saved_counters.data(), c.size());
 }
 
 void fuzz_init_logging() {
@@ -73,13 +101,14 @@ void fuzz_init_logging() {
 
 RunResult run_syscall_input(const uint8_t* data, size_t size, const RunOptions& options) {
     RunResult r;
-    g_current = {data, size, &r.program, nullptr, options.boot_coverage};
+    g_current = {data, size, &r.program, nullptr, options.machine_coverage};
     ostd::host::register_scripted_program("fuzz", &fuzz_init);
     // Kernel switches that live in host globals are reset before each boot as well.
     kernel::set_syscall_trace(false);
     auto config = machine(options);
     config.command_line = std::string("init=scripted:fuzz") + (options.trace ? " trace=1" : "");
     r.status = ostd::host::run_machine(config, &kernel::main);
+    if (g_current.program_finished) restore_coverage_counters();
     ostd::host::clear_scripted_programs();
     kernel::set_syscall_trace(false);
     r.outcome = r.status == ostd::kMachineHungStatus ? Outcome::kHung : Outcome::kExited;
@@ -89,7 +118,7 @@ RunResult run_syscall_input(const uint8_t* data, size_t size, const RunOptions& 
 
 int run_kernel_body(void (*body)(const uint8_t*, size_t), const uint8_t* data, size_t size,
                     const RunOptions& options) {
-    g_current = {data, size, nullptr, body, options.boot_coverage};
+    g_current = {data, size, nullptr, body, options.machine_coverage};
     int status = ostd::host::run_machine(machine(options), &body_entry);
     g_current = {};
     return status;

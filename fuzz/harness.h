@@ -27,10 +27,13 @@ struct RunOptions {
     uint64_t seed = 1;
     uint64_t mem_bytes = uint64_t{8} << 20;  // small RAM: cheaper boot (ORRERY_FUZZ_MEM)
     uint64_t virtual_time_limit_ns = uint64_t{2} * 1000 * 1000 * 1000;
-    /// Keep the coverage of the boot that precedes the input. Every input boots the same way,
-    /// so those edges tell the fuzzer nothing and only cost it bookkeeping: by default the
-    /// counters are cleared once the machine is up and the input starts (libFuzzer builds).
-    bool boot_coverage = false;
+    /// Count the whole machine's coverage: the boot before the input and the process exit and
+    /// power-off after it. Every input boots the same way and most of its shutdown is the same
+    /// too, so by default (like syzkaller's per-syscall KCOV) only what runs while the program
+    /// runs is counted: the counters are cleared once the machine is up and the input starts,
+    /// and for the syscall target put back as they were when the program finished once the
+    /// machine is off. The shutdown still runs, under the sanitizers, for every input.
+    bool machine_coverage = false;
 };
 
 /// Boots a deterministic machine whose init runs the syscall program decoded from data.
@@ -43,6 +46,10 @@ int run_kernel_body(void (*body)(const uint8_t*, size_t), const uint8_t* data, s
 /// Clears SanitizerCoverage's inline 8-bit counters (what libFuzzer reads after an input);
 /// does nothing in builds without them.
 void clear_coverage_counters();
+
+/// Saves the counters / puts the saved values back (the syscall target's end of program).
+void save_coverage_counters();
+void restore_coverage_counters();
 
 /// Quietens the kernel log for fuzzing (warnings and errors only) unless ORRERY_FUZZ_VERBOSE.
 void fuzz_init_logging();
