@@ -204,6 +204,8 @@ uint64_t ram_size() { return host::g_size; }
 
 bool ram_arrives_poisoned() { return host::g_arrives_poisoned; }
 
+bool ram_arrives_zeroed() { return true; }  // fresh, or emptied by empty_ram()
+
 void note_frames_written(uint64_t pfn, uint64_t count) {
     ORRERY_DEBUG_ASSERT(pfn + count <= host::g_size / kPageSize, "frames beyond RAM");
     for (uint64_t p = pfn; p < pfn + count; ++p)

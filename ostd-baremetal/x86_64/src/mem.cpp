@@ -28,6 +28,10 @@ void note_frames_written(uint64_t, uint64_t) {
     // Real RAM is never reset between boots: nothing to track.
 }
 
+bool ram_arrives_zeroed() {
+    return false;  // whatever firmware and the boot loader left there
+}
+
 bool ram_arrives_poisoned() {
     return false;  // no ASan on bare metal
 }

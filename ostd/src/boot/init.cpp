@@ -2,13 +2,14 @@
 // teardown runs in reverse order.
 #include "boot/init.h"
 
+#include "hal/mem.h"
 #include "mm/init.h"
 #include "task/sched.h"
 
 namespace ostd::detail {
 
 void init_early(const BootInfo& boot) {
-    init_mm(boot);
+    init_mm(boot, hal::ram_arrives_zeroed());
     Sched::init(boot.num_cpus, boot.deterministic);
 }
 

@@ -28,4 +28,9 @@ void note_frames_written(uint64_t pfn, uint64_t count);
 /// bookkeeping and skips poisoning the free frames. False where there is no ASan.
 bool ram_arrives_poisoned();
 
+/// True when every frame of RAM reads as zero at machine start (the host backend's RAM: a fresh
+/// memfd, or the last machine's with its written frames zeroed). Memory bring-up then writes
+/// only the frame records that differ from a zero one.
+bool ram_arrives_zeroed();
+
 }  // namespace ostd::hal

@@ -13,6 +13,7 @@ BuddyState* g_buddy = nullptr;
 namespace {
 
 void push_locked(BuddyState& b, uint64_t pfn, unsigned order) ORRERY_REQUIRES(b.lock) {
+    note_meta_written(pfn, 1);
     FrameMeta& m = meta_of(pfn);
     m.is_free_head = 1;
     m.order = static_cast<uint8_t>(order);
@@ -43,6 +44,7 @@ unsigned largest_block_order(uint64_t pfn, uint64_t count) {
 
 void free_block_locked(BuddyState& b, uint64_t pfn, unsigned order) ORRERY_REQUIRES(b.lock) {
     uint64_t n = uint64_t{1} << order;
+    note_meta_written(pfn, n);
     for (uint64_t i = 0; i < n; ++i) {
         FrameMeta& m = meta_of(pfn + i);
         m.kind = FrameKind::kFree;
@@ -93,6 +95,7 @@ uint64_t buddy_alloc(unsigned order, FrameKind kind) {
         uint64_t n = uint64_t{1} << order;
         b.free_frames -= n;
         hal::note_frames_written(pfn, n);
+        note_meta_written(pfn, n);
         for (uint64_t i = 0; i < n; ++i) {
             FrameMeta& m = meta_of(pfn + i);
             m.kind = kind;

@@ -13,8 +13,8 @@ namespace ostd::detail {
 
 /// Who owns a frame right now.
 enum class FrameKind : uint8_t {
-    kAbsent = 0,  // not RAM, or a reserved region of the memory map
-    kFree,        // in the buddy allocator
+    kFree = 0,    // in the buddy allocator (a zero record: see init_meta)
+    kAbsent,      // not RAM, or a reserved region of the memory map
     kReserved,    // frame 0 and frames used by ostd's own bookkeeping
     kFrame,       // owned by Frame/Segment handles (refcounted)
     kPageTable,   // a page-table page owned by a VmSpace
@@ -52,6 +52,12 @@ inline FrameMeta& meta_of(uint64_t pfn) {
     // SAFETY: g_frame_meta holds g_meta_pfn_limit records (reserved at init); pfn checked above.
     return g_frame_meta[pfn];
 }
+
+/// Records [pfn, pfn + count) are about to be written: tells the backend which metadata pages
+/// the machine wrote (hal::note_frames_written), since only those are reset between machines.
+/// Every write of a record outside memory bring-up is to a frame the buddy allocator handed
+/// out (noted then) or to a free block's head (noted when pushed).
+void note_meta_written(uint64_t pfn, uint64_t count);
 
 /// Direct-map pointer to a frame's bytes (ostd-internal: kernel code uses VmReader/VmWriter).
 std::byte* frame_bytes(uint64_t pfn);

@@ -9,7 +9,9 @@ namespace ostd::detail {
 
 /// Builds the frame metadata array, the buddy allocator and the heap inside RAM, reserving frame
 /// 0 and the frames that hold this state. Called from init_early(), once per machine.
-void init_mm(const BootInfo& boot);
+/// `ram_is_zero`: every frame reads as zero (hal::ram_arrives_zeroed() at a machine's first
+/// bring-up), so only the records that differ from a zero one are written.
+void init_mm(const BootInfo& boot, bool ram_is_zero = false);
 
 /// Frees cached heap slabs, reports leaked frames and heap objects (logged in debug builds),
 /// unpoisons RAM and forgets the machine. After it, init_mm() may run again.
