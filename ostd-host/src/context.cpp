@@ -236,23 +236,28 @@ bool zero_stack(std::byte* lo, size_t len, size_t page) {
     size_t n = len / page;
     unsigned char resident[kMaxPages];
     if (n <= kMaxPages && mincore(lo, len, resident) == 0) {
-        for (size_t i = 0; i < n;) {
+        // The frames of a task that ended (or was abandoned at power-off) may still be poisoned
+        // in ASan's shadow, and a fresh stack is not. Poison lies within frames, and every frame
+        // was written at its lowest address (the return address of its deepest call, or ASan's
+        // frame header), so none lies below the lowest resident page: unpoisoning from there to
+        // the top covers it all, and is less shadow to clear than the whole stack.
+        size_t first = 0;
+        while (first < n && !(resident[first] & 1)) ++first;
+        ORRERY_UNPOISON_STACK(lo + first * page, (n - first) * page);
+        for (size_t i = first; i < n;) {
             if (!(resident[i] & 1)) {
                 ++i;
                 continue;
             }
             size_t j = i;
             while (j < n && (resident[j] & 1)) ++j;
-            std::byte* p = lo + i * page;
-            // The frames of a task that ended (or was abandoned at power-off) may still be
-            // poisoned in ASan's shadow: a fresh stack is not.
-            ORRERY_UNPOISON_STACK(p, (j - i) * page);
-            memset(p, 0, (j - i) * page);
+            memset(lo + i * page, 0, (j - i) * page);
             i = j;
         }
         return true;
     }
     // MADV_DONTNEED on private anonymous memory: the next touch maps a zero page.
+    ORRERY_UNPOISON_STACK(lo, len);
     return madvise(lo, len, MADV_DONTNEED) == 0;
 }
 #endif
@@ -275,6 +280,9 @@ void release_stack(std::byte* base, size_t total, size_t page) {
 #else
     (void)page;
 #endif
+    // Dead frames leave poisoned shadow behind; a later mapping at this address must not
+    // inherit it.
+    ORRERY_UNPOISON_STACK(base + page, total - page);
     munmap(base, total);
 }
 
@@ -378,14 +386,7 @@ void context_destroy(Context* c) {
 #ifdef ORRERY_TSAN
     if (c->owns_tsan_fiber) __tsan_destroy_fiber(c->tsan_fiber);
 #endif
-    if (c->map_base) {
-#ifdef ORRERY_ASAN
-        // Dead frames leave poisoned shadow behind; a later mapping at this address must not
-        // inherit it.
-        __asan_unpoison_memory_region(c->stack_bottom, c->stack_size);
-#endif
-        release_stack(c->map_base, c->map_size, c->map_size - c->stack_size);
-    }
+    if (c->map_base) release_stack(c->map_base, c->map_size, c->map_size - c->stack_size);
     delete c;
 }
 
