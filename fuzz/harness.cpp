@@ -46,8 +46,11 @@ int body_entry(const ostd::BootInfo&) {
     return 0;
 }
 
-ostd::host::MachineConfig machine(const RunOptions& o) {
-    ostd::host::MachineConfig c;
+// One configuration object reused from boot to boot, so that its strings keep their capacity:
+// under ASan every host allocation records a stack trace, and a boot per input adds up.
+ostd::host::MachineConfig& machine(const RunOptions& o, const char* command_line) {
+    static ostd::host::MachineConfig c;
+    c.command_line.assign(command_line);
     c.mem_bytes = o.mem_bytes;
     if (const char* m = getenv("ORRERY_FUZZ_MEM"); m && *m) {
         if (auto v = ostd::host::parse_size(m); v.is_ok()) c.mem_bytes = v.value();
@@ -102,14 +105,14 @@ void fuzz_init_logging() {
 RunResult run_syscall_input(const uint8_t* data, size_t size, const RunOptions& options) {
     RunResult r;
     g_current = {data, size, &r.program, nullptr, options.machine_coverage};
+    // Stays registered (under the same entry address) from one input to the next.
     ostd::host::register_scripted_program("fuzz", &fuzz_init);
     // Kernel switches that live in host globals are reset before each boot as well.
     kernel::set_syscall_trace(false);
-    auto config = machine(options);
-    config.command_line = std::string("init=scripted:fuzz") + (options.trace ? " trace=1" : "");
+    const auto& config =
+        machine(options, options.trace ? "init=scripted:fuzz trace=1" : "init=scripted:fuzz");
     r.status = ostd::host::run_machine(config, &kernel::main);
     if (g_current.program_finished) restore_coverage_counters();
-    ostd::host::clear_scripted_programs();
     kernel::set_syscall_trace(false);
     r.outcome = r.status == ostd::kMachineHungStatus ? Outcome::kHung : Outcome::kExited;
     g_current = {};
@@ -119,7 +122,7 @@ RunResult run_syscall_input(const uint8_t* data, size_t size, const RunOptions& 
 int run_kernel_body(void (*body)(const uint8_t*, size_t), const uint8_t* data, size_t size,
                     const RunOptions& options) {
     g_current = {data, size, nullptr, body, options.machine_coverage};
-    int status = ostd::host::run_machine(machine(options), &body_entry);
+    int status = ostd::host::run_machine(machine(options, ""), &body_entry);
     g_current = {};
     return status;
 }

@@ -8,8 +8,11 @@
 
 #include <mutex>
 
+#include <ostd/common/panic.h>
+
 #include "context_host.h"
 #include "hal/context.h"
+#include "recycler.h"
 
 #include <cstring>
 
@@ -294,6 +297,8 @@ struct LiveContexts {
 };
 LiveContexts g_live;
 
+host::Recycler<Context> g_contexts;
+
 void track(Context* c) {
     std::lock_guard<std::mutex> lk(g_live.mu);
     if (!g_live.in_machine) return;
@@ -329,7 +334,11 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
             return Error(ENOMEM, "mprotect(stack guard)");
         }
     }
-    auto* c = new Context;
+    Context* c = g_contexts.make();
+    if (!c) {
+        release_stack(static_cast<std::byte*>(m), total, page);
+        return Error(ENOMEM, "task context");
+    }
     track(c);
     c->map_base = static_cast<std::byte*>(m);
     c->map_size = total;
@@ -354,7 +363,8 @@ Result<Context*> context_create(ContextEntry entry, void* create_arg, size_t sta
 }
 
 Context* context_for_current_thread() {
-    auto* c = new Context;
+    Context* c = g_contexts.make();
+    if (!c) panic("no host memory for a CPU's context");
     track(c);
     // Looked up once per thread: for the main thread glibc parses /proc/self/maps, and the
     // single-vCPU machines of the fuzzers run on the main thread at every boot.
@@ -387,7 +397,7 @@ void context_destroy(Context* c) {
     if (c->owns_tsan_fiber) __tsan_destroy_fiber(c->tsan_fiber);
 #endif
     if (c->map_base) release_stack(c->map_base, c->map_size, c->map_size - c->stack_size);
-    delete c;
+    g_contexts.drop(c);
 }
 
 #ifdef ORRERY_SWITCH_ANNOTATED

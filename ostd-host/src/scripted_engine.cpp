@@ -12,6 +12,7 @@
 #include <ostd/task/preempt.h>
 
 #include "mm/user_access.h"
+#include "recycler.h"
 #include "task/sched.h"
 
 namespace ostd::detail {
@@ -19,6 +20,7 @@ namespace ostd::detail {
 namespace {
 constexpr size_t kFiberStack = size_t{256} << 10;
 constexpr uint64_t kSysRtSigreturn = 15;
+host::Recycler<ScriptedFiber> g_fibers;
 }  // namespace
 
 UserEngine::~UserEngine() { discard_all(); }
@@ -31,7 +33,7 @@ void UserEngine::destroy_fibers_above(size_t keep) {
         fibers_.pop_back();
         // SAFETY: a fiber is only ever suspended (waiting for the kernel) when the engine runs.
         hal::context_destroy(f->ctx);
-        delete f;
+        g_fibers.drop(f);
     }
 }
 
@@ -63,14 +65,20 @@ ReturnReason UserEngine::execute(bool (*has_kernel_event)(void*), void* arg) {
     host::detail::ScriptedCode code;
     if (rip >= host::kScriptedTextStart && rip < host::kScriptedTextEnd &&
         host::detail::lookup_scripted_code(rip, &code)) {
-        auto* f = new ScriptedFiber;
+        ScriptedFiber* f = g_fibers.make();
+        if (!f) {
+            // No host memory: report it like a fault at the entry.
+            context().set_exception({ExceptionKind::kPageFault,
+                                     CpuException::kPfUser | CpuException::kPfFetch, Vaddr(rip)});
+            return ReturnReason::kUserException;
+        }
         f->engine = this;
         f->code = std::move(code);
         f->site_base = host::detail::new_fiber_site_base();
         f->initial_rsp = regs.rsp;
         auto ctx = hal::context_create(&UserEngine::fiber_main, f, kFiberStack);
         if (ctx.is_error()) {
-            delete f;
+            g_fibers.drop(f);
             // No host memory for a stack: report it like a fault at the entry.
             context().set_exception({ExceptionKind::kPageFault,
                                      CpuException::kPfUser | CpuException::kPfFetch, Vaddr(rip)});

@@ -4,15 +4,21 @@
 
 #include <ostd/mm/vm_space.h>
 
+#include <ostd/common/panic.h>
+
 #include "native_engine.h"
+#include "recycler.h"
 #include "scripted_engine.h"
 
 namespace ostd {
+namespace {
+host::Recycler<detail::UserEngine> g_engines;  // one per user thread that ran scripted code
+}  // namespace
 
 UserMode::UserMode(VmSpace& space, const UserContext& ctx) : space_(&space), ctx_(ctx) {}
 
 UserMode::~UserMode() {
-    delete engine_;
+    g_engines.drop(engine_);
     delete native_;
 }
 
@@ -22,7 +28,10 @@ ReturnReason UserMode::execute(bool (*has_kernel_event)(void*), void* arg) {
         if (!native_) native_ = new detail::NativeEngine(*this);
         return native_->execute(has_kernel_event, arg);
     }
-    if (!engine_) engine_ = new detail::UserEngine(*this);
+    if (!engine_) {
+        engine_ = g_engines.make(*this);
+        if (!engine_) panic("no host memory for a user thread's scripted engine");
+    }
     return engine_->execute(has_kernel_event, arg);
 }
 

@@ -197,6 +197,18 @@ namespace {
 uint64_t first_used(uint64_t table, unsigned level, uint64_t va, uint64_t end) {
     const uint64_t* t = entries(table);
     const uint64_t span = uint64_t{1} << shift_of(level);
+    if (level == 1) {
+        // The leaf scan is the hot part (an unmap of a large, sparse range at every exit): a
+        // plain loop over the slots the range covers in this table.
+        unsigned first = index_of(va, 1);
+        uint64_t base = va & ~(span - 1);
+        uint64_t bytes = end - base;
+        uint64_t left = (bytes >> shift_of(1)) + ((bytes & (span - 1)) != 0);  // pages to end
+        unsigned stop = left < kPtEntries - first ? first + static_cast<unsigned>(left) : kPtEntries;
+        for (unsigned i = first; i < stop; ++i)
+            if (pte_used(t[i])) return i == first ? va : base + (uint64_t{i - first} << shift_of(1));
+        return end;
+    }
     for (unsigned i = index_of(va, level); i < kPtEntries && va < end; ++i) {
         uint64_t e = t[i];
         if (level == 1) {

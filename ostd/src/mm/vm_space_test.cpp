@@ -96,6 +96,17 @@ TEST(VmSpace, PageTable512GiBBoundary) {
                   boundary - kPageSize);
         EXPECT_EQ(pt.next_populated(boundary + kPageSize, boundary + (4u << 20)),
                   boundary + (4u << 20));
+        // Inside one leaf table: a used slot before the start is not reported, one at the end
+        // is only if the range covers it, and an unaligned end covers its page.
+        MUST(pt.map(boundary + 8 * kPageSize, MUST(Frame::alloc()), kRw));
+        EXPECT_EQ(pt.next_populated(boundary + kPageSize, boundary + 8 * kPageSize),
+                  boundary + 8 * kPageSize);
+        EXPECT_EQ(pt.next_populated(boundary + kPageSize, boundary + 8 * kPageSize + 1),
+                  boundary + 8 * kPageSize);
+        EXPECT_EQ(pt.next_populated(boundary + 100, boundary + 9 * kPageSize), boundary + 100);
+        EXPECT_EQ(pt.next_populated(boundary + 9 * kPageSize, boundary + (1u << 30)),
+                  boundary + (1u << 30));
+        EXPECT_TRUE(pt.unmap(boundary + 8 * kPageSize, flusher));
         EXPECT_TRUE(pt.unmap(boundary - kPageSize, flusher));
         EXPECT_EQ(pt.table_pages(), 4u);
         EXPECT_FALSE(pt.unmap(boundary - kPageSize, flusher));
