@@ -5,6 +5,7 @@
 #include <atomic>
 #include <vector>
 
+#include <ostd/mm/heap.h>
 #include <ostd/task/task.h>
 #include <ostd/timer/timer.h>
 
@@ -132,6 +133,30 @@ TEST(Pipe, PipeBufWritesAreAtomicUnderConcurrentWriters) {
                 EXPECT_EQ(counts[i], kMsgs);
         },
         orrery::testing::small_machine(2));
+}
+
+// The ring buffer comes with the first write, as Linux allocates a pipe's pages: a pipe that is
+// never written costs no buffer (64 KiB of kernel heap each).
+TEST(Pipe, RingIsAllocatedByTheFirstWrite) {
+    in_kernel([] {
+        World w = World::make();
+        auto c = w.caller();
+        uint64_t before = ostd::heap::stats().large_frames;
+        auto [r, wr] = MUST(vfs::pipe2(c, o::kNonblock));
+        EXPECT_EQ(ostd::heap::stats().large_frames, before);
+        EXPECT_EQ(err(read_str(c, r)), EAGAIN);
+        EXPECT_EQ(ostd::heap::stats().large_frames, before);
+        EXPECT_EQ(MUST(write_str(c, wr, "x")), 1u);
+        EXPECT_EQ(ostd::heap::stats().large_frames, before + kPipeDefaultSize / 4096);
+        EXPECT_EQ(MUST(read_str(c, r)), "x");
+        // F_SETPIPE_SZ on an unwritten pipe, then data that wraps the smaller ring.
+        auto [r2, w2] = MUST(vfs::pipe2(c, o::kNonblock));
+        EXPECT_EQ(MUST(vfs::fcntl(c, w2, abi::fcntl::kSetpipeSz, 4096)), 4096);
+        EXPECT_EQ(MUST(write_str(c, w2, std::string(3000, 'a'))), 3000u);
+        EXPECT_EQ(MUST(read_str(c, r2, 3000)).size(), 3000u);
+        EXPECT_EQ(MUST(write_str(c, w2, std::string(2000, 'b'))), 2000u);
+        EXPECT_EQ(MUST(read_str(c, r2, 5000)), std::string(2000, 'b'));
+    });
 }
 
 TEST(Pipe, SetPipeSizeAndPartialNonblockingWrites) {
