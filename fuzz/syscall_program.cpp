@@ -41,9 +41,21 @@ bool excluded(int nr) {
 // that is unknown, excluded or (unless the top 7 bits are zero) not implemented slides to the
 // next implemented call. Seeds written as plain numbers therefore decode the same whatever
 // syscalls.def flips later, and random selectors mostly land on implemented calls.
+/// What a successful call hands back that later calls can use.
+enum class Yields : uint8_t { kNothing, kFd, kFdPairAt0, kFdPairAt3 };
+
 struct Choice {
     const SyscallInfo* by_sel[2][512] = {};
+    Yields yields[512] = {};  // by syscall number: looked up per call, so not by name
     Choice() {
+        // Calls returning a new fd: the open/dup/eventfd/epoll/socket families, F_DUPFD.
+        for (const char* n : {"open", "openat", "creat", "dup", "dup2", "dup3", "eventfd",
+                              "eventfd2", "epoll_create", "epoll_create1", "socket",
+                              "memfd_create", "fcntl", "openat2"})
+            set_yields(n, Yields::kFd);
+        set_yields("pipe", Yields::kFdPairAt0);
+        set_yields("pipe2", Yields::kFdPairAt0);
+        set_yields("socketpair", Yields::kFdPairAt3);
         for (int strict = 0; strict < 2; ++strict) {
             for (int nr = 0; nr < 512; ++nr) {
                 for (int k = 0; k < 512; ++k) {
@@ -57,6 +69,10 @@ struct Choice {
         }
     }
     const SyscallInfo* pick(uint16_t sel) const { return by_sel[(sel >> 9) != 0][sel & 511]; }
+    void set_yields(const char* name, Yields y) {
+        const SyscallInfo* info = kernel::syscall::find_syscall(name);
+        if (info && info->nr >= 0 && info->nr < 512) yields[info->nr] = y;
+    }
 };
 
 const Choice& choice() {
@@ -195,17 +211,11 @@ class Generator {
             default:
                 break;
         }
-        // Calls returning a new fd: the open/dup/pipe/socket families (once the VFS lands).
-        const char* n = info.name;
-        if (!strcmp(n, "open") || !strcmp(n, "openat") || !strcmp(n, "creat") ||
-            !strcmp(n, "dup") || !strcmp(n, "dup2") || !strcmp(n, "dup3") ||
-            !strcmp(n, "eventfd") || !strcmp(n, "eventfd2") || !strcmp(n, "epoll_create") ||
-            !strcmp(n, "epoll_create1") || !strcmp(n, "socket") || !strcmp(n, "memfd_create") ||
-            !strcmp(n, "fcntl") || !strcmp(n, "openat2")) {
+        Yields y = info.nr >= 0 && info.nr < 512 ? choice().yields[info.nr] : Yields::kNothing;
+        if (y == Yields::kFd) {
             if (ret < 4096) fds_.push_back(int(ret));
-        }
-        if ((!strcmp(n, "pipe") || !strcmp(n, "pipe2") || !strcmp(n, "socketpair")) && ret == 0) {
-            uint64_t p = !strcmp(n, "socketpair") ? a[3] : a[0];
+        } else if ((y == Yields::kFdPairAt0 || y == Yields::kFdPairAt3) && ret == 0) {
+            uint64_t p = y == Yields::kFdPairAt3 ? a[3] : a[0];
             if (p >= scratch_ && p + 8 <= scratch_ + scratch_size_) {
                 uint32_t two[2];
                 u_.read(p, two, sizeof two);
