@@ -360,6 +360,21 @@ TEST(FuzzRegression, StoppedThreadInPauseDoesNotSpin) {
     EXPECT_EQ(r.outcome, Outcome::kHung);
 }
 
+// Found by a 600 s `make fuzz-bench` run: VM-sharing children and getrandom exhausted the 8 MiB
+// machine's kernel heap, and exit_group, which copied the thread list into a Vector to stop
+// the threads outside the lock, silently missed them when the copy could not grow: the caller
+// returned from exit_group three times and the scripted engine panicked. exit_group now marks
+// the threads under the lock and allocates nothing.
+TEST(FuzzRegression, ExitGroupWithTheHeapExhaustedDoesNotReturn) {
+    fuzz_init_logging();
+    auto in =
+        slurp(ORRERY_SOURCE_DIR "/corpora/regressions/syscalls/exit-group-heap-exhausted.bin");
+    ASSERT_FALSE(in.empty());
+    RunResult r = run_syscall_input(in.data(), in.size());  // panicked (aborted) before
+    EXPECT_EQ(r.outcome, Outcome::kHung);
+    EXPECT_EQ(r.program.calls, kMaxCalls);
+}
+
 TEST(FuzzCorpora, SeedsAndRegressionsRunClean) {
     fuzz_init_logging();
     const std::string root = ORRERY_SOURCE_DIR "/corpora/";
