@@ -27,13 +27,18 @@ build() {  # build PRESET [BUILD_DIR] [EXTRA_CMAKE_ARGS...]
     cmake --build "$dir" -j "$JOBS" --target $(printf '%s_fuzzer ' "${TARGETS[@]}") fuzz_seedgen
 }
 
-corpus() {  # corpus TARGET DIR: a working corpus seeded from corpora/TARGET
-    local t=$1 dir=$2
+corpus() {  # corpus TARGET DIR: a working corpus seeded from corpora/TARGET and its regressions
+    local t=$1 dir=$2 f
     mkdir -p "$dir"
     cp -n "$ROOT/corpora/$t"/* "$dir"/ 2>/dev/null || true
-    if [ -d "$ROOT/corpora/regressions/$t" ]; then
-        find "$ROOT/corpora/regressions/$t" -type f ! -name '.*' -exec cp -n {} "$dir"/ \;
-    fi
+    [ -d "$ROOT/corpora/regressions/$t" ] || return 0
+    # Regression inputs too slow to seed with are listed in corpora/regressions/not-seeds.txt.
+    for f in "$ROOT/corpora/regressions/$t"/*; do
+        [ -f "$f" ] || continue
+        grep -q "^$t/$(basename "$f")[[:space:]]" "$ROOT/corpora/regressions/not-seeds.txt" \
+            2>/dev/null && continue
+        cp -n "$f" "$dir"/
+    done
 }
 
 dict_args() {
