@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -332,6 +334,26 @@ std::vector<std::string> files_in(const std::string& dir) {
     return out;
 }
 
+// Sends the host's stdout (the machine console) to /dev/null while it lives.
+struct QuietStdout {
+    QuietStdout() : saved(dup(1)) {
+        fflush(stdout);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, 1);
+            close(null);
+        }
+    }
+    ~QuietStdout() {
+        fflush(stdout);
+        if (saved >= 0) {
+            dup2(saved, 1);
+            close(saved);
+        }
+    }
+    int saved;
+};
+
 std::vector<uint8_t> slurp(const std::string& path) {
     std::vector<uint8_t> v;
     if (FILE* f = fopen(path.c_str(), "rb")) {
@@ -375,8 +397,23 @@ TEST(FuzzRegression, ExitGroupWithTheHeapExhaustedDoesNotReturn) {
     EXPECT_EQ(r.program.calls, kMaxCalls);
 }
 
+// Found by a 600 s `make fuzz-bench` run (a libFuzzer timeout): sendfile of up to 2 GiB to the
+// console wrote it 256 bytes at a time with no safe point in either loop, so the virtual clock
+// stood still and the hang budget could not stop it (~8 M host writes, over 10 s). Both loops
+// now call preempt_point(), the input ends as hung within its budget.
+TEST(FuzzRegression, SendfileToTheConsoleReachesTheHangBudget) {
+    fuzz_init_logging();
+    auto in =
+        slurp(ORRERY_SOURCE_DIR "/corpora/regressions/syscalls/sendfile-console-no-safe-point.bin");
+    ASSERT_FALSE(in.empty());
+    QuietStdout quiet;  // megabytes of console output
+    RunResult r = run_syscall_input(in.data(), in.size());
+    EXPECT_EQ(r.outcome, Outcome::kHung);
+}
+
 TEST(FuzzCorpora, SeedsAndRegressionsRunClean) {
     fuzz_init_logging();
+    QuietStdout quiet;  // the machine console: some inputs write megabytes
     const std::string root = ORRERY_SOURCE_DIR "/corpora/";
     size_t n = 0;
     for (const char* target : {"syscalls", "cpio", "elf", "pathwalk"}) {

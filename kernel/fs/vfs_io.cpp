@@ -3,6 +3,7 @@
 #include <kernel/abi/fcntl.h>
 #include <kernel/fs/pipe.h>
 #include <kernel/fs/vfs_internal.h>
+#include <ostd/task/preempt.h>
 
 namespace kernel::fs::vfs {
 
@@ -188,6 +189,7 @@ Result<size_t> pump(File& in, int64_t* in_off, File& out, int64_t* out_off, size
     TRY(buf.resize(kBounce));
     size_t total = 0;
     while (total < count) {
+        ostd::preempt_point();  // up to 2 GiB a call: a long kernel loop (cond_resched in Linux)
         size_t want = count - total < kBounce ? count - total : kBounce;
         ostd::VmWriter w = ostd::VmWriter::from_kernel({buf.data(), want});
         Result<size_t> got = in_off ? in.pread(w, uint64_t(*in_off)) : in.read(w);

@@ -8,6 +8,7 @@
 #include <kernel/fs/special.h>
 #include <ostd/common/log.h>
 #include <ostd/sync/spinlock.h>
+#include <ostd/task/preempt.h>
 
 namespace kernel::fs {
 
@@ -90,6 +91,7 @@ public:
         size_t done = 0;
         char buf[256];
         while (in.remaining()) {
+            ostd::preempt_point();  // a write may be gigabytes (sendfile): a long kernel loop
             size_t n = in.remaining() < sizeof buf ? in.remaining() : sizeof buf;
             auto r = in.read(std::as_writable_bytes(std::span<char>(buf, n)));
             if (r.is_error()) return done ? Result<size_t>(done) : Result<size_t>(r.error());
